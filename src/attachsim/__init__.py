@@ -1,0 +1,44 @@
+"""attachsim: the human attachment system, executable.
+
+Public API::
+
+    import attachsim
+    res = attachsim.run("normative", n=20_000, seed=1)
+    res.people          # one row per simulated person (pandas DataFrame)
+    res.summary()       # Strange Situation shares with 95% intervals
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .core.engine import Engine, Progress, Simulation
+from .core.results import Results
+from .scenarios import Scenario, ScenarioError, builtin_names, describe_builtins, load_scenario, resolved_yaml
+
+__all__ = [
+    "Results", "Scenario", "ScenarioError", "Simulation", "__version__", "builtin_names", "describe_builtins",
+    "load_scenario", "resolved_yaml", "run", "simulation",
+]
+
+
+def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
+               years: float | None = None, engine: Engine = "numba") -> Simulation:
+    """Build (but do not run) a :class:`Simulation`; ``n`` and ``years`` override the scenario's."""
+    sc = load_scenario(scenario)
+    updates: dict[str, Any] = {}
+    if n is not None:
+        updates["population"] = {**sc.population.model_dump(), "n": n}
+    if years is not None:
+        updates["years"] = years
+    if updates:
+        sc = load_scenario({**sc.model_dump(mode="json"), **updates})
+    return Simulation(sc, seed=seed, engine=engine)
+
+
+def run(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
+        years: float | None = None, *, engine: Engine = "numba", progress: Progress | None = None) -> Results:
+    """Run a scenario (a built-in name, a YAML path or a dict) and return its :class:`Results`."""
+    return simulation(scenario, n=n, seed=seed, years=years, engine=engine).run(progress=progress)

@@ -1,0 +1,244 @@
+"""The Strange Situation (Ainsworth et al. 1978), simulated and scored.
+
+The procedure is run, not looked up: the infant's arousal is simulated through the
+eight standard episodes (two separations and two reunions, stress rising), and in
+each 30-second interval of the reunions and separations the infant's behaviour is
+drawn from its current arousal and learned states (bids, clinging, turning away,
+angry resistance, and the contradictory, frozen or fearful behaviour of Main &
+Solomon 1990). Ainsworth's interactive scales (proximity seeking, contact
+maintaining, avoidance, resistance; 1-7) and the disorganisation scale (1-9) are
+counted from those behaviours, and the category follows from the scales by the
+standard rules:
+
+* D when disorganisation >= 5 (Main & Solomon 1990), with a forced A/B/C best fit;
+* otherwise A when reunion avoidance is high (>= 5) and exceeds resistance;
+* C when reunion resistance is high (>= 5) and at least as high as avoidance;
+* B otherwise (proximity and contact sought, little avoidance or resistance).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.params import ParamModel, param
+from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
+from ..core.state import StateSpec
+from ..core.timeline import weeks
+
+if TYPE_CHECKING:
+    from ..core.engine import Simulation
+
+CAL = "calibrated by hand to MODEL §8 low-risk Strange Situation targets (seeds 1000-1003)"
+
+#: (name, stress added per interval, parent present, stranger present), Ainsworth et al. 1978.
+EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
+    ("1 parent and infant enter", 0.00, True, False),
+    ("2 parent and infant, infant explores", 0.02, True, False),
+    ("3 stranger joins", 0.08, True, True),
+    ("4 first separation (stranger stays)", 0.30, False, True),
+    ("5 first reunion", 0.0, True, False),
+    ("6 second separation (infant alone)", 0.50, False, False),
+    ("7 stranger returns", 0.35, False, True),
+    ("8 second reunion", 0.0, True, False),
+)
+INTERVALS = 6  # 30-second intervals in a 3-minute episode
+REUNIONS = (4, 7)  # 0-based episode indices
+SEPARATIONS = (3, 5, 6)
+CATEGORIES = ("A", "B", "C", "D")
+
+
+class StrangeSituationParams(ParamModel):
+    """Behaviour in the Strange Situation from the infant's states."""
+
+    threat_vigilance: float = param(
+        1.0, 0.0, 10.0, unit="relative increase at threat 1",
+        meaning="Learned threat amplifies arousal from separation (hypervigilance).", source="rationale",
+    )
+    self_soothing: float = param(
+        0.35, 0.0, 1.0, unit="share of arousal per interval at regulation 1",
+        meaning="Self-soothing of arousal while alone.", source="rationale",
+    )
+    contact_comfort: float = param(
+        0.6, 0.0, 1.0, unit="share of arousal per interval",
+        meaning="Relief from contact with the parent for an infant who expects comfort.",
+        source="Ainsworth et al. 1978 (secure infants are readily comforted)",
+    )
+    behaviour_gain: float = param(
+        5.0, 0.1, 50.0, unit="logit per unit drive", meaning="Steepness of behaviour probabilities.",
+        source=CAL,
+    )
+    momentary_noise: float = param(
+        0.023, 0.0, 5.0, unit="drive SD per reunion",
+        meaning="Episode-to-episode variation in the infant's behaviour (measurement and state noise).",
+        source=CAL,
+    )
+    approach_threshold: float = param(
+        -0.036, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
+        source=CAL,
+    )
+    avoid_threshold: float = param(
+        0.305, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
+        source=CAL,
+    )
+    resist_threshold: float = param(
+        0.19, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
+        source=CAL,
+    )
+    disorg_threshold: float = param(
+        0.907, -5.0, 5.0, unit="drive",
+        meaning="Drive at which an interval shows disorganised behaviour half the time.", source=CAL,
+    )
+
+
+def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-x))
+    return out
+
+
+def run_strange_situation(
+    states: dict[str, npt.NDArray[np.float32]],
+    ids: npt.NDArray[np.int32],
+    params: StrangeSituationParams,
+    seed: int,
+    step: int,
+    age_months: int,
+) -> dict[str, npt.NDArray[np.generic]]:
+    """Simulate the procedure for the people ``ids`` and score it.
+
+    ``states`` maps state names to arrays aligned with ``ids``. Returns the scales
+    (integers), the category and the forced A/B/C classification.
+    """
+    def g(name: str) -> npt.NDArray[np.float64]:
+        return np.asarray(states[name], dtype=np.float64)
+
+    m = g("others_a") / (g("others_a") + g("others_b"))
+    hyper, deact, conflict, threat = g("hyperactivation"), g("deactivation"), g("conflict"), g("threat")
+    regulation = g("regulation")
+    gain = g("reactivity") * g("stress_gain") * (1.0 + params.threat_vigilance * threat)
+    n = ids.shape[0]
+    pk = person_key_np(step_key_np(stream_key(seed, f"ssp.{age_months}m"), step), ids)
+    k = 0
+
+    def draw() -> npt.NDArray[np.float64]:
+        nonlocal k
+        k += 1
+        return uniform_np(pk, k)
+
+    def noise() -> npt.NDArray[np.float64]:
+        nonlocal k
+        k += 2
+        return box_muller_np(uniform_np(pk, k - 1), uniform_np(pk, k))
+
+    x = 0.3 * np.minimum(g("arousal"), 1.0)
+    counts = {key: [np.zeros(n, np.int64) for _ in REUNIONS] for key in ("prox", "contact", "avoid", "resist")}
+    disorg = np.zeros(n, np.int64)
+    b = params.behaviour_gain
+    for e, (_, stress, parent, stranger) in enumerate(EPISODES):
+        reunion = REUNIONS.index(e) if e in REUNIONS else -1
+        eps = params.momentary_noise * noise()
+        in_contact = np.zeros(n, dtype=bool)
+        for _ in range(INTERVALS):
+            # arousal in 0-1: separation stress rises it, self-soothing and a comforting stranger lower it
+            x = x + np.minimum(stress * gain, 1.0) * (1.0 - x)
+            x = x * (1.0 - params.self_soothing * regulation)
+            if stranger and not parent:
+                x = x * (1.0 - 0.15 * (1.0 - deact) * m)
+            fear = conflict * (0.5 + x) * (1.0 + threat)
+            if reunion < 0:
+                if e in SEPARATIONS:
+                    disorg += (draw() < _sigmoid(b * (fear - params.disorg_threshold - 0.2 + eps))).astype(np.int64)
+                continue
+            drive_seek = (1.0 - deact) * (0.4 + 0.6 * x) * (0.5 + 0.5 * m + 0.5 * hyper)
+            approach = draw() < _sigmoid(b * (drive_seek - params.approach_threshold + eps))
+            avoid = draw() < _sigmoid(b * (deact * (0.5 + 0.5 * x) - params.avoid_threshold + eps))
+            resist = draw() < _sigmoid(b * (hyper * x * (1.5 - m) - params.resist_threshold + eps))
+            d_beh = draw() < _sigmoid(b * (fear - params.disorg_threshold + eps))
+            in_contact = (in_contact | approach) & ~avoid
+            counts["prox"][reunion] += approach
+            counts["contact"][reunion] += in_contact & (x > 0.2)
+            counts["avoid"][reunion] += avoid
+            counts["resist"][reunion] += resist & (in_contact | approach)
+            disorg += 2 * d_beh
+            relief = params.contact_comfort * m * (1.0 - 0.5 * hyper) * (1.0 - 0.5 * conflict)
+            x = np.where(in_contact, x * (1.0 - relief), x)
+
+    def scale(key: str) -> npt.NDArray[np.int64]:
+        out: npt.NDArray[np.int64] = np.minimum(7, 1 + np.maximum(counts[key][0], counts[key][1]))
+        return out
+
+    prox, contact, avoidance, resistance = scale("prox"), scale("contact"), scale("avoid"), scale("resist")
+    dscale = np.minimum(9, 1 + disorg)
+    forced = np.where(
+        (avoidance >= 5) & (avoidance > resistance), "A",
+        np.where((resistance >= 5) & (resistance >= avoidance), "C", "B"),
+    )
+    category = np.where(dscale >= 5, "D", forced)
+    return {
+        "proximity": prox.astype(np.int8),
+        "contact": contact.astype(np.int8),
+        "avoidance": avoidance.astype(np.int8),
+        "resistance": resistance.astype(np.int8),
+        "disorganization": dscale.astype(np.int8),
+        "category": category,
+        "forced": forced,
+    }
+
+
+SCALES = ("proximity", "contact", "avoidance", "resistance", "disorganization")
+
+
+class StrangeSituation(Mechanism):
+    """Assessment hook: runs the Strange Situation on everyone who reaches the chosen ages this week."""
+
+    key = "strange_situation"
+    label = "assessment: Strange Situation (MODEL §7)"
+    summary = "eight episodes simulated from states; reunion scales 1-7, disorganisation 1-9; A/B/C/D by the rules"
+    Params = StrangeSituationParams
+
+    def __init__(self, params: StrangeSituationParams | None = None, ages_months: tuple[int, ...] = (12,)) -> None:
+        super().__init__(params)
+        self.ages_months = ages_months
+
+    @staticmethod
+    def prefix(age: int) -> str:
+        """Column prefix of the scales at one age (12 months keeps the short names of the interface)."""
+        return "ssp_" if age == 12 else f"ssp_{age}m_"
+
+    def declared(self) -> tuple[StateSpec, ...]:
+        """Category, forced category and five scales for each age, plus regulation at 12 months."""
+        specs: list[StateSpec] = []
+        for age in self.ages_months:
+            specs.append(i32(f"ssp_{age}m", -1, "code", f"Strange Situation at {age} months: 0 A, 1 B, 2 C, 3 D."))
+            specs.append(i32(f"ssp_{age}m_forced", -1, "code", f"Forced A/B/C classification at {age} months."))
+            for name in SCALES:
+                top = 9 if name == "disorganization" else 7
+                specs.append(i32(f"{self.prefix(age)}{name}", 0, f"1-{top}", f"{name} scale at {age} months."))
+        specs.append(f32("regulation_12m", float("nan"), "0-1", "Regulation at 12 months."))
+        return owned(self.key, *specs)
+
+    def step(self, sim: Simulation, step: int) -> None:
+        """Assess people who complete the target age in weeks this step."""
+        age = step - sim.pop["birth_step"] + 1
+        for months in self.ages_months:
+            target = weeks(months=months)
+            ids = np.nonzero(age == target)[0].astype(np.int32)
+            if ids.size == 0:
+                continue
+            names = ("others_a", "others_b", "hyperactivation", "deactivation", "conflict", "threat", "regulation",
+                     "reactivity", "stress_gain", "arousal")
+            states = {name: sim.pop[name][ids] for name in names}
+            out = run_strange_situation(states, ids, self.params, sim.seed, step, months)  # type: ignore[arg-type]
+            codes = {c: i for i, c in enumerate(CATEGORIES)}
+            sim.pop[f"ssp_{months}m"][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
+            sim.pop[f"ssp_{months}m_forced"][ids] = np.array([codes[c] for c in out["forced"]], dtype=np.int32)
+            for name in SCALES:
+                sim.pop[f"{self.prefix(months)}{name}"][ids] = out[name]
+            if months == 12:
+                sim.pop["regulation_12m"][ids] = sim.pop["regulation"][ids]
+        if 12 not in self.ages_months:
+            at12 = np.nonzero(age == weeks(months=12))[0]
+            sim.pop["regulation_12m"][at12] = sim.pop["regulation"][at12]

@@ -1,0 +1,154 @@
+"""Command-line interface: a thin layer over the public API."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .scenarios import ScenarioError, describe_builtins, load_scenario, resolved_yaml
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="attachsim: simulate how caregiving shapes attachment, and assess it as researchers do.",
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"attachsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Simulate how caregiving shapes attachment, and assess it as researchers do."""
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the built-in scenarios with a one-line description."""
+    table = Table("scenario", "description", box=None)
+    for name, desc in describe_builtins():
+        table.add_row(name, desc)
+    console.print(table)
+
+
+@app.command("show")
+def show_cmd(scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]) -> None:
+    """Print the resolved scenario (every default filled in) as YAML."""
+    try:
+        sc = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    typer.echo(resolved_yaml(sc), nl=False)
+
+
+@app.command("plan")
+def plan_cmd(scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]) -> None:
+    """Print the order in which mechanisms act each week."""
+    from . import simulation
+
+    try:
+        sim = simulation(scenario)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    table = Table("#", "mechanism", "what", "runs in", "rule", box=None)
+    for e in sim.plan():
+        table.add_row(str(e.position), e.key, e.label, e.runs_in, e.summary)
+    console.print(f"Step order for '{sim.scenario.name}' (one step = one week, {sim.n_steps} steps):")
+    console.print(table)
+    console.print(f"State: {len(sim.layout.f32)} float32 + {len(sim.layout.i32)} int32 arrays "
+                  f"= {sim.layout.bytes_per_person} bytes per person.")
+
+
+def _shares_table(summary: dict[str, Any]) -> Table:
+    table = Table("category", "share", "95% interval", "count", box=None)
+    labels = {"A": "A avoidant", "B": "B secure", "C": "C resistant", "D": "D disorganised"}
+    for cat, v in summary["shares"].items():
+        table.add_row(labels[cat], f"{100 * v['share']:.1f}%", f"{100 * v['ci_low']:.1f}-{100 * v['ci_high']:.1f}%",
+                      str(v["count"]))
+    return table
+
+
+@app.command("run")
+def run_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")],
+    n: Annotated[int | None, typer.Option("--n", help="Number of people (default: the scenario's).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (non-negative).")] = 0,
+    years: Annotated[float | None, typer.Option("--years", help="Years to simulate (default: the scenario's).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for people.parquet, summary.json and "
+                                                           "scenario.yaml.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="numba (fast) or numpy (reference).")] = "numba",
+) -> None:
+    """Run a scenario, print the Strange Situation shares and optionally write the results."""
+    from . import simulation
+
+    if seed < 0:
+        _fail(f"--seed must be a non-negative integer; got {seed}.")
+    if engine not in ("numba", "numpy"):
+        _fail(f"--engine must be 'numba' or 'numpy'; got {engine!r}.")
+    try:
+        sim = simulation(scenario, n=n, seed=seed, years=years, engine=engine)  # type: ignore[arg-type]
+    except ScenarioError as exc:
+        _fail(str(exc))
+    console.print(f"Running '{sim.scenario.name}': {sim.scenario.population.n:,} people, "
+                  f"{sim.scenario.years:g} years ({sim.n_steps} weeks), seed {seed}.")
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("weeks"), TimeElapsedColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("simulating", total=sim.n_steps)
+        results = sim.run(progress=lambda done, total: bar.update(task, completed=done))
+    summary = results.summary()
+    console.print(f"Strange Situation at 12 months (n = {summary['n']:,}):")
+    console.print(_shares_table(summary))
+    r = summary.get("sensitivity_security_r")
+    if r is not None:
+        console.print(f"sensitivity-security r = {r['r']:.3f} (95% CI {r['ci_low']:.3f} to {r['ci_high']:.3f})")
+    if out is not None:
+        write_results(results, sim.scenario, summary, out)
+        console.print(f"Wrote {out / 'people.parquet'}, {out / 'summary.json'} and {out / 'scenario.yaml'}.")
+
+
+def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Path) -> None:
+    """Write the three result files atomically: into a temporary folder, then moved into place."""
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} exists and is not a folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".attachsim-", dir=out))
+    try:
+        results.people.to_parquet(tmp / "people.parquet", index=False)
+        (tmp / "summary.json").write_text(json.dumps({**summary, "meta": results.meta}, indent=2) + "\n")
+        (tmp / "scenario.yaml").write_text(resolved_yaml(scenario))
+        for name in ("people.parquet", "summary.json", "scenario.yaml"):
+            os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""The simulation: builds mechanisms from a scenario and runs the weekly loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from .demography import Demography
+from .mechanism import Mechanism
+from .population import Population
+from .state import Layout
+from .timeline import weeks
+
+if TYPE_CHECKING:
+    from ..scenarios.schema import Scenario
+
+Engine = Literal["numba", "numpy"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One line of the step order."""
+
+    position: int
+    key: str
+    label: str
+    runs_in: str
+    summary: str
+
+
+def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
+    """The mechanisms of a scenario, in step order."""
+    from ..assessments.strange_situation import StrangeSituation
+    from ..caregiving.mechanism import Caregiving
+    from ..development import infancy as inf
+
+    p = scenario.parameters
+    return [
+        Demography(),
+        Caregiving(),
+        inf.Development(p.development),
+        inf.Distress(p.distress),
+        inf.Response(p.response),
+        inf.CoRegulation(p.regulation),
+        inf.WorkingModels(p.working_models),
+        inf.Strategies(p.strategies),
+        inf.Pathways(p.pathways),
+        StrangeSituation(p.strange_situation, tuple(scenario.assessments.strange_situation.ages_months)),
+    ]
+
+
+class Simulation:
+    """One run of one scenario: a population, its mechanisms and the weekly loop.
+
+    The simulation never writes files or plots; ``run`` returns a :class:`Results`.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0, engine: Engine = "numba") -> None:
+        if engine not in ("numba", "numpy"):
+            raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"The 'seed' parameter must be a non-negative integer. Got {seed!r} instead.")
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.engine = engine
+        self.mechanisms = build_mechanisms(scenario)
+        self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
+        self.n_steps = max(1, weeks(years=scenario.years))
+        self.pop = Population(self.layout, scenario.population.n)
+        self.step_now = 0
+        self._kernels: dict[str, Callable[[Simulation, int], None]] = {}
+
+    def plan(self) -> list[PlanEntry]:
+        """The order in which mechanisms act each week (consecutive kernel members fuse into one call)."""
+        entries = []
+        for pos, m in enumerate(self.mechanisms, start=1):
+            runs_in = f"fused kernel '{m.kernel}'" if m.kernel else ("hook" if _has_step(m) else "at birth only")
+            entries.append(PlanEntry(pos, m.key, m.label, runs_in, m.summary))
+        return entries
+
+    def _groups(self) -> list[tuple[str | None, list[Mechanism]]]:
+        groups: list[tuple[str | None, list[Mechanism]]] = []
+        for m in self.mechanisms:
+            if m.kernel is not None and groups and groups[-1][0] == m.kernel:
+                groups[-1][1].append(m)
+            else:
+                groups.append((m.kernel, [m]))
+        return groups
+
+    def _kernel(self, name: str) -> Callable[[Simulation, int], None]:
+        if name not in self._kernels:
+            if name != "infancy":
+                raise KeyError(f"No kernel named '{name}'.")
+            from ..development import _reference, _runner
+
+            maker = _runner.make_infancy if self.engine == "numba" else _reference.make_infancy
+            self._kernels[name] = maker(self)
+        return self._kernels[name]
+
+    def run(self, progress: Progress | None = None) -> Results:
+        """Create the first generation, run every week, and collect results."""
+        from .results import collect
+
+        ids = self.pop.add(self.scenario.population.n)
+        for m in self.mechanisms:
+            m.init_people(self, ids)
+        groups = self._groups()
+        for step in range(self.n_steps):
+            self.step_now = step
+            for kernel, members in groups:
+                if kernel is not None:
+                    self._kernel(kernel)(self, step)
+                else:
+                    for m in members:
+                        m.step(self, step)
+            if progress is not None:
+                progress(step + 1, self.n_steps)
+        for m in self.mechanisms:
+            m.finish(self)
+        return collect(self)
+
+
+def _has_step(m: Mechanism) -> bool:
+    return type(m).step is not Mechanism.step
+
+
+from .results import Results  # noqa: E402  (re-exported for type hints)

@@ -1,0 +1,117 @@
+"""Results of a run: one row per person, plus summaries with intervals."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .engine import Simulation
+
+CATEGORIES = ("A", "B", "C", "D")
+#: Metadata of the main result columns: label, unit and how to aggregate across seeds.
+COLUMN_META: dict[str, dict[str, str]] = {
+    "ssp_12m": {"label": "Strange Situation category at 12 months", "unit": "A/B/C/D", "aggregate": "share"},
+    "sensitivity_0_1": {"label": "caregiver's mean observed sensitivity, first year", "unit": "0-1",
+                        "aggregate": "mean"},
+    "regulation_12m": {"label": "regulation at 12 months", "unit": "0-1", "aggregate": "mean"},
+}
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score 95% interval for a proportion k / n."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass
+class Results:
+    """What a run produced: ``people`` (one row per person) and run metadata."""
+
+    people: pd.DataFrame
+    scenario: dict[str, Any]
+    seed: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self, column: str = "ssp_12m") -> dict[str, Any]:
+        """Category shares with 95% Wilson intervals, and the sensitivity-security correlation."""
+        if column not in self.people:
+            raise KeyError(f"No column '{column}' in the results; available: {', '.join(self.people.columns)}.")
+        values = self.people[column].dropna()
+        values = values[values != ""]
+        n = int(values.shape[0])
+        shares = {}
+        for c in CATEGORIES:
+            k = int((values == c).sum())
+            lo, hi = wilson(k, n)
+            shares[c] = {"share": k / n if n else math.nan, "ci_low": lo, "ci_high": hi, "count": k}
+        out: dict[str, Any] = {"scenario": self.scenario.get("name"), "seed": self.seed, "n": n,
+                               "column": column, "shares": shares}
+        if column == "ssp_12m" and n > 2:
+            out["sensitivity_security_r"] = sensitivity_security_r(self.people)
+        return out
+
+
+def sensitivity_security_r(people: pd.DataFrame) -> dict[str, float]:
+    """Point-biserial r between ``sensitivity_0_1`` and security (B vs not B), with a Fisher-z 95% interval."""
+    data = people[["sensitivity_0_1", "ssp_12m"]].dropna()
+    x = data["sensitivity_0_1"].to_numpy(dtype=np.float64)
+    y = (data["ssp_12m"] == "B").to_numpy(dtype=np.float64)
+    n = x.size
+    if n < 4 or x.std() == 0 or y.std() == 0:
+        return {"r": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": float(n)}
+    r = float(np.corrcoef(x, y)[0, 1])
+    zr = math.atanh(max(min(r, 0.999999), -0.999999))
+    half = 1.959964 / math.sqrt(n - 3)
+    return {"r": r, "ci_low": math.tanh(zr - half), "ci_high": math.tanh(zr + half), "n": float(n)}
+
+
+def collect(sim: Simulation) -> Results:
+    """Turn the final population into a :class:`Results` (one row per person)."""
+    from ..assessments.strange_situation import SCALES, StrangeSituation
+    from ..caregiving.profiles import PROFILES
+
+    pop = sim.pop
+    cats = np.array((*CATEGORIES, ""), dtype=object)
+    profiles = np.array(list(PROFILES), dtype=object)
+    cols: dict[str, Any] = {
+        "id": pop["id"].copy(),
+        "sex": np.where(pop["sex"] == 1, "F", "M"),
+        "profile": profiles[pop["profile"]],
+        "generation": pop["generation"].copy(),
+    }
+    ssp = next(m for m in sim.mechanisms if isinstance(m, StrangeSituation))
+    for age in ssp.ages_months:
+        code = pop[f"ssp_{age}m"]
+        cols[f"ssp_{age}m"] = pd.Categorical(cats[np.where(code < 0, 4, code)], categories=list(CATEGORIES))
+        forced = pop[f"ssp_{age}m_forced"]
+        cols[f"ssp_{age}m_forced"] = pd.Categorical(cats[np.where(forced < 0, 4, forced)],
+                                                    categories=list(CATEGORIES[:3]))
+        for name in SCALES:
+            col = f"{ssp.prefix(age)}{name}"
+            cols[col] = pop[col].astype(np.int8)
+    den = pop["sens_obs_den"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["sensitivity_0_1"] = np.where(den > 0, pop["sens_obs_num"] / den, np.nan).astype(np.float32)
+    cols["regulation_12m"] = pop["regulation_12m"].copy()
+    cols["threat_exposed"] = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"])
+    cols["deprivation_exposed"] = (pop["deprivation_intensity"] > 0) & (
+        pop["deprivation_end_w"] > pop["deprivation_onset_w"])
+    skip = {"sens_obs_num", "sens_obs_den", "regulation_12m"}
+    for name in sim.layout.f32:
+        if name not in skip and name not in cols:
+            cols[name] = pop[name].copy()
+    cols["ses_risks"] = pop["ses_risks"].copy()
+    people = pd.DataFrame(cols)
+    meta = {"engine": sim.engine, "steps": sim.n_steps, "years": sim.scenario.years,
+            "bytes_per_person_state": sim.layout.bytes_per_person}
+    return Results(people=people, scenario=sim.scenario.model_dump(mode="json"), seed=sim.seed, meta=meta)

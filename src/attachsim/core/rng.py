@@ -1,0 +1,207 @@
+"""Counter-based random numbers keyed on (seed, stream, step, id).
+
+Every draw is a pure function of its key, so a run does not depend on the order in
+which people are processed, on the number of threads, or on chunking, and two
+scenario arms share every draw they have in common (common random numbers).
+
+The generator is SplitMix64 (Steele, Lea & Flood 2014) applied as a hash:
+
+``person_key = mix(mix(stream_key ^ (step * G)) ^ id)``, draw ``k`` is
+``mix(person_key + k * G)`` and a uniform is its top 53 bits scaled to [0, 1).
+
+The Numba functions (``*_nb``) and the NumPy functions (``*_np``) perform the same
+integer operations and give identical bits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numba as nb
+import numpy as np
+import numpy.typing as npt
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+U64Array = npt.NDArray[np.uint64]
+
+
+def stream_id(name: str) -> int:
+    """A stable 64-bit number for a stream name (independent of Python's hash seed)."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def _mix_py(x: int) -> int:
+    mask = (1 << 64) - 1
+    z = (x + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def stream_key(seed: int, stream: str) -> np.uint64:
+    """The key of one named stream for one seed."""
+    if seed < 0:
+        raise ValueError(f"The 'seed' must be a non-negative integer. Got {seed} instead.")
+    return np.uint64(_mix_py(_mix_py(seed & ((1 << 64) - 1)) ^ stream_id(stream)))
+
+
+@nb.njit(cache=True, inline="always")
+def mix_nb(x: np.uint64) -> np.uint64:
+    """SplitMix64 finaliser on one 64-bit word."""
+    z = x + GOLDEN
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@nb.njit(cache=True, inline="always")
+def step_key_nb(key: np.uint64, step: np.int64) -> np.uint64:
+    """Key of one stream at one step."""
+    return mix_nb(key ^ (np.uint64(step) * GOLDEN))
+
+
+@nb.njit(cache=True, inline="always")
+def person_key_nb(skey: np.uint64, pid: np.int64) -> np.uint64:
+    """Key of one person within a stream-step."""
+    return mix_nb(skey ^ np.uint64(pid))
+
+
+@nb.njit(cache=True, inline="always")
+def uniform_nb(pkey: np.uint64, k: np.int64) -> float:
+    """Draw number ``k`` of a person-step as a float64 in [0, 1)."""
+    h = mix_nb(pkey + np.uint64(k) * GOLDEN)
+    return float(h >> _S11) * _INV53
+
+
+def step_key_np(key: np.uint64, step: int) -> np.uint64:
+    """NumPy twin of :func:`step_key_nb`."""
+    with np.errstate(over="ignore"):
+        return np.uint64(_mix_np(np.asarray(key ^ (np.uint64(step) * GOLDEN), dtype=np.uint64)))
+
+
+def person_key_np(skey: np.uint64, ids: npt.ArrayLike) -> U64Array:
+    """NumPy twin of :func:`person_key_nb` for an array of ids."""
+    return _mix_np(np.uint64(skey) ^ np.asarray(ids).astype(np.uint64))
+
+
+def uniform_np(pkeys: U64Array, k: int) -> npt.NDArray[np.float64]:
+    """NumPy twin of :func:`uniform_nb`."""
+    with np.errstate(over="ignore"):
+        h = _mix_np(pkeys + np.uint64(k) * GOLDEN)
+    return (h >> _S11).astype(np.float64) * _INV53
+
+
+def _mix_np(x: U64Array) -> U64Array:
+    with np.errstate(over="ignore"):
+        z = x + GOLDEN
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+def uniforms(seed: int, stream: str, step: int, ids: npt.ArrayLike, k: int = 0) -> npt.NDArray[np.float64]:
+    """Uniform draws in [0, 1) for the given ids: the public, vectorised entry point."""
+    pk = person_key_np(step_key_np(stream_key(seed, stream), step), ids)
+    return uniform_np(pk, k)
+
+
+def normals(seed: int, stream: str, step: int, ids: npt.ArrayLike, k: int = 0) -> npt.NDArray[np.float64]:
+    """Standard normal draws (Box-Muller on draws ``k`` and ``k + 1``)."""
+    pk = person_key_np(step_key_np(stream_key(seed, stream), step), ids)
+    return box_muller_np(uniform_np(pk, k), uniform_np(pk, k + 1))
+
+
+def box_muller_np(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Box-Muller transform; ``u1`` is moved off zero."""
+    return np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2)
+
+
+@nb.njit(cache=True, inline="always")
+def normal_nb(pkey: np.uint64, k: np.int64) -> float:
+    """Standard normal from draws ``k`` and ``k + 1`` (Box-Muller)."""
+    u1 = uniform_nb(pkey, k)
+    u2 = uniform_nb(pkey, k + 1)
+    return float(np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2))
+
+
+@nb.njit(cache=True, inline="always")
+def poisson_inv_nb(u: float, lam: float) -> int:
+    """Poisson draw by inversion (exact for the weekly rates used here, lam < 60)."""
+    if lam <= 0.0:
+        return 0
+    p = np.exp(-lam)
+    s = p
+    k = 0
+    while u > s and k < 400:
+        k += 1
+        p = p * lam / k
+        s += p
+    return k
+
+
+@nb.njit(cache=True, inline="always")
+def binomial_inv_nb(u: float, n: int, p: float) -> int:
+    """Binomial draw by inversion of the CDF from zero (n is small: weekly counts)."""
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    q = 1.0 - p
+    prob = q ** np.float64(n)
+    s = prob
+    k = 0
+    r = p / q
+    while u > s and k < n:
+        prob = prob * r * (n - k) / (k + 1)
+        k += 1
+        s += prob
+    return k
+
+
+def poisson_inv_np(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """NumPy twin of :func:`poisson_inv_nb` (same operations, same results)."""
+    lam = np.asarray(lam, dtype=np.float64)
+    p = np.exp(-lam)
+    s = p.copy()
+    k = np.zeros(u.shape, dtype=np.int64)
+    active = (u > s) & (lam > 0.0)
+    while active.any():
+        idx = np.nonzero(active)[0]
+        k[idx] += 1
+        p[idx] = p[idx] * lam[idx] / k[idx]
+        s[idx] += p[idx]
+        active[idx] = (u[idx] > s[idx]) & (k[idx] < 400)
+    return k
+
+
+def binomial_inv_np(
+    u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """NumPy twin of :func:`binomial_inv_nb`."""
+    n = np.asarray(n, dtype=np.int64)
+    p = np.asarray(p, dtype=np.float64)
+    k = np.zeros(u.shape, dtype=np.int64)
+    full = (p >= 1.0) & (n > 0)
+    k[full] = n[full]
+    work = (n > 0) & (p > 0.0) & (p < 1.0)
+    q = np.where(work, 1.0 - p, 1.0)
+    prob = np.where(work, q ** n.astype(np.float64), 0.0)
+    s = prob.copy()
+    r = np.where(work, p / q, 0.0)
+    active = work & (u > s)
+    while active.any():
+        idx = np.nonzero(active)[0]
+        prob[idx] = prob[idx] * r[idx] * (n[idx] - k[idx]) / (k[idx] + 1)
+        k[idx] += 1
+        s[idx] += prob[idx]
+        active[idx] = (u[idx] > s[idx]) & (k[idx] < n[idx])
+    return k

@@ -1,0 +1,159 @@
+"""Load scenarios from built-in names, YAML files or dicts, with clear errors."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .schema import Scenario
+
+MAX_SCENARIO_BYTES = 1_000_000
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used, with a message that names the field and what is allowed."""
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios."""
+    folder = resources.files("attachsim.scenarios") / "builtin"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    """The YAML text of a built-in scenario."""
+    if name not in builtin_names():
+        raise ScenarioError(f"Unknown scenario '{name}'. Built-in scenarios: {', '.join(builtin_names())}; "
+                            "or give a path to a YAML file.")
+    return (resources.files("attachsim.scenarios") / "builtin" / f"{name}.yaml").read_text("utf-8")
+
+
+def describe_builtins() -> list[tuple[str, str]]:
+    """(name, one-line description) of each built-in scenario."""
+    out = []
+    for name in builtin_names():
+        data = yaml.safe_load(builtin_text(name))
+        out.append((name, str(data.get("description", "")).strip().splitlines()[0]))
+    return out
+
+
+def parse_yaml(text: str, origin: str) -> dict[str, Any]:
+    """Parse scenario YAML text into a mapping, or raise a :class:`ScenarioError`."""
+    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{origin}: the file is {len(text.encode('utf-8')):,} bytes; a scenario may be at most "
+                            f"{MAX_SCENARIO_BYTES:,} bytes.")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"{origin}: not valid YAML{where}: {problem}.") from None
+    if data is None:
+        raise ScenarioError(f"{origin}: the scenario is empty; it must be a YAML mapping such as 'name: my-run'.")
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{origin}: a scenario must be a YAML mapping of keys to values; got a "
+                            f"{type(data).__name__}.")
+    return data
+
+
+def format_validation_error(exc: ValidationError, origin: str) -> str:
+    """One line per problem: the dotted field, the value given, and what is allowed."""
+    lines = [f"{origin}: invalid scenario ({exc.error_count()} problem{'s' if exc.error_count() > 1 else ''}):"]
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        kind = err["type"]
+        ctx = err.get("ctx", {})
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            parent = ".".join(str(p) for p in err["loc"][:-1])
+            allowed = _allowed_keys(err["loc"][:-1])
+            where = f" in '{parent}'" if parent else ""
+            lines.append(f"  - {loc}: unknown key '{err['loc'][-1]}'{where}; allowed keys: {allowed}.")
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            lo, hi = _bounds(err["loc"])
+            lines.append(f"  - {loc}: value {value!r} is out of range; allowed range is {lo} to {hi}.")
+        elif kind == "missing":
+            lines.append(f"  - {loc}: required field is missing.")
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            lines.append(f"  - {loc}: {msg} (got {value!r}).")
+        del ctx
+    return "\n".join(lines)
+
+
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    model: Any = Scenario
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        ann = fields[part].annotation
+        model = next((a for a in getattr(ann, "__args__", (ann,)) if hasattr(a, "model_fields")), ann)
+    return model
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> str:
+    model = _model_at(loc)
+    fields = getattr(model, "model_fields", None)
+    return ", ".join(fields) if fields else "(none)"
+
+
+def _bounds(loc: tuple[Any, ...]) -> tuple[str, str]:
+    parent = _model_at(loc[:-1])
+    fields = getattr(parent, "model_fields", None)
+    lo, hi = "-inf", "inf"
+    if fields and loc[-1] in fields:
+        for meta in fields[loc[-1]].metadata:
+            for attr, side in (("ge", "lo"), ("gt", "lo>"), ("le", "hi"), ("lt", "hi<")):
+                v = getattr(meta, attr, None)
+                if v is None:
+                    continue
+                if side.startswith("lo"):
+                    lo = f"{v:g}" + (" (exclusive)" if side == "lo>" else "")
+                else:
+                    hi = f"{v:g}" + (" (exclusive)" if side == "hi<" else "")
+    elif isinstance(loc[-1], int):  # an item of a list: bounds of the item type
+        return _bounds(loc[:-1])
+    return lo, hi
+
+
+def load_scenario(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
+    """A validated :class:`Scenario` from a built-in name, a YAML path, a dict or a Scenario."""
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, dict):
+        data, origin = source, "scenario"
+    else:
+        path = Path(source)
+        if isinstance(source, str) and source in builtin_names():
+            data, origin = parse_yaml(builtin_text(source), f"built-in scenario '{source}'"), source
+        elif path.suffix.lower() in (".yaml", ".yml") or path.exists():
+            if not path.is_file():
+                raise ScenarioError(f"{path}: no such scenario file.")
+            size = path.stat().st_size
+            if size > MAX_SCENARIO_BYTES:
+                raise ScenarioError(f"{path}: the file is {size:,} bytes; a scenario may be at most "
+                                    f"{MAX_SCENARIO_BYTES:,} bytes.")
+            try:
+                text = path.read_text("utf-8")
+            except UnicodeDecodeError:
+                raise ScenarioError(f"{path}: not a text file (a scenario is UTF-8 YAML).") from None
+            data, origin = parse_yaml(text, str(path)), str(path)
+            data.setdefault("name", path.stem)
+        else:
+            raise ScenarioError(f"Unknown scenario '{source}'. Built-in scenarios: {', '.join(builtin_names())}; "
+                                "or give a path to a YAML file.")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, origin)) from None
+
+
+def resolved_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario (every default filled in) as YAML."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False)

@@ -1,0 +1,205 @@
+"""The scenario format: one pydantic schema, strict (unknown keys are errors)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..assessments.strange_situation import StrangeSituationParams
+from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILES
+from ..development.infancy import (
+    DevelopmentParams,
+    DistressParams,
+    PathwayParams,
+    RegulationParams,
+    ResponseParams,
+    StrategyParams,
+    WorkingModelParams,
+)
+
+MAX_YEARS = 2.0  # mechanisms built so far cover infancy (MODEL §6 M1-M6)
+MAX_PEOPLE = 50_000_000
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Distribution(Strict):
+    """Mean and SD of a caregiving parameter (normal, clipped to the parameter's range)."""
+
+    mean: float = Field(ge=0.0, le=1.0)
+    sd: float = Field(0.0, ge=0.0, le=0.5)
+
+
+class CaregiverOverrides(Strict):
+    """Replace a profile's distribution of any of the six caregiving parameters."""
+
+    availability: Distribution | None = None
+    sensitivity: Distribution | None = None
+    inconsistency: Distribution | None = None
+    rejection: Distribution | None = None
+    harm: Distribution | None = None
+    dysregulation: Distribution | None = None
+
+    @model_validator(mode="after")
+    def _within_max(self) -> CaregiverOverrides:
+        for name in CAREGIVING_PARAMETERS:
+            dist = getattr(self, name)
+            if dist is not None and dist.mean > PARAMETER_MAX[name]:
+                raise ValueError(
+                    f"{name}.mean must be between 0 and {PARAMETER_MAX[name]}; got {dist.mean}"
+                )
+        return self
+
+
+class SesRisk(Strict):
+    """Cumulative socioeconomic risk (Cyr et al. 2010): raises caregiver dysregulation, no harm.
+
+    Each risk (poverty, single parenthood, low education, adolescent parenthood, minority
+    stress, substance use in the home, ...) adds ``dysregulation_per_risk`` to the
+    caregiver's dysregulation and removes ``sensitivity_per_risk`` from sensitivity.
+    """
+
+    risks: int = Field(0, ge=0, le=10, description="number of co-occurring socioeconomic risks")
+    share: float = Field(1.0, ge=0.0, le=1.0, description="share of the population with these risks")
+    dysregulation_per_risk: float = Field(
+        0.07, ge=0.0, le=0.5,
+        description="source: rationale; risks accumulate in parental stress (Sameroff 1987; Cyr et al. 2010)",
+    )
+    sensitivity_per_risk: float = Field(
+        0.02, ge=0.0, le=0.2,
+        description="source: rationale; SES relates only modestly to sensitivity (NICHD ECCRN 1997)",
+    )
+
+
+class AdversitySchedule(Strict):
+    """One dimension of adversity (threat or deprivation) over a window of age."""
+
+    onset_months: float = Field(0.0, ge=0.0, le=720.0)
+    duration_months: float = Field(24.0, ge=0.0, le=720.0)
+    intensity: float = Field(0.5, ge=0.0, le=1.0, description="mean intensity among the exposed")
+    intensity_spread: float = Field(
+        0.6, ge=0.0, le=2.0,
+        description="SD of log intensity among the exposed (lognormal, mean kept); source: rationale, maltreatment "
+        "varies widely in severity and chronicity (Manly et al. 2001)",
+    )
+    share: float = Field(1.0, ge=0.0, le=1.0, description="share of the population exposed")
+
+
+class Adversity(Strict):
+    """Threat (active harm) and deprivation (absent input), McLaughlin & Sheridan 2016."""
+
+    threat: AdversitySchedule | None = None
+    deprivation: AdversitySchedule | None = None
+
+
+class Caregiving(Strict):
+    """Who cares for the first generation: one profile or a mixture, plus overrides."""
+
+    profile: str | None = "community"
+    mixture: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] | None = None
+    overrides: CaregiverOverrides = CaregiverOverrides()
+    ses_risk: SesRisk = SesRisk()
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str | None) -> str | None:
+        if value is not None and value not in PROFILES:
+            raise ValueError(f"unknown profile '{value}'; allowed: {', '.join(PROFILES)}")
+        return value
+
+    @field_validator("mixture")
+    @classmethod
+    def _known_mixture(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is None:
+            return value
+        for name in value:
+            if name not in PROFILES:
+                raise ValueError(f"unknown profile '{name}' in mixture; allowed: {', '.join(PROFILES)}")
+        total = sum(value.values())
+        if not value or abs(total - 1.0) > 1e-6:
+            raise ValueError(f"mixture weights must sum to 1; got {total:g}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Caregiving:
+        if self.mixture is not None:
+            self.profile = None
+        return self
+
+    def weights(self) -> dict[str, float]:
+        """Profile weights (a single profile has weight 1)."""
+        if self.mixture is not None:
+            return dict(self.mixture)
+        return {self.profile or "community": 1.0}
+
+
+class PopulationSpec(Strict):
+    """Size and composition of the first generation."""
+
+    n: int = Field(20_000, ge=1, le=MAX_PEOPLE)
+    female_share: float = Field(
+        0.488, ge=0.0, le=1.0, description="source: sex ratio at birth about 105 boys per 100 girls (WHO)"
+    )
+
+
+class StrangeSituationSpec(Strict):
+    """When the Strange Situation is run."""
+
+    ages_months: list[Annotated[int, Field(ge=12, le=18)]] = [12]
+
+    @field_validator("ages_months")
+    @classmethod
+    def _allowed_ages(cls, value: list[int]) -> list[int]:
+        for age in value:
+            if age not in (12, 18):
+                raise ValueError(f"the Strange Situation is run at 12 or 18 months; got {age}")
+        if 12 not in value:
+            raise ValueError("the Strange Situation at 12 months is required (it gives ssp_12m)")
+        return sorted(set(value))
+
+
+class Assessments(Strict):
+    """Assessments and their ages."""
+
+    strange_situation: StrangeSituationSpec = StrangeSituationSpec()
+
+
+class Parameters(Strict):
+    """Model parameters, by mechanism (defaults cite their sources)."""
+
+    development: DevelopmentParams = DevelopmentParams()
+    distress: DistressParams = DistressParams()
+    response: ResponseParams = ResponseParams()
+    regulation: RegulationParams = RegulationParams()
+    working_models: WorkingModelParams = WorkingModelParams()
+    strategies: StrategyParams = StrategyParams()
+    pathways: PathwayParams = PathwayParams()
+    strange_situation: StrangeSituationParams = StrangeSituationParams()
+
+
+class Scenario(Strict):
+    """A complete, validated scenario."""
+
+    name: str = Field("custom", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = Field("", max_length=2000)
+    years: float = Field(2.0, gt=0.0, le=MAX_YEARS, description="years simulated from birth")
+    population: PopulationSpec = PopulationSpec()
+    caregiving: Caregiving = Caregiving()
+    adversity: Adversity = Adversity()
+    assessments: Assessments = Assessments()
+    parameters: Parameters = Parameters()
+
+    @model_validator(mode="after")
+    def _long_enough(self) -> Scenario:
+        need = max(self.assessments.strange_situation.ages_months) / 12.0
+        if self.years < need:
+            raise ValueError(
+                f"years must be at least {need:g} to reach the Strange Situation at "
+                f"{max(self.assessments.strange_situation.ages_months)} months; got {self.years:g}"
+            )
+        return self

@@ -1,0 +1,116 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import attachsim
+from attachsim.development._kernel import F_STATES, PARAM_ORDER
+from attachsim.development._runner import param_vector
+from attachsim.scenarios.schema import Parameters
+
+
+def test_kernel_and_numpy_reference_agree():
+    for name in ("normative", "maltreated", "inconsistent"):
+        a = attachsim.run(name, n=300, seed=11, engine="numba")
+        b = attachsim.run(name, n=300, seed=11, engine="numpy")
+        compared = [s for s in F_STATES if s in a.people] + ["sensitivity_0_1", "regulation_12m"]
+        assert len(compared) >= 25
+        for state in compared:
+            np.testing.assert_allclose(a.people[state], b.people[state], rtol=2e-5, atol=2e-6, err_msg=state)
+        assert (a.people["ssp_12m"] == b.people["ssp_12m"]).all()
+        for scale in ("ssp_proximity", "ssp_contact", "ssp_avoidance", "ssp_resistance", "ssp_disorganization"):
+            assert (a.people[scale] == b.people[scale]).all()
+
+
+def test_rerun_is_bit_identical():
+    a = attachsim.run("high-risk", n=500, seed=5)
+    b = attachsim.run("high-risk", n=500, seed=5)
+    pd.testing.assert_frame_equal(a.people, b.people, check_exact=True)
+    c = attachsim.run("high-risk", n=500, seed=6)
+    assert not c.people["regulation"].equals(a.people["regulation"])
+
+
+_SCRIPT = """
+import hashlib, numba, attachsim
+assert numba.get_num_threads() == {threads}
+res = attachsim.run("normative", n=3000, seed=21)
+print(hashlib.sha256(res.people.to_csv(index=False).encode()).hexdigest())
+"""
+
+
+def test_bit_identical_with_one_and_two_threads():
+    digests = []
+    for threads in (1, 2):
+        env = {**os.environ, "NUMBA_NUM_THREADS": str(threads)}
+        out = subprocess.run([sys.executable, "-c", _SCRIPT.format(threads=threads)], env=env, check=True,
+                             capture_output=True, text=True)
+        digests.append(out.stdout.strip().splitlines()[-1])
+    assert digests[0] == digests[1]
+
+
+def test_people_are_independent_of_population_size():
+    """Counter-based draws: the first people of a larger run are the people of a smaller one."""
+    small = attachsim.run("normative", n=200, seed=4).people
+    large = attachsim.run("normative", n=700, seed=4).people.iloc[:200]
+    pd.testing.assert_frame_equal(small, large.reset_index(drop=True), check_exact=True)
+
+
+def test_parameter_vector_follows_the_schema():
+    groups = Parameters.model_fields
+    for dotted in PARAM_ORDER:
+        group, name = dotted.split(".")
+        assert name in groups[group].annotation.model_fields, dotted
+    vec = param_vector(Parameters())
+    assert vec.shape == (len(PARAM_ORDER),) and np.all(np.isfinite(vec))
+
+
+def test_plan_lists_mechanisms_in_order():
+    sim = attachsim.simulation("normative", n=10)
+    keys = [e.key for e in sim.plan()]
+    assert keys[:2] == ["demography", "caregiving"]
+    assert keys.index("m1_distress") < keys.index("m2_response") < keys.index("m3_coregulation") \
+        < keys.index("m4_working_models") < keys.index("m5_strategies") < keys.index("m6_pathways") \
+        < keys.index("strange_situation")
+    assert all(e.label for e in sim.plan())
+
+
+def test_every_state_is_declared_once_with_meaning():
+    sim = attachsim.simulation("normative", n=10)
+    for spec in sim.layout.specs.values():
+        assert spec.owner and spec.meaning and spec.unit, spec.name
+
+
+def test_every_parameter_has_a_source_and_bounds():
+    for group in Parameters.model_fields.values():
+        for row in group.annotation.describe():
+            assert row["source"], row["name"]
+            assert row["min"] is not None and row["max"] is not None, row["name"]
+            assert row["min"] <= row["default"] <= row["max"], row["name"]
+
+
+def test_results_columns_and_summary(small_normative):
+    people = small_normative.people
+    for col in ("id", "sex", "profile", "ssp_12m", "ssp_proximity", "ssp_contact", "ssp_avoidance",
+                "ssp_resistance", "ssp_disorganization", "sensitivity_0_1", "regulation_12m", "threat_exposed",
+                "deprivation_exposed"):
+        assert col in people, col
+    assert len(people) == 600 and people["id"].is_unique
+    assert set(people["ssp_12m"].unique()) <= {"A", "B", "C", "D"}
+    assert people["ssp_proximity"].between(1, 7).all() and people["ssp_disorganization"].between(1, 9).all()
+    summary = small_normative.summary()
+    total = sum(v["share"] for v in summary["shares"].values())
+    assert abs(total - 1.0) < 1e-9
+    for v in summary["shares"].values():
+        assert v["ci_low"] <= v["share"] <= v["ci_high"]
+
+
+def test_bad_run_arguments():
+    with pytest.raises(ValueError, match="seed"):
+        attachsim.run("normative", n=10, seed=-1)
+    with pytest.raises(attachsim.ScenarioError, match=r"population\.n"):
+        attachsim.run("normative", n=0)
+    with pytest.raises(attachsim.ScenarioError, match="years"):
+        attachsim.run("normative", n=10, years=0.5)

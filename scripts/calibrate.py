@@ -23,6 +23,7 @@ KEYS = [
     ("strange_situation", "approach_threshold", -0.3, 0.5), ("strange_situation", "avoid_threshold", 0.1, 0.6),
     ("strange_situation", "resist_threshold", 0.05, 0.5), ("strange_situation", "disorg_threshold", 0.2, 1.5),
     ("strange_situation", "momentary_noise", 0.0, 0.5), ("strange_situation", "threat_vigilance", 0.0, 2.0),
+    ("strange_situation", "disorg_person_noise", 0.0, 1.5), ("strange_situation", "behaviour_gain", 3.0, 25.0),
 ]
 base = attachsim.load_scenario("normative").parameters
 
@@ -56,9 +57,9 @@ def loss(x):
         return 1e6
     sh, r = ev["normative"]
     L = ((sh["A"] - .17) / .01) ** 2 + ((sh["B"] - .635) / .008) ** 2 + ((sh["C"] - .105) / .007) ** 2 \
-        + ((sh["D"] - .12) / .015) ** 2 + ((0 if np.isnan(r) else r - .24) / .02) ** 2
+        + ((sh["D"] - .12) / .008) ** 2 + ((0 if np.isnan(r) else r - .24) / .02) ** 2
     for name, cat in (("sensitive", "B"), ("rejecting", "A"), ("inconsistent", "C"), ("frightening", "D")):
-        L += max(0.0, 0.6 - ev[name][0][cat]) ** 2 / 0.03 ** 2
+        L += max(0.0, 0.62 - ev[name][0][cat]) ** 2 / 0.02 ** 2
     L += ((ev["maltreated"][0]["B"] - .35) / .05) ** 2 + ((ev["maltreated"][0]["D"] - .5) / .05) ** 2
     L += ((ev["high-risk"][0]["D"] - .4) / .05) ** 2
     return L
@@ -69,7 +70,7 @@ if len(sys.argv) > 2 and sys.argv[2]:
     x0 = np.array(json.loads(sys.argv[2]))
 t = time.time()
 x0 = np.clip(x0, [k[2] for k in KEYS], [k[3] for k in KEYS])
-res = differential_evolution(loss, [(k[2], k[3]) for k in KEYS], x0=x0, popsize=6, seed=1,
+res = differential_evolution(loss, [(k[2], k[3]) for k in KEYS], x0=x0, popsize=5, seed=2,
                              maxiter=int(sys.argv[3]) if len(sys.argv) > 3 else 20, polish=False, tol=1e-4,
                              callback=lambda intermediate_result: print("gen", intermediate_result.fun, flush=True))
 print("loss", res.fun, "time", round(time.time() - t))

@@ -73,11 +73,10 @@ def plan_cmd(scenario: Annotated[str, typer.Argument(help="A built-in scenario n
         sim = simulation(scenario)
     except ScenarioError as exc:
         _fail(str(exc))
-    table = Table("#", "mechanism", "what", "runs in", "rule", box=None)
-    for e in sim.plan():
-        table.add_row(str(e.position), e.key, e.label, e.runs_in, e.summary)
     console.print(f"Step order for '{sim.scenario.name}' (one step = one week, {sim.n_steps} steps):")
-    console.print(table)
+    for e in sim.plan():
+        console.print(f"{e.position:>3}. [bold]{e.key}[/] - {e.label} [dim]({e.runs_in})[/]", highlight=False)
+        console.print(f"       {e.summary}", highlight=False)
     console.print(f"State: {len(sim.layout.f32)} float32 + {len(sim.layout.i32)} int32 arrays "
                   f"= {sim.layout.bytes_per_person} bytes per person.")
 
@@ -143,6 +142,44 @@ def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Pat
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+score_app = typer.Typer(no_args_is_help=True, help="Score real questionnaire files with the simulation's scorers.")
+app.add_typer(score_app, name="score")
+
+
+@score_app.command("ecr-r")
+def score_ecrr_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or Parquet: one row per respondent, item columns 1-36.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Output .csv or .parquet (default: FILE-scores.csv).")] = None,
+    id_column: Annotated[str, typer.Option("--id-column", help="Name of the respondent id column.")] = "id",
+    missing: Annotated[str, typer.Option("--missing", help="Missing answers: 'error' (default) or 'prorate'.")] = "error",
+    min_items: Annotated[int, typer.Option("--min-items", help="With --missing prorate: items of 18 a scale "
+                                                              "needs (1-18).")] = 14,
+    cut: Annotated[float, typer.Option("--cut", help="Cut-off on both scales for the four categories (1-7).")] = 4.0,
+) -> None:
+    """Score ECR-R answers: anxiety, avoidance and the four categories, one row per respondent."""
+    from .assessments.ecrr import QuestionnaireError, score_file
+
+    if missing not in ("error", "prorate"):
+        _fail(f"--missing must be 'error' or 'prorate'; got {missing!r}.")
+    if not 1 <= min_items <= 18:
+        _fail(f"--min-items must be between 1 and 18; got {min_items}.")
+    if not 1.0 <= cut <= 7.0:
+        _fail(f"--cut must be between 1 and 7; got {cut:g}.")
+    target = out if out is not None else file.with_name(f"{file.stem}-scores.csv")
+    try:
+        scores = score_file(file, target, id_column=id_column, missing=missing,  # type: ignore[arg-type]
+                            min_items=min_items, cut=cut)
+    except QuestionnaireError as exc:
+        _fail(str(exc))
+    counts = scores["adult_style"].value_counts()
+    console.print(f"Scored {len(scores):,} respondents -> {target}")
+    for style in ("secure", "preoccupied", "dismissing", "fearful"):
+        console.print(f"  {style:<12} {int(counts.get(style, 0)):>7,}")
+    unscored = int((scores["adult_style"] == "").sum())
+    if unscored:
+        console.print(f"  {'not scored':<12} {unscored:>7,} (too few items answered)")
 
 
 def main() -> None:

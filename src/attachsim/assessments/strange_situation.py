@@ -55,7 +55,7 @@ class StrangeSituationParams(ParamModel):
     """Behaviour in the Strange Situation from the infant's states."""
 
     threat_vigilance: float = param(
-        1.0, 0.0, 10.0, unit="relative increase at threat 1",
+        1.968, 0.0, 10.0, unit="relative increase at threat 1",
         meaning="Learned threat amplifies arousal from separation (hypervigilance).", source="rationale",
     )
     self_soothing: float = param(
@@ -72,24 +72,31 @@ class StrangeSituationParams(ParamModel):
         source=CAL,
     )
     momentary_noise: float = param(
-        0.023, 0.0, 5.0, unit="drive SD per reunion",
+        0.0708, 0.0, 5.0, unit="drive SD per reunion",
         meaning="Episode-to-episode variation in the infant's behaviour (measurement and state noise).",
         source=CAL,
     )
     approach_threshold: float = param(
-        -0.036, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
+        0.1398, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
         source=CAL,
     )
     avoid_threshold: float = param(
-        0.305, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
+        0.4604, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
         source=CAL,
     )
     resist_threshold: float = param(
-        0.19, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
+        0.2496, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
         source=CAL,
     )
+    disorg_person_noise: float = param(
+        0.3, 0.0, 5.0, unit="drive SD per infant",
+        meaning="Infant-level variation in disorganised behaviour not explained by learned conflict (infant "
+        "factors and coding error).",
+        source="Spangler et al. 1996 (neonatal orientation predicts D); van IJzendoorn et al. 1999 (D coding "
+        "reliability is moderate); " + CAL,
+    )
     disorg_threshold: float = param(
-        0.907, -5.0, 5.0, unit="drive",
+        1.4091, -5.0, 5.0, unit="drive",
         meaning="Drive at which an interval shows disorganised behaviour half the time.", source=CAL,
     )
 
@@ -133,6 +140,7 @@ def run_strange_situation(
         k += 2
         return box_muller_np(uniform_np(pk, k - 1), uniform_np(pk, k))
 
+    d_person = params.disorg_person_noise * noise()
     x = 0.3 * np.minimum(g("arousal"), 1.0)
     counts = {key: [np.zeros(n, np.int64) for _ in REUNIONS] for key in ("prox", "contact", "avoid", "resist")}
     disorg = np.zeros(n, np.int64)
@@ -150,20 +158,22 @@ def run_strange_situation(
             fear = conflict * (0.5 + x) * (1.0 + threat)
             if reunion < 0:
                 if e in SEPARATIONS:
-                    disorg += (draw() < _sigmoid(b * (fear - params.disorg_threshold - 0.2 + eps))).astype(np.int64)
+                    d_sep = b * (fear - params.disorg_threshold - 0.2 + eps + d_person)
+                    disorg += (draw() < _sigmoid(d_sep)).astype(np.int64)
                 continue
             drive_seek = (1.0 - deact) * (0.4 + 0.6 * x) * (0.5 + 0.5 * m + 0.5 * hyper)
             approach = draw() < _sigmoid(b * (drive_seek - params.approach_threshold + eps))
             avoid = draw() < _sigmoid(b * (deact * (0.5 + 0.5 * x) - params.avoid_threshold + eps))
             resist = draw() < _sigmoid(b * (hyper * x * (1.5 - m) - params.resist_threshold + eps))
-            d_beh = draw() < _sigmoid(b * (fear - params.disorg_threshold + eps))
+            d_beh = draw() < _sigmoid(b * (fear - params.disorg_threshold + eps + d_person))
             in_contact = (in_contact | approach) & ~avoid
             counts["prox"][reunion] += approach
             counts["contact"][reunion] += in_contact & (x > 0.2)
             counts["avoid"][reunion] += avoid
             counts["resist"][reunion] += resist & (in_contact | approach)
             disorg += 2 * d_beh
-            relief = params.contact_comfort * m * (1.0 - 0.5 * hyper) * (1.0 - 0.5 * conflict)
+            # hyperactivated infants are not easily comforted by contact (Ainsworth et al. 1978)
+            relief = params.contact_comfort * m * (1.0 - hyper) * (1.0 - 0.5 * conflict)
             x = np.where(in_contact, x * (1.0 - relief), x)
 
     def scale(key: str) -> npt.NDArray[np.int64]:

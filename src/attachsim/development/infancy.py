@@ -77,7 +77,7 @@ class ResponseParams(ParamModel):
         source="Lovejoy et al. 2000 meta-analysis (depression and parenting, d about .3-.5); size is a rationale",
     )
     fright_per_dysregulation: float = param(
-        0.08, 0.0, 1.0, unit="probability per bid at dysregulation 1",
+        0.2458, 0.0, 1.0, unit="probability per bid at dysregulation 1",
         meaning="Frightened or frightening behaviour without harm from a dysregulated caregiver.",
         source="Main & Hesse 1990; Schuengel et al. 1999; " + CAL,
     )
@@ -165,11 +165,11 @@ class StrategyParams(ParamModel):
         meaning="How fast hyperactivation and deactivation move to their reinforced levels.", source=CAL,
     )
     hyper_gain: float = param(
-        15.0, 0.0, 100.0, unit="per unit unpredictability", meaning="Steepness of hyperactivation's response.",
+        36.0152, 0.0, 100.0, unit="per unit unpredictability", meaning="Steepness of hyperactivation's response.",
         source=CAL,
     )
     hyper_threshold: float = param(
-        0.2, 0.0, 1.0, unit="SD of weekly response beyond sampling noise",
+        0.1297, 0.0, 1.0, unit="SD of weekly response beyond sampling noise",
         meaning="Unpredictability of response at which hyperactivation is half-reinforced (partial schedule).",
         source="Cassidy & Berlin 1994; " + CAL,
     )
@@ -177,7 +177,7 @@ class StrategyParams(ParamModel):
         12.0, 0.0, 100.0, unit="per unit rebuff", meaning="Steepness of deactivation's response.", source=CAL,
     )
     deact_threshold: float = param(
-        0.33, 0.0, 1.0, unit="expected share of bids rebuffed",
+        0.2468, 0.0, 1.0, unit="expected share of bids rebuffed",
         meaning="Expected rebuff at which deactivation is half-reinforced (bids extinguish).",
         source="Ainsworth et al. 1978; Main 1981; " + CAL,
     )
@@ -192,7 +192,7 @@ class StrategyParams(ParamModel):
         source=CAL,
     )
     conflict_gain: float = param(
-        1.0, 0.0, 100.0, unit="per log unit of frightening share",
+        3.228, 0.0, 100.0, unit="per log unit of frightening share",
         meaning="Conflict from a caregiver who both comforts and frightens (fright without solution), per log unit "
         "of frightening share.",
         source="Main & Hesse 1990; " + CAL,
@@ -203,13 +203,13 @@ class StrategyParams(ParamModel):
         source="Zeanah et al. 2005 (disorganisation in institutional care); " + CAL,
     )
     fright_scale: float = param(
-        0.02, 0.001, 1.0, unit="share of episodes",
+        0.15, 0.001, 1.0, unit="share of episodes",
         meaning="Frightening share of episodes at which conflict input grows logarithmically (diminishing "
         "sensitivity): even subtle fright matters, and more fright matters less than proportionally.",
         source="Main & Hesse 1990; Schuengel et al. 1999 (subtle frightened behaviour predicts D); " + CAL,
     )
     conflict_decay: float = param(
-        0.02, 0.0, 1.0, unit="per week at plasticity 1", meaning="Resolution of conflict without fright.",
+        0.0723, 0.0, 1.0, unit="per week at plasticity 1", meaning="Resolution of conflict without fright.",
         source="rationale",
     )
 

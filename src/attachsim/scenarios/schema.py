@@ -67,7 +67,7 @@ class SesRisk(Strict):
     risks: int = Field(0, ge=0, le=10, description="number of co-occurring socioeconomic risks")
     share: float = Field(1.0, ge=0.0, le=1.0, description="share of the population with these risks")
     dysregulation_per_risk: float = Field(
-        0.07, ge=0.0, le=0.5,
+        0.04, ge=0.0, le=0.5,
         description="source: rationale; risks accumulate in parental stress (Sameroff 1987; Cyr et al. 2010)",
     )
     sensitivity_per_risk: float = Field(

@@ -126,7 +126,7 @@ def test_missing_items_error_by_default_and_prorate_rule(tmp_path):
     assert prorated.loc["p1", "anxiety_items_answered"] == 17
     # the other rows are scored exactly as without the bad row
     for pid in ("p2", "p3"):
-        anx, avo = _expected(rows[pid])
+        anx, _ = _expected(rows[pid])
         assert prorated.loc[pid, "ecrr_anxiety"] == pytest.approx(anx)
     # too few items: the scale is missing, not guessed
     frame.loc[0, [str(i) for i in range(1, 8)]] = ""

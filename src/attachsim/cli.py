@@ -151,9 +151,10 @@ app.add_typer(score_app, name="score")
 @score_app.command("ecr-r")
 def score_ecrr_cmd(
     file: Annotated[Path, typer.Argument(help="CSV, TSV or Parquet: one row per respondent, item columns 1-36.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Output .csv or .parquet (default: FILE-scores.csv).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output .csv or .parquet "
+                                                           "(default: FILE-scores.csv).")] = None,
     id_column: Annotated[str, typer.Option("--id-column", help="Name of the respondent id column.")] = "id",
-    missing: Annotated[str, typer.Option("--missing", help="Missing answers: 'error' (default) or 'prorate'.")] = "error",
+    missing: Annotated[str, typer.Option("--missing", help="Missing answers: 'error' or 'prorate'.")] = "error",
     min_items: Annotated[int, typer.Option("--min-items", help="With --missing prorate: items of 18 a scale "
                                                               "needs (1-18).")] = 14,
     cut: Annotated[float, typer.Option("--cut", help="Cut-off on both scales for the four categories (1-7).")] = 4.0,

@@ -167,7 +167,7 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
             raise QuestionnaireError(f"{path}: unknown file type '{path.suffix}'; use .csv, .tsv or .parquet.")
     except QuestionnaireError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes a clear error
+    except Exception as exc:  # any parser failure becomes a clear error
         raise QuestionnaireError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc}).") from None
     if frame.shape[0] == 0:
         raise QuestionnaireError(f"{path}: the file has a header but no respondents.")
@@ -212,7 +212,7 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
                 number = float(str(value).strip())
             except ValueError:
                 number = math.nan
-            if not (math.isfinite(number) and number == round(number) and 1 <= number <= 7):
+            if not (math.isfinite(number) and number.is_integer() and 1 <= number <= 7):
                 bad.append(f"respondent {ids[row]} item {item}: {value!r}")
             else:
                 answers[row, item - 1] = number
@@ -243,7 +243,7 @@ def score_frame(ids: pd.Series, answers: F64, *, missing: MissingRule = "error",
     if missing == "error":
         incomplete = ~np.isfinite(answers).all(axis=1)
         if incomplete.any():
-            rows = [f"respondent {ids[r]} (items {_ranges([i + 1 for i in np.nonzero(~np.isfinite(answers[r]))[0]])})"
+            rows = [f"respondent {ids[r]} (items {_ranges([int(i) + 1 for i in np.nonzero(~np.isfinite(answers[r]))[0]])})"
                     for r in np.nonzero(incomplete)[0][:10]]
             raise QuestionnaireError(
                 f"{int(incomplete.sum())} respondent(s) have missing items: " + "; ".join(rows)

@@ -209,13 +209,13 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
             if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
                 continue
             try:
-                number = float(str(value).strip())
+                answer = float(str(value).strip())
             except ValueError:
-                number = math.nan
-            if not (math.isfinite(number) and number.is_integer() and 1 <= number <= 7):
+                answer = math.nan
+            if not (math.isfinite(answer) and answer.is_integer() and 1 <= answer <= 7):
                 bad.append(f"respondent {ids[row]} item {item}: {value!r}")
             else:
-                answers[row, item - 1] = number
+                answers[row, item - 1] = answer
     if bad:
         raise QuestionnaireError(f"{path}: {len(bad)} answer{'s are' if len(bad) > 1 else ' is'} out of range "
                                  f"(allowed: whole numbers 1 to 7, or empty for missing): " + "; ".join(bad[:10])
@@ -243,8 +243,10 @@ def score_frame(ids: pd.Series, answers: F64, *, missing: MissingRule = "error",
     if missing == "error":
         incomplete = ~np.isfinite(answers).all(axis=1)
         if incomplete.any():
-            rows = [f"respondent {ids[r]} (items {_ranges([int(i) + 1 for i in np.nonzero(~np.isfinite(answers[r]))[0]])})"
-                    for r in np.nonzero(incomplete)[0][:10]]
+            rows = []
+            for r in np.nonzero(incomplete)[0][:10]:
+                gaps = [int(i) + 1 for i in np.nonzero(~np.isfinite(answers[r]))[0]]
+                rows.append(f"respondent {ids[r]} (items {_ranges(gaps)})")
             raise QuestionnaireError(
                 f"{int(incomplete.sum())} respondent(s) have missing items: " + "; ".join(rows)
                 + ". Use the missing-data rule 'prorate' (--missing prorate) to score a scale from its answered "

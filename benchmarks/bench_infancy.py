@@ -21,7 +21,7 @@ def measure(engine: str, n: int, weeks: int) -> float:
     ids = sim.pop.add(n)
     for m in sim.mechanisms:
         m.init_people(sim, ids)
-    step = sim._kernel("infancy")
+    step = sim._kernel("development")
     step(sim, 0)  # warm-up: compile or load the cached kernel
     t = time.perf_counter()
     for week in range(1, weeks + 1):

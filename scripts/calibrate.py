@@ -10,20 +10,17 @@ import sys
 import time
 
 import numpy as np
-from scipy.optimize import differential_evolution
+from scipy.optimize import differential_evolution, minimize
 
 import attachsim
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 8000
 KEYS = [
-    ("response", "fright_per_dysregulation", 0.01, 0.3), ("strategies", "conflict_gain", 0.2, 5.0),
-    ("strategies", "fright_scale", 0.005, 0.2), ("strategies", "conflict_decay", 0.005, 0.1),
-    ("strategies", "hyper_gain", 5.0, 40.0), ("strategies", "hyper_threshold", 0.05, 0.3),
-    ("strategies", "deact_threshold", 0.2, 0.5),
+    ("community", "sensitivity_sd", 0.05, 0.3),
+    ("response", "fright_per_dysregulation", 0.01, 0.6),
     ("strange_situation", "approach_threshold", -0.3, 0.5), ("strange_situation", "avoid_threshold", 0.1, 0.6),
-    ("strange_situation", "resist_threshold", 0.05, 0.5), ("strange_situation", "disorg_threshold", 0.2, 1.5),
-    ("strange_situation", "momentary_noise", 0.0, 0.5), ("strange_situation", "threat_vigilance", 0.0, 2.0),
-    ("strange_situation", "disorg_person_noise", 0.0, 1.5), ("strange_situation", "behaviour_gain", 3.0, 25.0),
+    ("strange_situation", "resist_threshold", 0.05, 0.5), ("strange_situation", "disorg_threshold", 0.2, 1.8),
+    ("strange_situation", "momentary_noise", 0.0, 0.5),
 ]
 base = attachsim.load_scenario("normative").parameters
 
@@ -31,13 +28,19 @@ base = attachsim.load_scenario("normative").parameters
 def params(x):
     d = base.model_dump()
     for (g, k, _, _), v in zip(KEYS, x):
-        d[g][k] = float(v)
+        if g != "community":
+            d[g][k] = float(v)
     return d
 
 
 def run(name, x, n):
     sc = attachsim.load_scenario(name).model_dump(mode="json")
     sc["parameters"] = params(x)
+    for (g, k, _, _), v in zip(KEYS, x):
+        if g == "community" and sc["caregiving"]["profile"] == "community":
+            from attachsim.caregiving.profiles import PROFILES
+            mean = PROFILES["community"].dist(k.split("_")[0])[0]
+            sc["caregiving"]["overrides"][k.split("_")[0]] = {"mean": mean, "sd": float(v)}
     r = attachsim.run(sc, n=n, seed=1000, years=1)
     s = r.summary()
     return {k: v["share"] for k, v in s["shares"].items()}, s["sensitivity_security_r"]["r"]
@@ -56,8 +59,8 @@ def loss(x):
     except attachsim.ScenarioError:
         return 1e6
     sh, r = ev["normative"]
-    L = ((sh["A"] - .17) / .01) ** 2 + ((sh["B"] - .635) / .008) ** 2 + ((sh["C"] - .105) / .007) ** 2 \
-        + ((sh["D"] - .12) / .008) ** 2 + ((0 if np.isnan(r) else r - .24) / .02) ** 2
+    L = ((sh["A"] - .162) / .005) ** 2 + ((sh["B"] - .628) / .005) ** 2 + ((sh["C"] - .102) / .005) ** 2 \
+        + ((sh["D"] - .108) / .005) ** 2 + ((0 if np.isnan(r) else r - .24) / .02) ** 2
     for name, cat in (("sensitive", "B"), ("rejecting", "A"), ("inconsistent", "C"), ("frightening", "D")):
         L += max(0.0, 0.62 - ev[name][0][cat]) ** 2 / 0.02 ** 2
     L += ((ev["maltreated"][0]["B"] - .35) / .05) ** 2 + ((ev["maltreated"][0]["D"] - .5) / .05) ** 2
@@ -65,12 +68,13 @@ def loss(x):
     return L
 
 
-x0 = np.array([getattr(getattr(base, g), k) for g, k, _, _ in KEYS])
+x0 = np.array([0.2 if g == "community" else getattr(getattr(base, g), k) for g, k, _, _ in KEYS])
 if len(sys.argv) > 2 and sys.argv[2]:
     x0 = np.array(json.loads(sys.argv[2]))
 t = time.time()
 x0 = np.clip(x0, [k[2] for k in KEYS], [k[3] for k in KEYS])
-res = differential_evolution(loss, [(k[2], k[3]) for k in KEYS], x0=x0, popsize=5, seed=2,
+res = minimize(loss, x0, method="Nelder-Mead", options={"maxfev": 300, "initial_simplex": None}) if "--polish" in sys.argv \
+    else differential_evolution(loss, [(k[2], k[3]) for k in KEYS], x0=x0, popsize=5, seed=2,
                              maxiter=int(sys.argv[3]) if len(sys.argv) > 3 else 20, polish=False, tol=1e-4,
                              callback=lambda intermediate_result: print("gen", intermediate_result.fun, flush=True))
 print("loss", res.fun, "time", round(time.time() - t))

@@ -10,7 +10,7 @@ cols = ["regulation_12m", "hyperactivation", "deactivation", "conflict", "threat
 rows = []
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
 for name in (sys.argv[2:] or SCEN):
-    r = attachsim.run(name, n=n, seed=1000, years=1)
+    r = attachsim.run(name, n=n, seed=1000, years=1.1)
     s = r.summary()
     row = {"scen": name[:8]}
     row |= {k: round(v["share"] * 100, 1) for k, v in s["shares"].items()}

@@ -12,21 +12,22 @@ from attachsim.core.results import sensitivity_security_r
 
 N = 20_000
 SEEDS = (1, 2)
+YEARS = 2  # the infancy targets need the first two years only
 
 
 def _shares(name: str, seed: int) -> dict[str, float]:
-    res = attachsim.run(name, n=N, seed=seed)
+    res = attachsim.run(name, n=N, seed=seed, years=YEARS)
     return {k: v["share"] for k, v in res.summary()["shares"].items()}
 
 
 @pytest.fixture(scope="module")
 def normative():
-    return [attachsim.run("normative", n=N, seed=s) for s in SEEDS]
+    return [attachsim.run("normative", n=N, seed=s, years=YEARS) for s in SEEDS]
 
 
-@pytest.mark.parametrize("seed_index", range(len(SEEDS)))
-def test_normative_shares(normative, seed_index):
-    s = {k: v["share"] for k, v in normative[seed_index].summary()["shares"].items()}
+def test_normative_shares(normative):
+    """Shares averaged over two seeds of 20,000 (MODEL §8: measured on >= 20,000 and averaged over seeds)."""
+    s = {k: np.mean([res.summary()["shares"][k]["share"] for res in normative]) for k in "ABCD"}
     assert 0.15 <= s["A"] <= 0.22, s
     assert 0.62 <= s["B"] <= 0.66, s
     assert 0.09 <= s["C"] <= 0.12, s
@@ -48,7 +49,7 @@ def test_maltreatment_doubles_disorganisation_and_lowers_security(normative):
 
 def test_high_risk_without_harm_raises_disorganisation(normative):
     base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
-    res = attachsim.run("high-risk", n=N, seed=4)
+    res = attachsim.run("high-risk", n=N, seed=4, years=YEARS)
     assert res.people["harmed_total"].sum() == 0  # no harm at all
     d = res.summary()["shares"]["D"]
     assert d["ci_low"] > base_d + 0.05, (d, base_d)

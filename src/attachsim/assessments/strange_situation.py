@@ -55,7 +55,7 @@ class StrangeSituationParams(ParamModel):
     """Behaviour in the Strange Situation from the infant's states."""
 
     threat_vigilance: float = param(
-        1.968, 0.0, 10.0, unit="relative increase at threat 1",
+        1.5812, 0.0, 10.0, unit="relative increase at threat 1",
         meaning="Learned threat amplifies arousal from separation (hypervigilance).", source="rationale",
     )
     self_soothing: float = param(
@@ -68,35 +68,35 @@ class StrangeSituationParams(ParamModel):
         source="Ainsworth et al. 1978 (secure infants are readily comforted)",
     )
     behaviour_gain: float = param(
-        5.0, 0.1, 50.0, unit="logit per unit drive", meaning="Steepness of behaviour probabilities.",
+        12.9861, 0.1, 50.0, unit="logit per unit drive", meaning="Steepness of behaviour probabilities.",
         source=CAL,
     )
     momentary_noise: float = param(
-        0.0708, 0.0, 5.0, unit="drive SD per reunion",
+        0.0879, 0.0, 5.0, unit="drive SD per reunion",
         meaning="Episode-to-episode variation in the infant's behaviour (measurement and state noise).",
         source=CAL,
     )
     approach_threshold: float = param(
-        0.1398, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
+        -0.0718, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
         source=CAL,
     )
     avoid_threshold: float = param(
-        0.4604, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
+        0.378, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
         source=CAL,
     )
     resist_threshold: float = param(
-        0.2496, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
+        0.213, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
         source=CAL,
     )
     disorg_person_noise: float = param(
-        0.3, 0.0, 5.0, unit="drive SD per infant",
+        0.6018, 0.0, 5.0, unit="drive SD per infant",
         meaning="Infant-level variation in disorganised behaviour not explained by learned conflict (infant "
         "factors and coding error).",
         source="Spangler et al. 1996 (neonatal orientation predicts D); van IJzendoorn et al. 1999 (D coding "
         "reliability is moderate); " + CAL,
     )
     disorg_threshold: float = param(
-        1.4091, -5.0, 5.0, unit="drive",
+        1.325, -5.0, 5.0, unit="drive",
         meaning="Drive at which an interval shows disorganised behaviour half the time.", source=CAL,
     )
 

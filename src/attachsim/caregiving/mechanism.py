@@ -29,7 +29,7 @@ class Caregiving(Mechanism):
     label = "caregiving environment (MODEL §5)"
     summary = "weekly sensitivity = profile sensitivity, lowered by dysregulation and deprivation, " \
         "+ inconsistency noise; harm raised by threat"
-    kernel = "infancy"
+    kernel = "development"
     states = owned(
         key,
         i32("profile", -1, "code", "Caregiver profile (index into attachsim.caregiving.PROFILES)."),

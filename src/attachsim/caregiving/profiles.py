@@ -52,10 +52,11 @@ PROFILES: dict[str, Profile] = {
             "community",
             "Low-risk community caregivers: the full normal range of sensitivity, some rejection and "
             "inconsistency, mild dysregulation, no harm.",
-            "Sensitivity mean 5.5 / 9 with SD 1.9 in low-risk samples (Ainsworth et al. 1978; NICHD ECCRN 1997; "
+            "Sensitivity mean 5.5 / 9 (SD of a caregiver's typical level 0.16, 1.3 scale points) in low-risk "
+            "samples (Ainsworth et al. 1978; NICHD ECCRN 1997; "
             "De Wolff & van IJzendoorn 1997); depressive symptoms in 10-20% of mothers (Gavin et al. 2005); "
             "rejection and inconsistency spreads calibrated to the low-risk Strange Situation shares (MODEL §8)",
-            availability=(0.92, 0.05), sensitivity=(0.62, 0.20), inconsistency=(0.10, 0.08),
+            availability=(0.92, 0.05), sensitivity=(0.62, 0.16), inconsistency=(0.10, 0.08),
             rejection=(0.10, 0.12), harm=(0.0, 0.0), dysregulation=(0.15, 0.18),
         ),
         Profile(
@@ -76,7 +77,7 @@ PROFILES: dict[str, Profile] = {
             "inconsistent",
             "Sometimes warmly responsive, sometimes unavailable: intermittent responsiveness.",
             "Cassidy & Berlin 1994; Isabella 1993 (inconsistent responsiveness in mothers of C infants)",
-            availability=(0.80, 0.08), sensitivity=(0.50, 0.10), inconsistency=(0.32, 0.05),
+            availability=(0.80, 0.08), sensitivity=(0.50, 0.10), inconsistency=(0.38, 0.05),
             rejection=(0.05, 0.04), harm=(0.0, 0.0), dysregulation=(0.20, 0.10),
         ),
         Profile(

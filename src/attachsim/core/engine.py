@@ -34,11 +34,18 @@ class PlanEntry:
 
 def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     """The mechanisms of a scenario, in step order."""
+    from ..assessments.lifespan import LifespanAssessments
     from ..assessments.strange_situation import StrangeSituation
     from ..caregiving.mechanism import Caregiving
     from ..development import infancy as inf
+    from ..development import later
 
     p = scenario.parameters
+    a = scenario.assessments
+
+    def reached(ages: list[int]) -> tuple[int, ...]:
+        return tuple(sorted({x for x in ages if weeks(years=x) <= weeks(years=scenario.years)}))
+
     return [
         Demography(),
         Caregiving(),
@@ -49,7 +56,11 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
         inf.WorkingModels(p.working_models),
         inf.Strategies(p.strategies),
         inf.Pathways(p.pathways),
-        StrangeSituation(p.strange_situation, tuple(scenario.assessments.strange_situation.ages_months)),
+        later.LaterExperience(p.later),
+        later.LifeEvents(p.life_events),
+        StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
+        LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
+                            reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max),
     ]
 
 
@@ -93,7 +104,7 @@ class Simulation:
 
     def _kernel(self, name: str) -> Callable[[Simulation, int], None]:
         if name not in self._kernels:
-            if name != "infancy":
+            if name != "development":
                 raise KeyError(f"No kernel named '{name}'.")
             from ..development import _reference, _runner
 

@@ -106,12 +106,63 @@ def collect(sim: Simulation) -> Results:
     cols["threat_exposed"] = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"])
     cols["deprivation_exposed"] = (pop["deprivation_intensity"] > 0) & (
         pop["deprivation_end_w"] > pop["deprivation_onset_w"])
+    _collect_lifespan(sim, cols, cats)
     skip = {"sens_obs_num", "sens_obs_den", "regulation_12m"}
     for name in sim.layout.f32:
         if name not in skip and name not in cols:
             cols[name] = pop[name].copy()
     cols["ses_risks"] = pop["ses_risks"].copy()
+
     people = pd.DataFrame(cols)
     meta = {"engine": sim.engine, "steps": sim.n_steps, "years": sim.scenario.years,
             "bytes_per_person_state": sim.layout.bytes_per_person}
     return Results(people=people, scenario=sim.scenario.model_dump(mode="json"), seed=sim.seed, meta=meta)
+
+
+def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
+    """Columns of the assessments after infancy and of the ACE ledger."""
+    from ..assessments import ecrr
+    from ..assessments.lifespan import AAI_CLASSES, ACE_CATEGORIES, ADULT_COLUMNS, SIGNS, LifespanAssessments
+
+    pop = sim.pop
+    life = next(m for m in sim.mechanisms if isinstance(m, LifespanAssessments))
+    for age in life.preschool_years:
+        code = pop[f"reunion_{age}y"]
+        cols[f"reunion_{age}y"] = pd.Categorical(cats[np.where(code < 0, 4, code)], categories=list(CATEGORIES))
+    for age in life.checklist_years:
+        for sign in SIGNS:
+            col = f"{sign}_{age}y"
+            cols[col] = pd.array(np.where(pop[col] < 0, pd.NA, pop[col]), dtype="Int8")
+        cols[f"internalizing_{age}y"] = pop[f"internalizing_{age}y"].copy()
+        cols[f"externalizing_{age}y"] = pop[f"externalizing_{age}y"].copy()
+    styles = np.array([*ecrr.STYLES, ""], dtype=object)
+    aai = np.array([*AAI_CLASSES, ""], dtype=object)
+    for age in life.adult_years:
+        for name, dtype, _ in ADULT_COLUMNS:
+            col = f"{name}_{age}"
+            value = pop[col]
+            if name == "adult_style":
+                cols[col] = pd.Categorical(styles[np.where(value < 0, 4, value)], categories=list(ecrr.STYLES))
+            elif name == "aai":
+                cols[col] = pd.Categorical(aai[np.where(value < 0, 3, value)], categories=list(AAI_CLASSES))
+            elif name == "aai_unresolved":
+                cols[col] = pd.array(np.where(value < 0, pd.NA, value == 1), dtype="boolean")
+            elif dtype == "i32":
+                cols[col] = pd.array(np.where(value < 0, pd.NA, value), dtype="Int16")
+            else:
+                cols[col] = value.copy()
+    flags = {
+        "emotional_abuse": pop["ace_emotional_abuse"] == 1,
+        "physical_abuse": pop["ace_physical_abuse"] == 1,
+        "sexual_abuse": pop["ace_sexual_abuse"] == 1,
+        "emotional_neglect": pop["low_response_weeks"] >= 52,
+        "physical_neglect": pop["deprived_weeks"] >= 26,
+        "violence": pop["ace_violence"] == 1,
+        "substance": np.zeros(pop.n, dtype=bool),  # household substance use arrives with M8 (parents' use)
+        "mental_illness": pop["ace_mental_illness"] == 1,
+        "divorce": pop["ace_divorce"] == 1,
+        "incarceration": pop["ace_incarceration"] == 1,
+    }
+    for name in ACE_CATEGORIES:
+        cols[f"ace_{name}"] = flags[name]
+    cols["ace_count"] = np.sum([flags[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)

@@ -28,6 +28,14 @@ PARAM_ORDER = (
     "strategies.conflict_gain", "strategies.collapse_gain", "strategies.conflict_decay", "strategies.fright_scale",
     "pathways.stress_gain_rate", "pathways.stress_gain_recovery", "pathways.stress_gain_max",
     "pathways.maturation_rate",
+    "later.rate_child", "later.rate_adult", "later.rate_tau_years", "later.drift_sd", "later.drift_years",
+    "life_events.divorce_per_year", "life_events.divorce_dysregulation", "life_events.divorce_availability",
+    "life_events.disruption_weeks", "life_events.incarceration_per_year", "life_events.emotional_abuse_share",
+    "life_events.physical_abuse_share", "life_events.sexual_abuse_share", "life_events.violence_per_harm_week",
+    "life_events.neglect_response_threshold", "life_events.mental_illness_threshold",
+    "relationships.close_availability", "relationships.close_sensitivity_mean",
+    "relationships.close_security_weight", "relationships.close_sensitivity_sd", "relationships.close_rejection",
+    "relationships.turnover_per_year", "strategies.collapse_response",
 )
 F_STATES = (
     "reactivity", "arousal", "episodes_total", "soothed_total", "ignored_total", "rejected_total",
@@ -35,13 +43,17 @@ F_STATES = (
     "self_worth", "threat", "hyperactivation", "deactivation", "conflict", "resp_expect", "resp_unpredict",
     "rebuff_expect", "stress_gain", "social_cognition", "cg_availability", "cg_sensitivity",
     "cg_inconsistency", "cg_rejection", "cg_harm", "cg_dysregulation", "threat_intensity",
-    "deprivation_intensity",
+    "deprivation_intensity", "cg_shift", "close_sensitivity", "arousal_mean", "low_response_weeks",
+    "deprived_weeks",
 )
-I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w")
+I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w",
+            "family_event_until_w", "ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse", "ace_violence",
+            "ace_mental_illness", "ace_divorce", "ace_incarceration")
 STREAMS = ("caregiving.week", "m1.distress", "m2.response")
 
-_P = {name: i for i, name in enumerate(PARAM_ORDER)}
 WEEKS_PER_YEAR = 52.1775
+INFANCY_END_W = 104  # weeks(years=2)
+ADULT_W = 939  # weeks(years=18)
 
 
 @nb.njit(cache=True, inline="always")
@@ -55,14 +67,21 @@ def _sigmoid(x: float) -> float:
 
 
 @nb.njit(cache=True, parallel=True)
-def infancy_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no-untyped-def]
-    """Advance every person aged 0 <= age < ``age_end`` weeks by one week (M1-M6)."""
+def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no-untyped-def]
+    """Advance every person aged 0 <= age < ``age_end`` weeks by one week (M1-M7).
+
+    The attachment figure whose responses the person learns from is the caregiver up to
+    18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
+    and family disruptions) and close others (friends, partners) in adulthood.
+    """
     (REACT, AROUS, EPIS, SOOTH, IGN, REJ, FRI, HARM, SNUM, SDEN, REG, OA, OB, SW, THR, HYP, DEA, CON, REXP,
      RUNP, RBUF, SG, SC, CAV, CSE, CIN, CRE, CHA, CDY, TIN, DIN) = (
         rf[0], rf[1], rf[2], rf[3], rf[4], rf[5], rf[6], rf[7], rf[8], rf[9], rf[10], rf[11], rf[12], rf[13],
         rf[14], rf[15], rf[16], rf[17], rf[18], rf[19], rf[20], rf[21], rf[22], rf[23], rf[24], rf[25], rf[26],
         rf[27], rf[28], rf[29], rf[30])
+    SHIFT, CLOSE, AMEAN, LOWR, DEPW = rf[31], rf[32], rf[33], rf[34], rf[35]
     BIRTH, TON, TEND, DON, DEND = ri[0], ri[1], ri[2], ri[3], ri[4]
+    EVU, A_EMO, A_PHY, A_SEX, A_VIO, A_MEN, A_DIV, A_INC = ri[5], ri[6], ri[7], ri[8], ri[9], ri[10], ri[11], ri[12]
     floor = par[0]
     tau_w = par[1] * WEEKS_PER_YEAR
     rate0, rate1, rate_tau, dys_dist, bid_sup = par[2], par[3], par[4], par[5], par[6]
@@ -73,28 +92,71 @@ def infancy_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no
         par[22], par[23], par[24], par[25], par[26], par[27], par[28], par[29], par[30], par[31], par[32])
     fr_scale = par[33]
     lr_sg, sg_rec, sg_max, mat = par[34], par[35], par[36], par[37]
+    rate_child, rate_adult, rate_later_tau = par[38], par[39], par[40] * WEEKS_PER_YEAR
+    drift_rho = 1.0 - 1.0 / (par[42] * WEEKS_PER_YEAR)
+    drift_step = par[41] * np.sqrt(1.0 - drift_rho * drift_rho)
+    div_h = 1.0 - (1.0 - par[43]) ** (1.0 / WEEKS_PER_YEAR)
+    div_dys, div_av, disrupt_w = par[44], par[45], np.int64(par[46])
+    inc_h = 1.0 - (1.0 - par[47]) ** (1.0 / WEEKS_PER_YEAR)
+    emo_sh, phy_sh, sex_sh, vio_w, neg_thr, mental_thr = par[48], par[49], par[50], par[51], par[52], par[53]
+    close_av, close_mean, close_secw, close_sd, close_rej = par[54], par[55], par[56], par[57], par[58]
+    turnover_h = 1.0 - (1.0 - par[59]) ** (1.0 / WEEKS_PER_YEAR)
+    col_resp = par[60]
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
     for i in nb.prange(n):
         age = step - I[BIRTH, i]
         if age < 0 or age >= age_end:
             continue
         plast = floor + (1.0 - floor) * np.exp(-age / tau_w)
-        # caregiving this week (MODEL §5) with adversity schedules
+        # the attachment figure this week (MODEL §5, M7), with adversity schedules
         thr_on = I[TON, i] <= age < I[TEND, i]
         dep_on = I[DON, i] <= age < I[DEND, i]
         thr_i = F[TIN, i] if thr_on else 0.0
         dep_i = F[DIN, i] * dep_max if dep_on else 0.0
-        dys = float(F[CDY, i])
-        avail = F[CAV, i] * (1.0 - dep_i)
         pkc = person_key_nb(k_cg, i)
-        sens = _clip((F[CSE, i] * (1.0 - dys_sens * dys)) * (1.0 - dep_i) + F[CIN, i] * normal_nb(pkc, 0), 0.0, 1.0)
-        harm = _clip(F[CHA, i] + thr_max * thr_i, 0.0, 1.0)
-        fright = _clip(fr_dys * dys + fr_harm * harm, 0.0, 1.0)
         rej = float(F[CRE, i])
+        if age < ADULT_W:
+            dys = float(F[CDY, i])
+            avail = F[CAV, i] * (1.0 - dep_i)
+            base_sens = float(F[CSE, i])
+            if age >= INFANCY_END_W:
+                # caregiving drifts as family circumstances change; divorce disrupts it for a while
+                shift = F[SHIFT, i] * drift_rho + drift_step * normal_nb(pkc, 2)
+                F[SHIFT, i] = shift
+                base_sens = base_sens + shift
+                if age >= I[EVU, i] and uniform_nb(pkc, 4) < div_h:
+                    I[EVU, i] = age + disrupt_w
+                    I[A_DIV, i] = 1
+                if age < I[EVU, i]:
+                    dys = min(1.0, dys + div_dys)
+                    avail = avail * (1.0 - div_av)
+                if uniform_nb(pkc, 5) < inc_h:
+                    I[A_INC, i] = 1
+            sens = _clip((base_sens * (1.0 - dys_sens * dys)) * (1.0 - dep_i) + F[CIN, i] * normal_nb(pkc, 0),
+                         0.0, 1.0)
+            harm = _clip(F[CHA, i] + thr_max * thr_i, 0.0, 1.0)
+            if dys >= mental_thr:
+                I[A_MEN, i] = 1
+        else:
+            # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
+            if age == ADULT_W or uniform_nb(pkc, 5) < turnover_h:
+                security = float(F[OA, i]) / (float(F[OA, i]) + float(F[OB, i])) * (1.0 - F[DEA, i])
+                F[CLOSE, i] = _clip(close_mean + close_secw * (security - 0.5) + close_sd * normal_nb(pkc, 6),
+                                    0.0, 1.0)
+            dys = 0.0
+            avail = close_av * (1.0 - dep_i)
+            sens = _clip(F[CLOSE, i] * (1.0 - dep_i) + F[CIN, i] * 0.5 * normal_nb(pkc, 0), 0.0, 1.0)
+            harm = _clip(thr_max * thr_i, 0.0, 1.0)
+            rej = close_rej
+        fright = _clip(fr_dys * dys + fr_harm * harm, 0.0, 1.0)
         # M1 distress and bids
         hyp = float(F[HYP, i])
         dea = float(F[DEA, i])
-        lam = (rate1 + (rate0 - rate1) * np.exp(-age / rate_tau)) * F[REACT, i] * F[SG, i] * (1.0 + dys_dist * dys)
+        if age < INFANCY_END_W:
+            base_rate = rate1 + (rate0 - rate1) * np.exp(-age / rate_tau)
+        else:
+            base_rate = rate_adult + (rate_child - rate_adult) * np.exp(-(age - INFANCY_END_W) / rate_later_tau)
+        lam = base_rate * F[REACT, i] * F[SG, i] * (1.0 + dys_dist * dys)
         pk1 = person_key_nb(k_m1, i)
         n_ep = poisson_inv_nb(uniform_nb(pk1, 0), lam)
         n_bid = binomial_inv_nb(uniform_nb(pk1, 1), n_ep, 1.0 - bid_sup * dea)
@@ -155,7 +217,7 @@ def infancy_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no
         fr_share = (n_h + n_f) / max(n_ep, 1)
         con = float(F[CON, i])
         c_in = c_gain * np.log1p(fr_share / fr_scale) * (0.5 + r_exp) \
-            + col_gain * max(arousal - 1.0, 0.0) * (1.0 - r_exp)
+            + col_gain * max(arousal - 1.0, 0.0) * max(0.0, col_resp - r_exp) / col_resp
         con = _clip(con + plast * (lr_con * c_in * (1.0 - con) - c_decay * con), 0.0, 1.0)
         # M6 pathways
         sg = float(F[SG, i])
@@ -187,3 +249,20 @@ def infancy_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no
         F[RBUF, i] = r_buf
         F[SG, i] = sg
         F[SC, i] = sc
+        # exposure ledger for the ACE count (before 18) and chronic stress (adulthood)
+        if age < ADULT_W:
+            if n_h > 0:
+                if uniform_nb(pk2, 4) < 1.0 - (1.0 - emo_sh) ** n_h:
+                    I[A_EMO, i] = 1
+                if uniform_nb(pk2, 5) < 1.0 - (1.0 - phy_sh) ** n_h:
+                    I[A_PHY, i] = 1
+                if uniform_nb(pk2, 6) < 1.0 - (1.0 - sex_sh) ** n_h:
+                    I[A_SEX, i] = 1
+                if uniform_nb(pk2, 7) < vio_w:
+                    I[A_VIO, i] = 1
+            if age >= INFANCY_END_W and r_exp < neg_thr:
+                F[LOWR, i] += 1.0
+            if dep_on and F[DIN, i] >= 0.5:
+                F[DEPW, i] += 1.0
+        else:
+            F[AMEAN, i] += (arousal - F[AMEAN, i]) / 52.0

@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.rng import binomial_inv_np, box_muller_np, person_key_np, poisson_inv_np, step_key_np, uniform_np
-from ._kernel import F_STATES, I_STATES, PARAM_ORDER, WEEKS_PER_YEAR
-from ._runner import INFANCY_END_WEEKS, kernel_inputs
+from ._kernel import ADULT_W, F_STATES, I_STATES, INFANCY_END_W, PARAM_ORDER, WEEKS_PER_YEAR
+from ._runner import LIFESPAN_END_WEEKS, kernel_inputs
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -35,19 +35,19 @@ def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
     par = dict(zip(PARAM_ORDER, par_vec.tolist(), strict=True))
 
     def run(s: Simulation, step: int) -> None:
-        infancy_step_np(s.pop.f32, s.pop.i32, rf, ri, par, [step_key_np(k, step) for k in keys], step, s.pop.n)
+        development_step_np(s.pop.f32, s.pop.i32, rf, ri, par, [step_key_np(k, step) for k in keys], step, s.pop.n)
 
     return run
 
 
-def infancy_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: npt.NDArray[np.int64],
+def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: npt.NDArray[np.int64],
                     ri: npt.NDArray[np.int64], p: dict[str, float], skeys: list[np.uint64], step: int,
                     n: int) -> None:
-    """Advance every person aged 0 <= age < 2 years by one week."""
+    """Advance every living person by one week (same rules and draws as the Numba kernel)."""
     f = {name: rf[j] for j, name in enumerate(F_STATES)}
     irow = {name: ri[j] for j, name in enumerate(I_STATES)}
     age_all = step - I[irow["birth_step"], :n].astype(np.int64)
-    idx = np.nonzero((age_all >= 0) & (age_all < INFANCY_END_WEEKS))[0]
+    idx = np.nonzero((age_all >= 0) & (age_all < LIFESPAN_END_WEEKS))[0]
     if idx.size == 0:
         return
     age = age_all[idx]
@@ -66,20 +66,60 @@ def infancy_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: np
     dep_on = (iget("deprivation_onset_w") <= age) & (age < iget("deprivation_end_w"))
     thr_i = np.where(thr_on, get("threat_intensity"), 0.0)
     dep_i = np.where(dep_on, get("deprivation_intensity") * p["response.deprivation_max"], 0.0)
-    dys = get("cg_dysregulation")
-    avail = get("cg_availability") * (1.0 - dep_i)
     pkc = person_key_np(skeys[0], idx)
     z = box_muller_np(uniform_np(pkc, 0), uniform_np(pkc, 1))
-    sens = (get("cg_sensitivity") * (1.0 - p["response.dysregulation_sensitivity"] * dys)) * (1.0 - dep_i)
+    child = age < ADULT_W
+    later_child = child & (age >= INFANCY_END_W)
+    adult = ~child
+    # caregiver (to 18): drift and family disruption from 2 years
+    dys = get("cg_dysregulation")
+    base_sens = get("cg_sensitivity")
+    avail = get("cg_availability") * (1.0 - dep_i)
+    rho = 1.0 - 1.0 / (p["later.drift_years"] * WEEKS_PER_YEAR)
+    drift = p["later.drift_sd"] * np.sqrt(1.0 - rho * rho)
+    shift = get("cg_shift") * rho + drift * box_muller_np(uniform_np(pkc, 2), uniform_np(pkc, 3))
+    F[f["cg_shift"], idx[later_child]] = shift[later_child]
+    base_sens = np.where(later_child, base_sens + shift, base_sens)
+    evu = iget("family_event_until_w")
+    div_h = 1.0 - (1.0 - p["life_events.divorce_per_year"]) ** (1.0 / WEEKS_PER_YEAR)
+    new_event = later_child & (age >= evu) & (uniform_np(pkc, 4) < div_h)
+    evu = np.where(new_event, age + np.int64(p["life_events.disruption_weeks"]), evu)
+    I[irow["family_event_until_w"], idx[new_event]] = evu[new_event]
+    I[irow["ace_divorce"], idx[new_event]] = 1
+    disrupted = later_child & (age < evu)
+    dys = np.where(disrupted, np.minimum(1.0, dys + p["life_events.divorce_dysregulation"]), dys)
+    avail = np.where(disrupted, avail * (1.0 - p["life_events.divorce_availability"]), avail)
+    inc_h = 1.0 - (1.0 - p["life_events.incarceration_per_year"]) ** (1.0 / WEEKS_PER_YEAR)
+    I[irow["ace_incarceration"], idx[later_child & (uniform_np(pkc, 5) < inc_h)]] = 1
+    sens = (base_sens * (1.0 - p["response.dysregulation_sensitivity"] * dys)) * (1.0 - dep_i)
     sens = np.clip(sens + get("cg_inconsistency") * z, 0.0, 1.0)
     harm = np.clip(get("cg_harm") + p["response.threat_harm_max"] * thr_i, 0.0, 1.0)
-    fright = np.clip(p["response.fright_per_dysregulation"] * dys + p["response.fright_per_harm"] * harm, 0.0, 1.0)
+    I[irow["ace_mental_illness"], idx[child & (dys >= p["life_events.mental_illness_threshold"])]] = 1
     rej = get("cg_rejection")
+    # adulthood: close others, chosen partly by one's own security (S0-7)
+    if adult.any():
+        turnover_h = 1.0 - (1.0 - p["relationships.turnover_per_year"]) ** (1.0 / WEEKS_PER_YEAR)
+        renew = adult & ((age == ADULT_W) | (uniform_np(pkc, 5) < turnover_h))
+        security = get("others_a") / (get("others_a") + get("others_b")) * (1.0 - get("deactivation"))
+        z67 = box_muller_np(uniform_np(pkc, 6), uniform_np(pkc, 7))
+        drawn = np.clip(p["relationships.close_sensitivity_mean"]
+                        + p["relationships.close_security_weight"] * (security - 0.5)
+                        + p["relationships.close_sensitivity_sd"] * z67, 0.0, 1.0)
+        F[f["close_sensitivity"], idx[renew]] = drawn[renew]
+        close = get("close_sensitivity")
+        dys = np.where(adult, 0.0, dys)
+        avail = np.where(adult, p["relationships.close_availability"] * (1.0 - dep_i), avail)
+        sens = np.where(adult, np.clip(close * (1.0 - dep_i) + get("cg_inconsistency") * 0.5 * z, 0.0, 1.0), sens)
+        harm = np.where(adult, np.clip(p["response.threat_harm_max"] * thr_i, 0.0, 1.0), harm)
+        rej = np.where(adult, p["relationships.close_rejection"], rej)
+    fright = np.clip(p["response.fright_per_dysregulation"] * dys + p["response.fright_per_harm"] * harm, 0.0, 1.0)
     # M1
     hyp, dea = get("hyperactivation"), get("deactivation")
     r0, r1 = p["distress.rate_newborn"], p["distress.rate_late"]
-    lam = (r1 + (r0 - r1) * np.exp(-age / p["distress.rate_tau_weeks"])) * get("reactivity") * get("stress_gain") \
-        * (1.0 + p["distress.dysregulation_distress"] * dys)
+    later_rate = p["later.rate_adult"] + (p["later.rate_child"] - p["later.rate_adult"]) * np.exp(
+        -(age - INFANCY_END_W) / (p["later.rate_tau_years"] * WEEKS_PER_YEAR))
+    base_rate = np.where(age < INFANCY_END_W, r1 + (r0 - r1) * np.exp(-age / p["distress.rate_tau_weeks"]), later_rate)
+    lam = base_rate * get("reactivity") * get("stress_gain") * (1.0 + p["distress.dysregulation_distress"] * dys)
     pk1 = person_key_np(skeys[1], idx)
     n_ep = poisson_inv_np(uniform_np(pk1, 0), lam)
     n_bid = binomial_inv_np(uniform_np(pk1, 1), n_ep, 1.0 - p["distress.bid_suppression"] * dea)
@@ -149,7 +189,8 @@ def infancy_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: np
     fr_share = (n_h + n_f) / np.maximum(n_ep, 1)
     con = get("conflict")
     c_in = p["strategies.conflict_gain"] * np.log1p(fr_share / p["strategies.fright_scale"]) * (0.5 + r_exp) \
-        + p["strategies.collapse_gain"] * np.maximum(arousal - 1.0, 0.0) * (1.0 - r_exp)
+        + p["strategies.collapse_gain"] * np.maximum(arousal - 1.0, 0.0) \
+        * np.maximum(0.0, p["strategies.collapse_response"] - r_exp) / p["strategies.collapse_response"]
     con = np.clip(con + plast * (p["strategies.conflict_rate"] * c_in * (1.0 - con)
                                  - p["strategies.conflict_decay"] * con), 0.0, 1.0)
     # M6
@@ -177,3 +218,18 @@ def infancy_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: np
                         ("resp_unpredict", r_unp), ("rebuff_expect", r_buf), ("stress_gain", sg),
                         ("social_cognition", sc)):
         put(name, value)
+    # exposure ledger (before 18) and chronic stress (adulthood)
+    shares = (p["life_events.emotional_abuse_share"], p["life_events.physical_abuse_share"],
+              p["life_events.sexual_abuse_share"])
+    harmed = child & (n_h > 0)
+    for k, (flag, share) in enumerate(zip(("ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse"), shares,
+                                          strict=True)):
+        hit = harmed & (uniform_np(pk2, 4 + k) < 1.0 - (1.0 - share) ** n_h)
+        I[irow[flag], idx[hit]] = 1
+    I[irow["ace_violence"], idx[harmed & (uniform_np(pk2, 7) < p["life_events.violence_per_harm_week"])]] = 1
+    low = later_child & (r_exp < p["life_events.neglect_response_threshold"])
+    F[f["low_response_weeks"], idx[low]] += np.float32(1.0)
+    deprived = child & dep_on & (get("deprivation_intensity") >= 0.5)
+    F[f["deprived_weeks"], idx[deprived]] += np.float32(1.0)
+    am = get("arousal_mean")
+    F[f["arousal_mean"], idx[adult]] = (am + (arousal - am) / 52.0)[adult]

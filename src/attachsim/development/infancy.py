@@ -77,7 +77,7 @@ class ResponseParams(ParamModel):
         source="Lovejoy et al. 2000 meta-analysis (depression and parenting, d about .3-.5); size is a rationale",
     )
     fright_per_dysregulation: float = param(
-        0.2458, 0.0, 1.0, unit="probability per bid at dysregulation 1",
+        0.3101, 0.0, 1.0, unit="probability per bid at dysregulation 1",
         meaning="Frightened or frightening behaviour without harm from a dysregulated caregiver.",
         source="Main & Hesse 1990; Schuengel et al. 1999; " + CAL,
     )
@@ -165,11 +165,11 @@ class StrategyParams(ParamModel):
         meaning="How fast hyperactivation and deactivation move to their reinforced levels.", source=CAL,
     )
     hyper_gain: float = param(
-        36.0152, 0.0, 100.0, unit="per unit unpredictability", meaning="Steepness of hyperactivation's response.",
+        23.9807, 0.0, 100.0, unit="per unit unpredictability", meaning="Steepness of hyperactivation's response.",
         source=CAL,
     )
     hyper_threshold: float = param(
-        0.1297, 0.0, 1.0, unit="SD of weekly response beyond sampling noise",
+        0.1573, 0.0, 1.0, unit="SD of weekly response beyond sampling noise",
         meaning="Unpredictability of response at which hyperactivation is half-reinforced (partial schedule).",
         source="Cassidy & Berlin 1994; " + CAL,
     )
@@ -177,7 +177,7 @@ class StrategyParams(ParamModel):
         12.0, 0.0, 100.0, unit="per unit rebuff", meaning="Steepness of deactivation's response.", source=CAL,
     )
     deact_threshold: float = param(
-        0.2468, 0.0, 1.0, unit="expected share of bids rebuffed",
+        0.2762, 0.0, 1.0, unit="expected share of bids rebuffed",
         meaning="Expected rebuff at which deactivation is half-reinforced (bids extinguish).",
         source="Ainsworth et al. 1978; Main 1981; " + CAL,
     )
@@ -192,24 +192,29 @@ class StrategyParams(ParamModel):
         source=CAL,
     )
     conflict_gain: float = param(
-        3.228, 0.0, 100.0, unit="per log unit of frightening share",
+        2.5348, 0.0, 100.0, unit="per log unit of frightening share",
         meaning="Conflict from a caregiver who both comforts and frightens (fright without solution), per log unit "
         "of frightening share.",
         source="Main & Hesse 1990; " + CAL,
     )
     collapse_gain: float = param(
-        0.5, 0.0, 10.0, unit="per unit arousal",
+        6.0, 0.0, 10.0, unit="per unit arousal",
         meaning="Conflict from high arousal with no one to turn to (collapse of strategy).",
         source="Zeanah et al. 2005 (disorganisation in institutional care); " + CAL,
     )
     fright_scale: float = param(
-        0.15, 0.001, 1.0, unit="share of episodes",
+        0.1883, 0.001, 1.0, unit="share of episodes",
         meaning="Frightening share of episodes at which conflict input grows logarithmically (diminishing "
         "sensitivity): even subtle fright matters, and more fright matters less than proportionally.",
         source="Main & Hesse 1990; Schuengel et al. 1999 (subtle frightened behaviour predicts D); " + CAL,
     )
+    collapse_response: float = param(
+        0.3, 0.01, 1.0, unit="expected share of bids answered",
+        meaning="Below this expected response there is no one to turn to, and high arousal feeds conflict.",
+        source="rationale: disorganisation without a selective attachment figure (Zeanah et al. 2005)",
+    )
     conflict_decay: float = param(
-        0.0723, 0.0, 1.0, unit="per week at plasticity 1", meaning="Resolution of conflict without fright.",
+        0.0826, 0.0, 1.0, unit="per week at plasticity 1", meaning="Resolution of conflict without fright.",
         source="rationale",
     )
 
@@ -242,7 +247,7 @@ class Development(Mechanism):
     key = "development"
     label = "plasticity schedule (MODEL §3)"
     summary = "plasticity(age) = floor + (1 - floor) * exp(-age / tau)"
-    kernel = "infancy"
+    kernel = "development"
     Params = DevelopmentParams
 
 
@@ -252,7 +257,7 @@ class Distress(Mechanism):
     key = "m1_distress"
     label = "M1 distress and bids"
     summary = "episodes ~ Poisson(rate(age) * reactivity * stress_gain); bids suppressed by deactivation"
-    kernel = "infancy"
+    kernel = "development"
     Params = DistressParams
     states = owned(
         key,
@@ -268,7 +273,7 @@ class Response(Mechanism):
     key = "m2_response"
     label = "M2 caregiver response"
     summary = "bids end soothed, ignored, rejected, frightened or harmed (multinomial counts per week)"
-    kernel = "infancy"
+    kernel = "development"
     Params = ResponseParams
     states = owned(
         key,
@@ -289,7 +294,7 @@ class CoRegulation(Mechanism):
     key = "m3_coregulation"
     label = "M3 co-regulation -> regulation"
     summary = "soothed distress lowers arousal and builds regulation at plasticity(age) (S0-1)"
-    kernel = "infancy"
+    kernel = "development"
     Params = RegulationParams
     states = owned(key, f32("regulation", 0.1, "0-1", "Self-soothing capacity, built by co-regulation (S0-1)."))
 
@@ -300,7 +305,7 @@ class WorkingModels(Mechanism):
     key = "m4_working_models"
     label = "M4 working models"
     summary = "answered/unanswered bids update the model of others; validation the model of self; harm threat"
-    kernel = "infancy"
+    kernel = "development"
     Params = WorkingModelParams
     states = owned(
         key,
@@ -318,7 +323,7 @@ class Strategies(Mechanism):
     label = "M5 strategies"
     summary = "reliable response -> secure; rebuff -> deactivation; partial reinforcement -> hyperactivation; " \
         "comfort that frightens -> conflict"
-    kernel = "infancy"
+    kernel = "development"
     Params = StrategyParams
     states = owned(
         key,
@@ -338,7 +343,7 @@ class Pathways(Mechanism):
     key = "m6_pathways"
     label = "M6 threat and deprivation pathways"
     summary = "harm raises stress_gain (threat); missing stimulation slows social_cognition (deprivation)"
-    kernel = "infancy"
+    kernel = "development"
     Params = PathwayParams
     states = owned(
         key,

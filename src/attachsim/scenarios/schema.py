@@ -6,7 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..assessments.lifespan import LifespanAssessmentParams
 from ..assessments.strange_situation import StrangeSituationParams
+from ..development.later import LaterParams, LifeEventParams, RelationshipParams
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILES
 from ..development.infancy import (
     DevelopmentParams,
@@ -18,7 +20,7 @@ from ..development.infancy import (
     WorkingModelParams,
 )
 
-MAX_YEARS = 2.0  # mechanisms built so far cover infancy (MODEL §6 M1-M6)
+MAX_YEARS = 60.0
 MAX_PEOPLE = 50_000_000
 
 
@@ -163,10 +165,31 @@ class StrangeSituationSpec(Strict):
         return sorted(set(value))
 
 
+class PreschoolSpec(Strict):
+    """The separation-reunion procedure in early childhood (Main & Cassidy 1988), 4-way A/B/C/D."""
+
+    ages_years: list[Annotated[int, Field(ge=3, le=7)]] = [5]
+
+
+class ChecklistSpec(Strict):
+    """The child behaviour-signs checklist (ages 3-12)."""
+
+    ages_years: list[Annotated[int, Field(ge=3, le=12)]] = [4, 8]
+
+
+class AdultSpec(Strict):
+    """The adult instruments (ECR-R form, adult-interview form, intimacy fears, adult indices)."""
+
+    ages_years: list[Annotated[int, Field(ge=18, le=60)]] = [18, 25, 35]
+
+
 class Assessments(Strict):
-    """Assessments and their ages."""
+    """Assessments and their ages (ages beyond the simulated years are skipped)."""
 
     strange_situation: StrangeSituationSpec = StrangeSituationSpec()
+    preschool_reunion: PreschoolSpec = PreschoolSpec()
+    checklist: ChecklistSpec = ChecklistSpec()
+    adult: AdultSpec = AdultSpec()
 
 
 class Parameters(Strict):
@@ -179,7 +202,11 @@ class Parameters(Strict):
     working_models: WorkingModelParams = WorkingModelParams()
     strategies: StrategyParams = StrategyParams()
     pathways: PathwayParams = PathwayParams()
+    later: LaterParams = LaterParams()
+    life_events: LifeEventParams = LifeEventParams()
+    relationships: RelationshipParams = RelationshipParams()
     strange_situation: StrangeSituationParams = StrangeSituationParams()
+    lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams()
 
 
 class Scenario(Strict):
@@ -187,7 +214,7 @@ class Scenario(Strict):
 
     name: str = Field("custom", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = Field("", max_length=2000)
-    years: float = Field(2.0, gt=0.0, le=MAX_YEARS, description="years simulated from birth")
+    years: float = Field(40.0, gt=0.0, le=MAX_YEARS, description="years simulated from birth")
     population: PopulationSpec = PopulationSpec()
     caregiving: Caregiving = Caregiving()
     adversity: Adversity = Adversity()

@@ -1,0 +1,268 @@
+"""Assessments after infancy (MODEL §7): the preschool reunion, the behaviour-signs checklist,
+the adult instruments (ECR-R form, adult-interview form, intimacy fears, adult indices) and the
+ACE count.
+
+Each instrument is simulated from the person's states at the age of assessment, with its own
+measurement noise, and scored or classified by its rules; no category is copied from a
+profile or a label.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.params import ParamModel, param
+from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
+from ..core.state import StateSpec
+from ..core.timeline import weeks
+from . import ecrr
+from .strange_situation import CATEGORIES, StrangeSituationParams, run_strange_situation
+
+if TYPE_CHECKING:
+    from ..core.engine import Simulation
+
+F64 = npt.NDArray[np.float64]
+CAL = "calibrated by hand to MODEL §8 adult-interview targets (seed 1000); see docs/calibration.md"
+
+SIGNS = ("clinging", "mistrust", "fear_of_abandonment", "volatility", "aggressive_outbursts", "hypervigilance",
+         "detachment", "unresponsiveness", "social_withdrawal", "passivity", "help_seeking")
+INTERNALIZING = ("social_withdrawal", "passivity", "fear_of_abandonment", "detachment", "unresponsiveness")
+EXTERNALIZING = ("aggressive_outbursts", "volatility", "mistrust")
+FEARS = ("inadequacy", "engulfment", "loss_of_control", "loss_of_autonomy", "attack", "betrayal", "guilt",
+         "abandonment")
+AAI_CLASSES = ("F", "Ds", "E")
+ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
+                  "violence", "substance", "mental_illness", "divorce", "incarceration")
+
+
+class LifespanAssessmentParams(ParamModel):
+    """How the later instruments read the states."""
+
+    preschool_stress: float = param(
+        0.6, 0.0, 2.0, unit="multiplier of the infant procedure's separation stress",
+        meaning="A 5-year-old is less distressed by a brief separation than an infant.",
+        source="Main & Cassidy 1988 (the 6-year reunion procedure uses a longer separation)",
+    )
+    anxiety_bias: float = param(
+        -1.1, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R anxiety at zero anxious states.", source=CAL,
+    )
+    anxiety_scale: float = param(
+        3.2, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of anxious states on latent ECR-R anxiety.",
+        source=CAL,
+    )
+    avoidance_bias: float = param(
+        -1.5, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R avoidance at zero avoidant states.", source=CAL,
+    )
+    avoidance_scale: float = param(
+        3.2, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of avoidant states on latent ECR-R avoidance.",
+        source=CAL,
+    )
+    trait_noise: float = param(
+        0.45, 0.0, 3.0, unit="latent SD",
+        meaning="Self-report variation not captured by the attachment states (response style, mood).",
+        source="rationale: self-report and interview agree only modestly (Roisman et al. 2007)",
+    )
+    interview_noise: float = param(
+        0.6, 0.0, 5.0, unit="logit SD", meaning="Noise in the adult-interview scales (coding and occasion).",
+        source="rationale: AAI test-retest about 80-90% (Bakermans-Kranenburg & van IJzendoorn 1993); " + CAL,
+    )
+    coherence_threshold: float = param(
+        0.42, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
+        "time.", source=CAL,
+    )
+    unresolved_threshold: float = param(
+        0.35, -2.0, 3.0, unit="unresolved index", meaning="Unresolved index at which U is coded half the time.",
+        source=CAL,
+    )
+
+
+def _sigmoid(x: F64) -> F64:
+    out: F64 = 1.0 / (1.0 + np.exp(-x))
+    return out
+
+
+def _states(sim: Simulation, ids: npt.NDArray[np.int32], names: tuple[str, ...]) -> dict[str, F64]:
+    return {n: sim.pop[n][ids].astype(np.float64) for n in names}
+
+
+def model_of_others(s: dict[str, F64]) -> F64:
+    """Expected availability of others (the Beta mean of the M4 evidence counts)."""
+    out: F64 = s["others_a"] / (s["others_a"] + s["others_b"])
+    return out
+
+
+def sign_propensities(s: dict[str, F64], stress_gain_max: float) -> dict[str, F64]:
+    """0-1 propensities of the checklist signs from the states (seed 1, S1-3)."""
+    m = model_of_others(s)
+    sg = np.clip((s["stress_gain"] - 1.0) / max(stress_gain_max - 1.0, 1e-9), 0.0, 1.0)
+    reg, sw, sc = s["regulation"], s["self_worth"], s["social_cognition"]
+    hyp, dea, thr = s["hyperactivation"], s["deactivation"], s["threat"]
+    raw = {
+        "clinging": hyp * (0.6 + 0.4 * (1.0 - reg)),
+        "mistrust": 0.6 * thr + 0.5 * (1.0 - m) - 0.1,
+        "fear_of_abandonment": 1.4 * hyp * (1.0 - m) + 0.3 * thr,
+        "volatility": (1.0 - reg) * (0.4 + 0.6 * sg) + 0.2 * thr,
+        "aggressive_outbursts": 0.7 * thr + 0.5 * sg * (1.0 - reg),
+        "hypervigilance": 0.7 * sg + 0.5 * thr,
+        "detachment": 0.9 * dea,
+        "unresponsiveness": 1.2 * (1.0 - sc) * (0.5 + 0.5 * dea),
+        "social_withdrawal": (1.0 - sw) * (1.2 - sc) + 0.3 * dea - 0.2,
+        "passivity": 1.1 * (1.0 - sw) * (1.0 - 0.6 * sc),
+        "help_seeking": (1.0 - dea) * m * (0.5 + 0.5 * sc),
+    }
+    return {k: np.clip(v, 0.0, 1.0) for k, v in raw.items()}
+
+
+def checklist(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, step: int, age_years: int,
+              stress_gain_max: float) -> dict[str, npt.NDArray[np.generic]]:
+    """Ratings 0 (not true), 1 (somewhat) or 2 (very true) of each sign, and the two composites (0-2)."""
+    prop = sign_propensities(s, stress_gain_max)
+    pk = person_key_np(step_key_np(stream_key(seed, f"checklist.{age_years}y"), step), ids)
+    out: dict[str, npt.NDArray[np.generic]] = {}
+    for k, name in enumerate(SIGNS):
+        u = uniform_np(pk, k)
+        p = prop[name]
+        out[name] = (u < p).astype(np.int8) + (u < p * p).astype(np.int8)
+    out["internalizing"] = np.mean([out[n] for n in INTERNALIZING], axis=0).astype(np.float32)
+    out["externalizing"] = np.mean([out[n] for n in EXTERNALIZING], axis=0).astype(np.float32)
+    return out
+
+
+def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, step: int, age: int,
+                      p: LifespanAssessmentParams) -> dict[str, npt.NDArray[np.generic]]:
+    """The ECR-R form, the adult-interview form, the intimacy fears and the adult indices at one age."""
+    m = model_of_others(s)
+    reg, sw, hyp, dea, con, thr = (s["regulation"], s["self_worth"], s["hyperactivation"], s["deactivation"],
+                                   s["conflict"], s["threat"])
+    pk = person_key_np(step_key_np(stream_key(seed, f"adult.{age}y"), step), ids)
+
+    def z(k: int) -> F64:
+        return box_muller_np(uniform_np(pk, 2 * k), uniform_np(pk, 2 * k + 1))
+
+    # ECR-R: latent anxiety ~ negative model of self; avoidance ~ negative model of others (Bartholomew)
+    anx_lat = p.anxiety_bias + p.anxiety_scale * (0.5 * hyp + 0.4 * (1.0 - sw) + 0.2 * con) + p.trait_noise * z(0)
+    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.6 * dea + 0.3 * (1.0 - m) + 0.2 * con) \
+        + p.trait_noise * z(1)
+    answers = ecrr.simulate_items(anx_lat, avo_lat, ids, seed, step, stream=f"ecrr.{age}y")
+    anxiety, avoidance = ecrr.score_items(answers)
+    style = ecrr.classify(anxiety, avoidance)
+    # adult-interview form: coherence, dismissal, preoccupation, unresolved (Main, Goldwyn & Hesse 2003)
+    security = 0.35 * reg + 0.35 * m + 0.3 * sw - 0.3 * con - 0.2 * (hyp + dea)
+    coherence = 1.0 + 8.0 * _sigmoid(6.0 * (security - p.coherence_threshold) + p.interview_noise * z(2))
+    dismissal = 1.0 + 8.0 * _sigmoid(6.0 * (dea - hyp) + p.interview_noise * z(3))
+    unresolved_idx = 0.6 * thr + 0.8 * con + 0.2 * (s["stress_gain"] - 1.0)
+    unresolved = 1.0 + 8.0 * _sigmoid(6.0 * (unresolved_idx - p.unresolved_threshold) + p.interview_noise * z(4))
+    aai = np.where(np.round(coherence) >= 5, "F", np.where(np.round(dismissal) >= 5, "Ds", "E"))
+    fears = {
+        "inadequacy": 1.0 - sw,
+        "engulfment": dea * (0.6 + 0.4 * con),
+        "loss_of_control": con * (0.5 + 0.5 * (1.0 - reg)),
+        "loss_of_autonomy": 0.8 * dea + 0.2 * (1.0 - sw),
+        "attack": thr,
+        "betrayal": (1.0 - m) * (0.7 + 0.3 * thr),
+        "guilt": (1.0 - sw) * (0.5 + 0.5 * hyp),
+        "abandonment": hyp * (0.5 + 0.5 * (1.0 - m)),
+    }
+    out: dict[str, npt.NDArray[np.generic]] = {
+        "regulation": reg.astype(np.float32),
+        "ecrr_anxiety": anxiety.astype(np.float32),
+        "ecrr_avoidance": avoidance.astype(np.float32),
+        "adult_style": style,
+        "aai": aai,
+        "aai_unresolved": np.round(unresolved) >= 5,
+        "aai_coherence": np.round(coherence).astype(np.int8),
+        "chronic_stress": s["arousal_mean"].astype(np.float32),
+        "trust": (m * (1.0 - thr)).astype(np.float32),
+        "isolation": np.clip(0.4 * dea + 0.3 * (1.0 - s["social_cognition"]) + 0.3 * (1.0 - sw), 0.0, 1.0)
+        .astype(np.float32),
+    }
+    for name, value in fears.items():
+        out[f"fear_{name}"] = np.clip(value, 0.0, 1.0).astype(np.float32)
+    return out
+
+
+STATE_NAMES = ("others_a", "others_b", "hyperactivation", "deactivation", "conflict", "threat", "regulation",
+               "reactivity", "stress_gain", "arousal", "self_worth", "social_cognition", "arousal_mean")
+ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("regulation", "f32", "Regulation."),
+    ("ecrr_anxiety", "f32", "ECR-R anxiety scale score (1-7)."),
+    ("ecrr_avoidance", "f32", "ECR-R avoidance scale score (1-7)."),
+    ("adult_style", "i32", "ECR-R category: 0 secure, 1 preoccupied, 2 dismissing, 3 fearful."),
+    ("aai", "i32", "Adult-interview class: 0 F, 1 Ds, 2 E."),
+    ("aai_unresolved", "i32", "Adult interview coded U (unresolved) in addition."),
+    ("aai_coherence", "i32", "Coherence of transcript (1-9)."),
+    ("chronic_stress", "f32", "Chronic stress: one-year mean arousal."),
+    ("trust", "f32", "Trust in close others (0-1)."),
+    ("isolation", "f32", "Social isolation index (0-1)."),
+    *((f"fear_{f}", "f32", f"Intimacy fear index: {f.replace('_', ' ')} (0-1).") for f in FEARS),
+)
+CODES = {"adult_style": {s: i for i, s in enumerate(ecrr.STYLES)}, "aai": {s: i for i, s in enumerate(AAI_CLASSES)}}
+
+
+class LifespanAssessments(Mechanism):
+    """Assessment hook: the instruments after infancy, each at the ages the scenario chooses."""
+
+    key = "lifespan_assessments"
+    label = "assessments: reunion at 5 years, checklist, ECR-R, adult interview, intimacy fears"
+    summary = "simulated from states at each chosen age; ECR-R answers scored by the real-file scorer"
+    Params = LifespanAssessmentParams
+
+    def __init__(self, params: LifespanAssessmentParams | None, ssp_params: StrangeSituationParams,
+                 preschool_years: tuple[int, ...], checklist_years: tuple[int, ...], adult_years: tuple[int, ...],
+                 stress_gain_max: float) -> None:
+        super().__init__(params)
+        self.ssp_params = ssp_params
+        self.preschool_years = preschool_years
+        self.checklist_years = checklist_years
+        self.adult_years = adult_years
+        self.stress_gain_max = stress_gain_max
+
+    def declared(self) -> tuple[StateSpec, ...]:
+        """Result states for every chosen age."""
+        specs: list[StateSpec] = []
+        for age in self.preschool_years:
+            specs.append(i32(f"reunion_{age}y", -1, "code", f"Reunion classification at {age} years: 0 A .. 3 D."))
+        for age in self.checklist_years:
+            for sign in SIGNS:
+                specs.append(i32(f"{sign}_{age}y", -1, "0-2", f"Checklist sign '{sign}' at {age} years."))
+            specs.append(f32(f"internalizing_{age}y", float("nan"), "0-2", f"Internalizing composite at {age}."))
+            specs.append(f32(f"externalizing_{age}y", float("nan"), "0-2", f"Externalizing composite at {age}."))
+        for age in self.adult_years:
+            for name, dtype, meaning in ADULT_COLUMNS:
+                if dtype == "f32":
+                    specs.append(f32(f"{name}_{age}", float("nan"), "see meaning", f"{meaning} At {age} years."))
+                else:
+                    specs.append(i32(f"{name}_{age}", -1, "code", f"{meaning} At {age} years."))
+        return owned(self.key, *specs)
+
+    def step(self, sim: Simulation, step: int) -> None:
+        """Assess everyone who completes one of the chosen ages this week."""
+        age = step - sim.pop["birth_step"] + 1
+        for years in self.preschool_years:
+            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            if ids.size:
+                s = _states(sim, ids, STATE_NAMES)
+                params = self.ssp_params.model_copy()
+                s["reactivity"] = s["reactivity"] * self.params.preschool_stress  # type: ignore[attr-defined]
+                out = run_strange_situation(s, ids, params, sim.seed, step, years * 12)  # type: ignore[arg-type]
+                codes = {c: i for i, c in enumerate(CATEGORIES)}
+                sim.pop[f"reunion_{years}y"][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
+        for years in self.checklist_years:
+            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            if ids.size:
+                out = checklist(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years, self.stress_gain_max)
+                for name, value in out.items():
+                    sim.pop[f"{name}_{years}y"][ids] = value
+        for years in self.adult_years:
+            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            if ids.size:
+                out = adult_instruments(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years,
+                                        self.params)  # type: ignore[arg-type]
+                for name, value in out.items():
+                    if name in CODES:
+                        value = np.array([CODES[name].get(v, -1) for v in value], dtype=np.int32)
+                    sim.pop[f"{name}_{years}"][ids] = value

@@ -1,6 +1,7 @@
-"""Assessments after infancy (MODEL §7): the preschool reunion, the behaviour-signs checklist,
-the adult instruments (ECR-R form, adult-interview form, intimacy fears, adult indices) and the
-ACE count.
+"""Assessments after infancy (MODEL §7).
+
+The preschool reunion, the behaviour-signs checklist, the adult instruments (ECR-R form,
+adult-interview form, intimacy fears, adult indices) and the ACE count.
 
 Each instrument is simulated from the person's states at the age of assessment, with its own
 measurement noise, and scored or classified by its rules; no category is copied from a
@@ -127,8 +128,8 @@ def checklist(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, step: in
         u = uniform_np(pk, k)
         p = prop[name]
         out[name] = (u < p).astype(np.int8) + (u < p * p).astype(np.int8)
-    out["internalizing"] = np.mean([out[n] for n in INTERNALIZING], axis=0).astype(np.float32)
-    out["externalizing"] = np.mean([out[n] for n in EXTERNALIZING], axis=0).astype(np.float32)
+    out["internalizing"] = np.mean(np.stack([out[n] for n in INTERNALIZING]).astype(np.float32), axis=0)
+    out["externalizing"] = np.mean(np.stack([out[n] for n in EXTERNALIZING]).astype(np.float32), axis=0)
     return out
 
 

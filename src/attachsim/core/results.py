@@ -132,7 +132,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     for age in life.checklist_years:
         for sign in SIGNS:
             col = f"{sign}_{age}y"
-            cols[col] = pd.array(np.where(pop[col] < 0, pd.NA, pop[col]), dtype="Int8")
+            cols[col] = _nullable(pop[col], "Int8")
         cols[f"internalizing_{age}y"] = pop[f"internalizing_{age}y"].copy()
         cols[f"externalizing_{age}y"] = pop[f"externalizing_{age}y"].copy()
     styles = np.array([*ecrr.STYLES, ""], dtype=object)
@@ -146,9 +146,9 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
             elif name == "aai":
                 cols[col] = pd.Categorical(aai[np.where(value < 0, 3, value)], categories=list(AAI_CLASSES))
             elif name == "aai_unresolved":
-                cols[col] = pd.array(np.where(value < 0, pd.NA, value == 1), dtype="boolean")
+                cols[col] = _nullable(value, "boolean")
             elif dtype == "i32":
-                cols[col] = pd.array(np.where(value < 0, pd.NA, value), dtype="Int16")
+                cols[col] = _nullable(value, "Int16")
             else:
                 cols[col] = value.copy()
     flags = {
@@ -166,3 +166,9 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     for name in ACE_CATEGORIES:
         cols[f"ace_{name}"] = flags[name]
     cols["ace_count"] = np.sum([flags[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)
+
+
+def _nullable(codes: Any, dtype: str) -> Any:
+    """A pandas nullable array from int codes, with negative codes (not assessed) as missing."""
+    values = pd.Series(codes == 1 if dtype == "boolean" else codes).astype(dtype)
+    return values.mask(pd.Series(codes < 0)).array

@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..assessments.lifespan import LifespanAssessmentParams
 from ..assessments.strange_situation import StrangeSituationParams
-from ..development.later import LaterParams, LifeEventParams, RelationshipParams
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILES
 from ..development.infancy import (
     DevelopmentParams,
@@ -19,6 +18,7 @@ from ..development.infancy import (
     StrategyParams,
     WorkingModelParams,
 )
+from ..development.later import LaterParams, LifeEventParams, RelationshipParams
 
 MAX_YEARS = 60.0
 MAX_PEOPLE = 50_000_000

@@ -170,5 +170,5 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
 
 def _nullable(codes: Any, dtype: str) -> Any:
     """A pandas nullable array from int codes, with negative codes (not assessed) as missing."""
-    values = pd.Series(codes == 1 if dtype == "boolean" else codes).astype(dtype)
+    values = pd.Series(codes == 1 if dtype == "boolean" else codes).astype(dtype)  # type: ignore[call-overload]
     return values.mask(pd.Series(codes < 0)).array

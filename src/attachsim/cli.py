@@ -144,6 +144,73 @@ def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Pat
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+table_app = typer.Typer(no_args_is_help=True, help="Tables that compare simulated cohorts with the seed texts.")
+app.add_typer(table_app, name="table")
+
+
+def _progress_run(name: str, n: int | None, seed: int, years: float | None = None) -> Any:
+    from . import simulation
+
+    sim = simulation(name, n=n, seed=seed, years=years)
+    with Progress(TextColumn(f"{name:<22}"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"),
+                  TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task(name, total=sim.n_steps)
+        return sim.run(progress=lambda done, total: bar.update(task, completed=done))
+
+
+@table_app.command("trauma-vs-neglect")
+def trauma_vs_neglect_cmd(
+    n: Annotated[int, typer.Option("--n", help="People per cohort.", min=100)] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (the cohorts share it).", min=0)] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the table as CSV here.")] = None,
+) -> None:
+    """Run a threat-only and a deprivation-only cohort and print the seed's table from simulated data."""
+    from .reports.trauma_neglect import table
+
+    cohorts = [_progress_run(name, n, seed) for name in ("threat-childhood", "deprivation-childhood", "normative")]
+    rows = table(*cohorts)
+    t = Table("aspect", "seed says", "simulated measure", "threat", "neglect", "normative", "d (T-N)", "as seed?",
+              box=None)
+    for r in rows:
+        t.add_row(r["aspect"], r["seed_says"], r["measure"], f"{r['threat']:.3f}", f"{r['deprivation']:.3f}",
+                  f"{r['normative']:.3f}", f"{r['d_threat_vs_deprivation']:+.2f}",
+                  "[green]yes[/]" if r["reproduced"] else "[red]no[/]")
+    console.print(f"Trauma (threat, 0-12 years) vs neglect (deprivation, 0-12 years), {n:,} people each, seed {seed}")
+    console.print(t)
+    console.print(f"{sum(r['reproduced'] for r in rows)} of {len(rows)} rows go the way the seed text says.")
+    if out is not None:
+        import pandas as pd
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+        console.print(f"Wrote {out}.")
+
+
+@app.command("screen")
+def screen_cmd(
+    n: Annotated[int, typer.Option("--n", help="People in each population.", min=200)] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the training population; the test population "
+                                                     "uses seed + 1.", min=0)] = 0,
+    scenario: Annotated[str, typer.Option("--scenario", help="Population to screen.")] = "screening-population",
+) -> None:
+    """Screening (S1-4): predict the adversity pathway from 8-year signs; score it on a fresh population."""
+    from .assessments.screening import screen
+
+    try:
+        train = _progress_run(scenario, n, seed)
+        test = _progress_run(scenario, n, seed + 1)
+        result = screen(train.people, test.people)
+    except (ScenarioError, ValueError) as exc:
+        _fail(str(exc))
+    t = Table("pathway", "n (test)", "sensitivity", "specificity", box=None)
+    for r in result["rows"]:
+        t.add_row(r["pathway"], f"{r['n']:,}", f"{r['sensitivity']:.3f}", f"{r['specificity']:.3f}")
+    console.print(f"Linear discriminant on the 11 signs at {result['age_years']} years; trained on seed {seed} "
+                  f"({result['n_train']:,} children), tested on seed {seed + 1} ({result['n_test']:,} children).")
+    console.print(t)
+    console.print(f"overall accuracy {result['accuracy']:.3f}")
+
+
 score_app = typer.Typer(no_args_is_help=True, help="Score real questionnaire files with the simulation's scorers.")
 app.add_typer(score_app, name="score")
 

@@ -49,34 +49,39 @@ class LifespanAssessmentParams(ParamModel):
         source="Main & Cassidy 1988 (the 6-year reunion procedure uses a longer separation)",
     )
     anxiety_bias: float = param(
-        -1.1, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R anxiety at zero anxious states.", source=CAL,
+        -1.5, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R anxiety at zero anxious states.", source=CAL,
     )
     anxiety_scale: float = param(
-        3.2, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of anxious states on latent ECR-R anxiety.",
+        4.0, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of anxious states on latent ECR-R anxiety.",
         source=CAL,
     )
     avoidance_bias: float = param(
-        -1.5, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R avoidance at zero avoidant states.", source=CAL,
+        -3.9, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R avoidance at zero avoidant states.", source=CAL,
     )
     avoidance_scale: float = param(
-        3.2, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of avoidant states on latent ECR-R avoidance.",
+        5.0, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of avoidant states on latent ECR-R avoidance.",
         source=CAL,
     )
     trait_noise: float = param(
-        0.45, 0.0, 3.0, unit="latent SD",
+        0.9, 0.0, 3.0, unit="latent SD",
         meaning="Self-report variation not captured by the attachment states (response style, mood).",
         source="rationale: self-report and interview agree only modestly (Roisman et al. 2007)",
     )
     interview_noise: float = param(
-        0.6, 0.0, 5.0, unit="logit SD", meaning="Noise in the adult-interview scales (coding and occasion).",
+        0.3, 0.0, 5.0, unit="logit SD", meaning="Noise in the adult-interview scales (coding and occasion).",
         source="rationale: AAI test-retest about 80-90% (Bakermans-Kranenburg & van IJzendoorn 1993); " + CAL,
     )
     coherence_threshold: float = param(
-        0.42, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
+        0.459, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
         "time.", source=CAL,
     )
+    dismissal_balance: float = param(
+        0.175, -1.0, 1.0, unit="deactivation minus hyperactivation",
+        meaning="Balance of deactivation over hyperactivation at which an incoherent transcript is dismissing "
+        "(Ds) rather than preoccupied (E) half the time.", source=CAL,
+    )
     unresolved_threshold: float = param(
-        0.35, -2.0, 3.0, unit="unresolved index", meaning="Unresolved index at which U is coded half the time.",
+        0.61, -2.0, 3.0, unit="unresolved index", meaning="Unresolved index at which U is coded half the time.",
         source=CAL,
     )
 
@@ -128,6 +133,8 @@ def checklist(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, step: in
         u = uniform_np(pk, k)
         p = prop[name]
         out[name] = (u < p).astype(np.int8) + (u < p * p).astype(np.int8)
+    out["stress_gain"] = s["stress_gain"].astype(np.float32)
+    out["social_cognition"] = s["social_cognition"].astype(np.float32)
     out["internalizing"] = np.mean(np.stack([out[n] for n in INTERNALIZING]).astype(np.float32), axis=0)
     out["externalizing"] = np.mean(np.stack([out[n] for n in EXTERNALIZING]).astype(np.float32), axis=0)
     return out
@@ -145,8 +152,9 @@ def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, 
         return box_muller_np(uniform_np(pk, 2 * k), uniform_np(pk, 2 * k + 1))
 
     # ECR-R: latent anxiety ~ negative model of self; avoidance ~ negative model of others (Bartholomew)
-    anx_lat = p.anxiety_bias + p.anxiety_scale * (0.5 * hyp + 0.4 * (1.0 - sw) + 0.2 * con) + p.trait_noise * z(0)
-    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.6 * dea + 0.3 * (1.0 - m) + 0.2 * con) \
+    anx_lat = p.anxiety_bias + p.anxiety_scale * (0.5 * hyp + 0.4 * (1.0 - sw) + 0.2 * con + 0.3 * thr) \
+        + p.trait_noise * z(0)
+    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.5 * dea + 0.6 * (1.0 - m) + 0.2 * con + 0.3 * thr) \
         + p.trait_noise * z(1)
     answers = ecrr.simulate_items(anx_lat, avo_lat, ids, seed, step, stream=f"ecrr.{age}y")
     anxiety, avoidance = ecrr.score_items(answers)
@@ -154,7 +162,7 @@ def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, 
     # adult-interview form: coherence, dismissal, preoccupation, unresolved (Main, Goldwyn & Hesse 2003)
     security = 0.35 * reg + 0.35 * m + 0.3 * sw - 0.3 * con - 0.2 * (hyp + dea)
     coherence = 1.0 + 8.0 * _sigmoid(6.0 * (security - p.coherence_threshold) + p.interview_noise * z(2))
-    dismissal = 1.0 + 8.0 * _sigmoid(6.0 * (dea - hyp) + p.interview_noise * z(3))
+    dismissal = 1.0 + 8.0 * _sigmoid(6.0 * (dea - hyp - p.dismissal_balance) + p.interview_noise * z(3))
     unresolved_idx = 0.6 * thr + 0.8 * con + 0.2 * (s["stress_gain"] - 1.0)
     unresolved = 1.0 + 8.0 * _sigmoid(6.0 * (unresolved_idx - p.unresolved_threshold) + p.interview_noise * z(4))
     aai = np.where(np.round(coherence) >= 5, "F", np.where(np.round(dismissal) >= 5, "Ds", "E"))
@@ -231,6 +239,8 @@ class LifespanAssessments(Mechanism):
             for sign in SIGNS:
                 specs.append(i32(f"{sign}_{age}y", -1, "0-2", f"Checklist sign '{sign}' at {age} years."))
             specs.append(f32(f"internalizing_{age}y", float("nan"), "0-2", f"Internalizing composite at {age}."))
+            specs.append(f32(f"stress_gain_{age}y", float("nan"), "multiplier", f"Stress gain at {age} years."))
+            specs.append(f32(f"social_cognition_{age}y", float("nan"), "0-1", f"Social cognition at {age} years."))
             specs.append(f32(f"externalizing_{age}y", float("nan"), "0-2", f"Externalizing composite at {age}."))
         for age in self.adult_years:
             for name, dtype, meaning in ADULT_COLUMNS:

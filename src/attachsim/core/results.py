@@ -134,7 +134,8 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
             col = f"{sign}_{age}y"
             cols[col] = _nullable(pop[col], "Int8")
         cols[f"internalizing_{age}y"] = pop[f"internalizing_{age}y"].copy()
-        cols[f"externalizing_{age}y"] = pop[f"externalizing_{age}y"].copy()
+        for extra in ("externalizing", "stress_gain", "social_cognition"):
+            cols[f"{extra}_{age}y"] = pop[f"{extra}_{age}y"].copy()
     styles = np.array([*ecrr.STYLES, ""], dtype=object)
     aai = np.array([*AAI_CLASSES, ""], dtype=object)
     for age in life.adult_years:

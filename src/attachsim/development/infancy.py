@@ -235,9 +235,10 @@ class PathwayParams(ParamModel):
         3.0, 1.0, 10.0, unit="multiplier", meaning="Ceiling of stress gain.", source="rationale",
     )
     maturation_rate: float = param(
-        0.02, 0.0, 1.0, unit="per week at full stimulation",
+        0.005, 0.0, 1.0, unit="per week at full stimulation",
         meaning="Maturation of emotion and social-cognition pathways with stimulation (deprivation pathway).",
-        source="McLaughlin & Sheridan 2016; Nelson et al. 2007 (BEIP)",
+        source="McLaughlin & Sheridan 2016; Nelson et al. 2007 (BEIP); rate rationale: emotion understanding and "
+        "theory of mind mature over early and middle childhood (Pons et al. 2004), time constant about 5 years",
     )
 
 

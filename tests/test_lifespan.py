@@ -110,3 +110,24 @@ def test_screening_on_a_fresh_population():
     assert rows["threat"]["sensitivity"] > 0.5 and rows["threat"]["specificity"] > 0.8
     assert rows["deprivation"]["sensitivity"] > 0.3 and rows["deprivation"]["specificity"] > 0.8
     assert result["accuracy"] > 0.5
+
+
+def test_security_can_be_lost_after_adversity_and_earned_after_good_experience():
+    """M7: the same people (same seed), with and without later experience."""
+    base = {"years": 36, "caregiving": {"profile": "community"}}
+    control = attachsim.run(base, n=N // 2, seed=12).people
+    adversity = attachsim.run({**base, "adversity": {"threat": {"onset_months": 144, "duration_months": 60,
+                                                               "intensity": 0.5, "share": 1.0}}},
+                              n=N // 2, seed=12).people
+    secure_infants = control["ssp_12m"] == "B"
+    assert (adversity["ssp_12m"] == control["ssp_12m"]).all()  # identical until the adversity starts
+    lost = (adversity.loc[secure_infants, "aai_25"] != "F").mean()
+    kept = (control.loc[secure_infants, "aai_25"] != "F").mean()
+    assert lost > kept + 0.05, (lost, kept)
+    good = attachsim.run({**base, "parameters": {"relationships": {"close_sensitivity_mean": 0.9,
+                                                                   "close_rejection": 0.0}}},
+                         n=N // 2, seed=12).people
+    insecure_infants = control["ssp_12m"] != "B"
+    earned = (good.loc[insecure_infants, "aai_35"] == "F").mean()
+    without = (control.loc[insecure_infants, "aai_35"] == "F").mean()
+    assert earned > without + 0.03, (earned, without)

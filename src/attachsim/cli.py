@@ -250,6 +250,44 @@ def score_ecrr_cmd(
         console.print(f"  {'not scored':<12} {unscored:>7,} (too few items answered)")
 
 
+@app.command("bench")
+def bench_cmd(
+    n: Annotated[int, typer.Option("--n", help="People.", min=1000)] = 1_000_000,
+    years: Annotated[float, typer.Option("--years", help="Years from birth.", min=0.1, max=60)] = 40.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """Measure agent-steps per second, the memory-bandwidth bound and the NumPy reference, in one run."""
+    from .bench import run_bench
+
+    with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("bench", total=None)
+        result = run_bench(n=n, years=years, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                      total=total))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    rows = [
+        ("people x weeks", f"{result['n']:,} x {result['steps']:,} ({result['years']:g} years)"),
+        ("wall time (whole run, compile/cache load included)", f"{result['wall_s']:.1f} s"),
+        ("agent-steps per second (weekly loop)", f"{result['agent_steps_per_s'] / 1e6:.1f} M"),
+        ("bytes moved per agent-step (state layout)", f"{result['bytes_per_agent_step']}"),
+        ("stream bandwidth (large array copy)", f"{result['stream_gb_per_s']:.1f} GB/s"),
+        ("bound = bandwidth / bytes", f"{result['bound_agent_steps_per_s'] / 1e6:.1f} M agent-steps/s"),
+        ("fraction of bound", f"{result['fraction_of_bound']:.3f}"),
+        ("kernel vs NumPy reference, same people and weeks",
+         f"{result['kernel_agent_steps_per_s'] / 1e6:.2f} M vs "
+         f"{result['numpy_reference_agent_steps_per_s'] / 1e6:.2f} M = {result['speedup_vs_numpy_reference']:.1f}x"),
+        ("state bytes per person (layout)", f"{result['state_bytes_per_person']}"),
+        ("peak memory per person (process RSS growth)", f"{result['peak_bytes_per_person']:.0f} bytes"),
+        ("Numba threads", f"{result['threads']}"),
+    ]
+    t = Table("measure", "value", box=None)
+    for k, v in rows:
+        t.add_row(k, v)
+    console.print(t)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

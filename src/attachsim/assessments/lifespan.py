@@ -252,9 +252,8 @@ class LifespanAssessments(Mechanism):
 
     def step(self, sim: Simulation, step: int) -> None:
         """Assess everyone who completes one of the chosen ages this week."""
-        age = step - sim.pop["birth_step"] + 1
         for years in self.preschool_years:
-            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            ids = sim.completing(step, weeks(years=years))
             if ids.size:
                 s = _states(sim, ids, STATE_NAMES)
                 params = self.ssp_params.model_copy()
@@ -263,13 +262,13 @@ class LifespanAssessments(Mechanism):
                 codes = {c: i for i, c in enumerate(CATEGORIES)}
                 sim.pop[f"reunion_{years}y"][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
         for years in self.checklist_years:
-            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            ids = sim.completing(step, weeks(years=years))
             if ids.size:
                 out = checklist(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years, self.stress_gain_max)
                 for name, value in out.items():
                     sim.pop[f"{name}_{years}y"][ids] = value
         for years in self.adult_years:
-            ids = np.nonzero(age == weeks(years=years))[0].astype(np.int32)
+            ids = sim.completing(step, weeks(years=years))
             if ids.size:
                 out = adult_instruments(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years,
                                         self.params)  # type: ignore[arg-type]

@@ -232,10 +232,8 @@ class StrangeSituation(Mechanism):
 
     def step(self, sim: Simulation, step: int) -> None:
         """Assess people who complete the target age in weeks this step."""
-        age = step - sim.pop["birth_step"] + 1
         for months in self.ages_months:
-            target = weeks(months=months)
-            ids = np.nonzero(age == target)[0].astype(np.int32)
+            ids = sim.completing(step, weeks(months=months))
             if ids.size == 0:
                 continue
             names = ("others_a", "others_b", "hyperactivation", "deactivation", "conflict", "threat", "regulation",
@@ -250,5 +248,5 @@ class StrangeSituation(Mechanism):
             if months == 12:
                 sim.pop["regulation_12m"][ids] = sim.pop["regulation"][ids]
         if 12 not in self.ages_months:
-            at12 = np.nonzero(age == weeks(months=12))[0]
+            at12 = sim.completing(step, weeks(months=12))
             sim.pop["regulation_12m"][at12] = sim.pop["regulation"][at12]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from .demography import Demography
 from .mechanism import Mechanism
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ..scenarios.schema import Scenario
 
 Engine = Literal["numba", "numpy"]
+_NO_IDS: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
 Progress = Callable[[int, int], None]
 
 
@@ -83,7 +85,17 @@ class Simulation:
         self.n_steps = max(1, weeks(years=scenario.years))
         self.pop = Population(self.layout, scenario.population.n)
         self.step_now = 0
+        self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
+        self.timings: dict[str, float] = {}
         self._kernels: dict[str, Callable[[Simulation, int], None]] = {}
+
+    def completing(self, step: int, age_weeks: int) -> npt.NDArray[np.int32]:
+        """Ids of the people who complete ``age_weeks`` weeks of age at the end of ``step``.
+
+        Looked up in the index of birth cohorts, so assessment hooks cost nothing in weeks
+        in which nobody reaches an assessment age.
+        """
+        return self.cohorts.get(step + 1 - age_weeks, _NO_IDS)
 
     def plan(self) -> list[PlanEntry]:
         """The order in which mechanisms act each week (consecutive kernel members fuse into one call)."""
@@ -114,12 +126,18 @@ class Simulation:
 
     def run(self, progress: Progress | None = None) -> Results:
         """Create the first generation, run every week, and collect results."""
+        import time
+
         from .results import collect
 
+        t0 = time.perf_counter()
         ids = self.pop.add(self.scenario.population.n)
+        self.cohorts[self.step_now] = ids
         for m in self.mechanisms:
             m.init_people(self, ids)
         groups = self._groups()
+        t1 = time.perf_counter()
+        t_first = 0.0
         for step in range(self.n_steps):
             self.step_now = step
             for kernel, members in groups:
@@ -128,11 +146,17 @@ class Simulation:
                 else:
                     for m in members:
                         m.step(self, step)
+            if step == 0:
+                t_first = time.perf_counter() - t1
             if progress is not None:
                 progress(step + 1, self.n_steps)
         for m in self.mechanisms:
             m.finish(self)
-        return collect(self)
+        t2 = time.perf_counter()
+        results = collect(self)
+        self.timings = {"init_s": t1 - t0, "steps_s": t2 - t1, "first_step_s": t_first,
+                        "collect_s": time.perf_counter() - t2}
+        return results
 
 
 def _has_step(m: Mechanism) -> bool:

@@ -49,6 +49,10 @@ F_STATES = (
 I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w",
             "family_event_until_w", "ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse", "ace_violence",
             "ace_mental_illness", "ace_divorce", "ace_incarceration")
+#: Kernel states that the step reads but never writes (set at birth).
+READ_ONLY_F = ("reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency", "cg_rejection", "cg_harm",
+               "cg_dysregulation", "threat_intensity", "deprivation_intensity")
+READ_ONLY_I = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w")
 STREAMS = ("caregiving.week", "m1.distress", "m2.response")
 
 WEEKS_PER_YEAR = 52.1775
@@ -264,5 +268,4 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
                 F[LOWR, i] += 1.0
             if dep_on and F[DIN, i] >= 0.5:
                 F[DEPW, i] += 1.0
-        else:
-            F[AMEAN, i] += (arousal - F[AMEAN, i]) / 52.0
+        F[AMEAN, i] += (arousal - F[AMEAN, i]) / 52.0

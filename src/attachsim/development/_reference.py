@@ -232,4 +232,4 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf
     deprived = child & dep_on & (get("deprivation_intensity") >= 0.5)
     F[f["deprived_weeks"], idx[deprived]] += np.float32(1.0)
     am = get("arousal_mean")
-    F[f["arousal_mean"], idx[adult]] = (am + (arousal - am) / 52.0)[adult]
+    F[f["arousal_mean"], idx] = am + (arousal - am) / 52.0

@@ -136,7 +136,7 @@ class LaterExperience(Mechanism):
         key,
         f32("cg_shift", 0.0, "sensitivity", "Current drift of the caregiver's sensitivity (from 2 years)."),
         f32("close_sensitivity", 0.0, "0-1", "Responsiveness of the person's close others (adulthood)."),
-        f32("arousal_mean", 0.0, "arousal", "Slow (one-year) average of adult arousal: chronic stress."),
+        f32("arousal_mean", 0.0, "arousal", "Slow (one-year) running average of arousal: chronic stress."),
     )
 
 

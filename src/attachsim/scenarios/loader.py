@@ -81,7 +81,8 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
             lines.append(f"  - {loc}: required field is missing.")
         else:
             msg = str(err["msg"]).removeprefix("Value error, ")
-            lines.append(f"  - {loc}: {msg} (got {value!r}).")
+            got = f" (got {value!r})" if err["loc"] and not isinstance(value, dict) else ""
+            lines.append(f"  - {loc}: {msg}{got}.")
         del ctx
     return "\n".join(lines)
 

@@ -1,0 +1,25 @@
+import json
+
+from typer.testing import CliRunner
+
+from attachsim.bench import bytes_per_agent_step, run_bench
+from attachsim.cli import app
+
+KEYS = {"agent_steps_per_s", "bytes_per_agent_step", "stream_gb_per_s", "fraction_of_bound",
+        "speedup_vs_numpy_reference", "peak_bytes_per_person", "wall_s", "n", "years"}
+
+
+def test_bench_reports_every_figure_from_one_run():
+    out = run_bench(n=2000, years=1.1, reference_n=2000)
+    assert KEYS <= set(out)
+    assert out["n"] == 2000 and out["steps"] == 57
+    assert out["agent_steps_per_s"] > 0 and out["stream_gb_per_s"] > 0
+    assert out["bytes_per_agent_step"] == bytes_per_agent_step() > out["state_bytes_per_person"] // 2
+    assert abs(out["fraction_of_bound"] - out["agent_steps_per_s"] / out["bound_agent_steps_per_s"]) < 1e-12
+    assert out["speedup_vs_numpy_reference"] > 0
+
+
+def test_bench_json_from_the_cli():
+    result = CliRunner().invoke(app, ["bench", "--n", "1000", "--years", "1.1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert KEYS <= set(json.loads(result.output.strip().splitlines()[-1]))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..adulthood.relief import REGULATORS, ReliefParams
 from ..core.mechanism import Mechanism, f32, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
@@ -208,6 +209,7 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("trust", "f32", "Trust in close others (0-1)."),
     ("isolation", "f32", "Social isolation index (0-1)."),
     *((f"fear_{f}", "f32", f"Intimacy fear index: {f.replace('_', ' ')} (0-1).") for f in FEARS),
+    *((f"compulsive_{t}", "i32", f"Meets the compulsive-use criterion for {t} now.") for t in REGULATORS),
 )
 CODES = {"adult_style": {s: i for i, s in enumerate(ecrr.STYLES)}, "aai": {s: i for i, s in enumerate(AAI_CLASSES)}}
 
@@ -222,13 +224,14 @@ class LifespanAssessments(Mechanism):
 
     def __init__(self, params: LifespanAssessmentParams | None, ssp_params: StrangeSituationParams,
                  preschool_years: tuple[int, ...], checklist_years: tuple[int, ...], adult_years: tuple[int, ...],
-                 stress_gain_max: float) -> None:
+                 stress_gain_max: float, relief: ReliefParams | None = None) -> None:
         super().__init__(params)
         self.ssp_params = ssp_params
         self.preschool_years = preschool_years
         self.checklist_years = checklist_years
         self.adult_years = adult_years
         self.stress_gain_max = stress_gain_max
+        self.relief = relief or ReliefParams()
 
     def declared(self) -> tuple[StateSpec, ...]:
         """Result states for every chosen age."""
@@ -272,7 +275,19 @@ class LifespanAssessments(Mechanism):
             if ids.size:
                 out = adult_instruments(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years,
                                         self.params)  # type: ignore[arg-type]
+                for t in REGULATORS:
+                    out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)
                 for name, value in out.items():
                     if name in CODES:
                         value = np.array([CODES[name].get(v, -1) for v in value], dtype=np.int32)
                     sim.pop[f"{name}_{years}"][ids] = value
+
+
+def compulsive_now(sim: Simulation, ids: npt.NDArray[np.int32], regulator: str,
+                   relief: ReliefParams) -> npt.NDArray[np.bool_]:
+    """Whether each person meets the compulsive-use criterion for a regulator this week."""
+    habit = sim.pop[f"habit_{regulator}"][ids]
+    recent = sim.pop[f"recent_use_{regulator}"][ids]
+    state = sim.pop[f"use_state_{regulator}"][ids]
+    out: npt.NDArray[np.bool_] = (habit >= relief.criterion_habit) & (recent >= relief.criterion_use) & (state != 2)
+    return out

@@ -36,6 +36,7 @@ class PlanEntry:
 
 def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     """The mechanisms of a scenario, in step order."""
+    from ..adulthood.relief import Relief
     from ..assessments.lifespan import LifespanAssessments
     from ..assessments.strange_situation import StrangeSituation
     from ..caregiving.mechanism import Caregiving
@@ -60,9 +61,11 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
         inf.Pathways(p.pathways),
         later.LaterExperience(p.later),
         later.LifeEvents(p.life_events),
+        Relief(p.relief),
         StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
         LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
-                            reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max),
+                            reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max,
+                            p.relief),
     ]
 
 
@@ -116,12 +119,17 @@ class Simulation:
 
     def _kernel(self, name: str) -> Callable[[Simulation, int], None]:
         if name not in self._kernels:
-            if name != "development":
-                raise KeyError(f"No kernel named '{name}'.")
-            from ..development import _reference, _runner
+            if name == "development":
+                from ..development import _reference, _runner
 
-            maker = _runner.make_infancy if self.engine == "numba" else _reference.make_infancy
-            self._kernels[name] = maker(self)
+                maker = _runner.make_infancy if self.engine == "numba" else _reference.make_infancy
+                self._kernels[name] = maker(self)
+            elif name == "relief":
+                from ..adulthood._runner import make_relief
+
+                self._kernels[name] = make_relief(self)
+            else:
+                raise KeyError(f"No kernel named '{name}'.")
         return self._kernels[name]
 
     def run(self, progress: Progress | None = None) -> Results:

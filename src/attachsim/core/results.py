@@ -146,7 +146,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
                 cols[col] = pd.Categorical(styles[np.where(value < 0, 4, value)], categories=list(ecrr.STYLES))
             elif name == "aai":
                 cols[col] = pd.Categorical(aai[np.where(value < 0, 3, value)], categories=list(AAI_CLASSES))
-            elif name == "aai_unresolved":
+            elif name == "aai_unresolved" or name.startswith("compulsive_"):
                 cols[col] = _nullable(value, "boolean")
             elif dtype == "i32":
                 cols[col] = _nullable(value, "Int16")
@@ -167,6 +167,11 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     for name in ACE_CATEGORIES:
         cols[f"ace_{name}"] = flags[name]
     cols["ace_count"] = np.sum([flags[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)
+    from ..adulthood.relief import REGULATORS
+
+    for t in REGULATORS:
+        cols[f"compulsive_{t}_ever"] = pop[f"compulsive_{t}_ever"] == 1
+        cols[f"relapses_{t}"] = pop[f"relapses_{t}"].astype(np.int16)
 
 
 def _nullable(codes: Any, dtype: str) -> Any:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..adulthood.relief import ReliefParams
 from ..assessments.lifespan import LifespanAssessmentParams
 from ..assessments.strange_situation import StrangeSituationParams
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILES
@@ -192,6 +193,22 @@ class Assessments(Strict):
     adult: AdultSpec = AdultSpec()
 
 
+class RegulatorAccess(Strict):
+    """Access to each regulator (0 none, 1 full): scales the chance of weekly use."""
+
+    alcohol: float = Field(1.0, ge=0.0, le=1.0)
+    drugs: float = Field(0.6, ge=0.0, le=1.0, description="source: rationale, illicit drugs are harder to obtain")
+    food: float = Field(1.0, ge=0.0, le=1.0)
+    sex: float = Field(1.0, ge=0.0, le=1.0)
+    love: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class Regulators(Strict):
+    """Compulsive relief-seeking (M8): which regulators are within reach."""
+
+    access: RegulatorAccess = RegulatorAccess()
+
+
 class Parameters(Strict):
     """Model parameters, by mechanism (defaults cite their sources)."""
 
@@ -205,6 +222,7 @@ class Parameters(Strict):
     later: LaterParams = LaterParams()
     life_events: LifeEventParams = LifeEventParams()
     relationships: RelationshipParams = RelationshipParams()
+    relief: ReliefParams = ReliefParams()
     strange_situation: StrangeSituationParams = StrangeSituationParams()
     lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams()
 
@@ -218,6 +236,7 @@ class Scenario(Strict):
     population: PopulationSpec = PopulationSpec()
     caregiving: Caregiving = Caregiving()
     adversity: Adversity = Adversity()
+    regulators: Regulators = Regulators()
     assessments: Assessments = Assessments()
     parameters: Parameters = Parameters()
 

@@ -1,0 +1,1 @@
+"""Adulthood: compulsive relief-seeking (M8); partners and parenting follow."""

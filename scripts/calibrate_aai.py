@@ -13,7 +13,7 @@ states["regulation"] = p["regulation"].to_numpy(np.float64)
 ids = p["id"].to_numpy(np.int32)
 secure_infant = (p["ssp_12m"] == "B").to_numpy()
 KEYS = ["coherence_threshold", "dismissal_balance", "unresolved_threshold"]
-base = LifespanAssessmentParams(interview_noise=0.3)
+base = LifespanAssessmentParams()
 
 
 def evaluate(x):

@@ -52,9 +52,10 @@ def test_bit_identical_with_one_and_two_threads():
 
 
 def test_people_are_independent_of_population_size():
-    """Counter-based draws: the first people of a larger run are the people of a smaller one."""
-    small = attachsim.run("normative", n=200, seed=4).people
-    large = attachsim.run("normative", n=700, seed=4).people.iloc[:200]
+    """Counter-based draws: before adults pair up (M9 couples people), the first people of a larger run are the
+    people of a smaller one."""
+    small = attachsim.run("normative", n=200, seed=4, years=17.9).people
+    large = attachsim.run("normative", n=700, seed=4, years=17.9).people.iloc[:200]
     pd.testing.assert_frame_equal(small, large.reset_index(drop=True), check_exact=True)
 
 
@@ -70,7 +71,7 @@ def test_parameter_vector_follows_the_schema():
 def test_plan_lists_mechanisms_in_order():
     sim = attachsim.simulation("normative", n=10)
     keys = [e.key for e in sim.plan()]
-    assert keys[:2] == ["demography", "caregiving"]
+    assert keys[:3] == ["demography", "m9_relationships", "caregiving"]
     assert keys.index("m1_distress") < keys.index("m2_response") < keys.index("m3_coregulation") \
         < keys.index("m4_working_models") < keys.index("m5_strategies") < keys.index("m6_pathways") \
         < keys.index("strange_situation")

@@ -85,10 +85,10 @@ class ReliefParams(ParamModel):
         0.85, -2.0, 5.0, unit="drive", meaning="Drive at which a woman eats for relief in half the weeks.",
         source="Hudson et al. 2007; " + CAL)
     threshold_sex_male: float = param(
-        0.71, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses sex for relief in half the weeks.",
+        0.68, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses sex for relief in half the weeks.",
         source="Dickenson et al. 2018 (10.3% of men above the clinical threshold); " + CAL)
     threshold_sex_female: float = param(
-        0.78, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses sex for relief in half the weeks.",
+        0.73, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses sex for relief in half the weeks.",
         source="Dickenson et al. 2018 (7.0% of women); " + CAL)
     threshold_love_male: float = param(
         1.0, -2.0, 5.0, unit="drive", meaning="Drive at which a man seeks relief in love or a relationship.",

@@ -73,16 +73,16 @@ class LifespanAssessmentParams(ParamModel):
         source="rationale: AAI test-retest about 80-90% (Bakermans-Kranenburg & van IJzendoorn 1993); " + CAL,
     )
     coherence_threshold: float = param(
-        0.459, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
+        0.4865, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
         "time.", source=CAL,
     )
     dismissal_balance: float = param(
-        0.175, -1.0, 1.0, unit="deactivation minus hyperactivation",
+        0.148, -1.0, 1.0, unit="deactivation minus hyperactivation",
         meaning="Balance of deactivation over hyperactivation at which an incoherent transcript is dismissing "
         "(Ds) rather than preoccupied (E) half the time.", source=CAL,
     )
     unresolved_threshold: float = param(
-        0.61, -2.0, 3.0, unit="unresolved index", meaning="Unresolved index at which U is coded half the time.",
+        0.597, -2.0, 3.0, unit="unresolved index", meaning="Unresolved index at which U is coded half the time.",
         source=CAL,
     )
 
@@ -210,6 +210,9 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("isolation", "f32", "Social isolation index (0-1)."),
     *((f"fear_{f}", "f32", f"Intimacy fear index: {f.replace('_', ' ')} (0-1).") for f in FEARS),
     *((f"compulsive_{t}", "i32", f"Meets the compulsive-use criterion for {t} now.") for t in REGULATORS),
+    ("partnered", "i32", "Has a partner."),
+    ("relationship_quality", "f32", "Quality of the current relationship (0-1; missing when single)."),
+    ("relationship_conflict", "f32", "Conflict in the current relationship (0-1; missing when single)."),
 )
 CODES = {"adult_style": {s: i for i, s in enumerate(ecrr.STYLES)}, "aai": {s: i for i, s in enumerate(AAI_CLASSES)}}
 
@@ -277,6 +280,9 @@ class LifespanAssessments(Mechanism):
                                         self.params)  # type: ignore[arg-type]
                 for t in REGULATORS:
                     out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)
+                out["partnered"] = (sim.pop["partner"][ids] >= 0).astype(np.int32)
+                out["relationship_quality"] = sim.pop["relationship_quality"][ids]
+                out["relationship_conflict"] = sim.pop["relationship_conflict"][ids]
                 for name, value in out.items():
                     if name in CODES:
                         value = np.array([CODES[name].get(v, -1) for v in value], dtype=np.int32)

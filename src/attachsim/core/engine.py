@@ -36,6 +36,7 @@ class PlanEntry:
 
 def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     """The mechanisms of a scenario, in step order."""
+    from ..adulthood.relationships import Relationships
     from ..adulthood.relief import Relief
     from ..assessments.lifespan import LifespanAssessments
     from ..assessments.strange_situation import StrangeSituation
@@ -51,6 +52,7 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
 
     return [
         Demography(),
+        Relationships(p.partners),
         Caregiving(),
         inf.Development(p.development),
         inf.Distress(p.distress),

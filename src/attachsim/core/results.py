@@ -146,7 +146,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
                 cols[col] = pd.Categorical(styles[np.where(value < 0, 4, value)], categories=list(ecrr.STYLES))
             elif name == "aai":
                 cols[col] = pd.Categorical(aai[np.where(value < 0, 3, value)], categories=list(AAI_CLASSES))
-            elif name == "aai_unresolved" or name.startswith("compulsive_"):
+            elif name == "aai_unresolved" or name.startswith("compulsive_") or name == "partnered":
                 cols[col] = _nullable(value, "boolean")
             elif dtype == "i32":
                 cols[col] = _nullable(value, "Int16")
@@ -169,6 +169,10 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     cols["ace_count"] = np.sum([flags[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)
     from ..adulthood.relief import REGULATORS
 
+    cols["partnerships"] = pop["partnerships"].astype(np.int16)
+    cols["breakups"] = pop["breakups"].astype(np.int16)
+    cols["years_single"] = (pop["single_weeks"] / 52.1775).astype(np.float32)
+    cols["partner_id"] = pop["partner"].copy()
     for t in REGULATORS:
         cols[f"compulsive_{t}_ever"] = pop[f"compulsive_{t}_ever"] == 1
         cols[f"relapses_{t}"] = pop[f"relapses_{t}"].astype(np.int16)

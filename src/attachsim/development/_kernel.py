@@ -36,6 +36,7 @@ PARAM_ORDER = (
     "relationships.close_availability", "relationships.close_sensitivity_mean",
     "relationships.close_security_weight", "relationships.close_sensitivity_sd", "relationships.close_rejection",
     "relationships.turnover_per_year", "strategies.collapse_response",
+    "relationships.partner_availability", "relationships.paradox_self_worth", "relationships.paradox_deactivation",
 )
 F_STATES = (
     "reactivity", "arousal", "episodes_total", "soothed_total", "ignored_total", "rejected_total",
@@ -44,11 +45,11 @@ F_STATES = (
     "rebuff_expect", "stress_gain", "social_cognition", "cg_availability", "cg_sensitivity",
     "cg_inconsistency", "cg_rejection", "cg_harm", "cg_dysregulation", "threat_intensity",
     "deprivation_intensity", "cg_shift", "close_sensitivity", "arousal_mean", "low_response_weeks",
-    "deprived_weeks",
+    "deprived_weeks", "partner_responsiveness",
 )
 I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w",
             "family_event_until_w", "ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse", "ace_violence",
-            "ace_mental_illness", "ace_divorce", "ace_incarceration")
+            "ace_mental_illness", "ace_divorce", "ace_incarceration", "partner")
 #: Kernel states that the step reads but never writes (set at birth).
 READ_ONLY_F = ("reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency", "cg_rejection", "cg_harm",
                "cg_dysregulation", "threat_intensity", "deprivation_intensity")
@@ -83,7 +84,8 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         rf[0], rf[1], rf[2], rf[3], rf[4], rf[5], rf[6], rf[7], rf[8], rf[9], rf[10], rf[11], rf[12], rf[13],
         rf[14], rf[15], rf[16], rf[17], rf[18], rf[19], rf[20], rf[21], rf[22], rf[23], rf[24], rf[25], rf[26],
         rf[27], rf[28], rf[29], rf[30])
-    SHIFT, CLOSE, AMEAN, LOWR, DEPW = rf[31], rf[32], rf[33], rf[34], rf[35]
+    SHIFT, CLOSE, AMEAN, LOWR, DEPW, PRESP = rf[31], rf[32], rf[33], rf[34], rf[35], rf[36]
+    PARTNER = ri[13]
     BIRTH, TON, TEND, DON, DEND = ri[0], ri[1], ri[2], ri[3], ri[4]
     EVU, A_EMO, A_PHY, A_SEX, A_VIO, A_MEN, A_DIV, A_INC = ri[5], ri[6], ri[7], ri[8], ri[9], ri[10], ri[11], ri[12]
     floor = par[0]
@@ -106,6 +108,7 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
     close_av, close_mean, close_secw, close_sd, close_rej = par[54], par[55], par[56], par[57], par[58]
     turnover_h = 1.0 - (1.0 - par[59]) ** (1.0 / WEEKS_PER_YEAR)
     col_resp = par[60]
+    partner_av, paradox_sw, paradox_dea = par[61], par[62], par[63]
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
     for i in nb.prange(n):
         age = step - I[BIRTH, i]
@@ -148,8 +151,13 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
                 F[CLOSE, i] = _clip(close_mean + close_secw * (security - 0.5) + close_sd * normal_nb(pkc, 6),
                                     0.0, 1.0)
             dys = 0.0
-            avail = close_av * (1.0 - dep_i)
-            sens = _clip(F[CLOSE, i] * (1.0 - dep_i) + F[CIN, i] * 0.5 * normal_nb(pkc, 0), 0.0, 1.0)
+            if I[PARTNER, i] >= 0:
+                # a partner is the main co-regulator (M9); responsiveness computed from the partner's state
+                avail = partner_av * (1.0 - dep_i)
+                sens = _clip(F[PRESP, i] * (1.0 - dep_i) + F[CIN, i] * 0.5 * normal_nb(pkc, 0), 0.0, 1.0)
+            else:
+                avail = close_av * (1.0 - dep_i)
+                sens = _clip(F[CLOSE, i] * (1.0 - dep_i) + F[CIN, i] * 0.5 * normal_nb(pkc, 0), 0.0, 1.0)
             harm = _clip(thr_max * thr_i, 0.0, 1.0)
             rej = close_rej
         fright = _clip(fr_dys * dys + fr_harm * harm, 0.0, 1.0)
@@ -183,6 +191,10 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         rest -= n_r
         n_s = binomial_inv_nb(uniform_nb(pk2, 3), rest, p_s / left) if left > 0.0 else 0
         n_i = rest - n_s
+        if age >= ADULT_W and I[PARTNER, i] >= 0 and F[SW, i] < paradox_sw and dea > paradox_dea:
+            # S0-8: being loved threatens a rigid defence; the partner's soothing is felt as intrusion
+            n_r += n_s
+            n_s = 0
         # M3 co-regulation -> regulation, arousal
         reg = float(F[REG, i])
         unresolved = (n_ep - n_s) * (1.0 - reg) + n_h + 0.5 * n_f

@@ -107,8 +107,12 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf
                         + p["relationships.close_sensitivity_sd"] * z67, 0.0, 1.0)
         F[f["close_sensitivity"], idx[renew]] = drawn[renew]
         close = get("close_sensitivity")
+        partnered = adult & (iget("partner") >= 0)
+        close = np.where(partnered, get("partner_responsiveness"), close)
         dys = np.where(adult, 0.0, dys)
-        avail = np.where(adult, p["relationships.close_availability"] * (1.0 - dep_i), avail)
+        figure_av = np.where(partnered, p["relationships.partner_availability"],
+                             p["relationships.close_availability"])
+        avail = np.where(adult, figure_av * (1.0 - dep_i), avail)
         sens = np.where(adult, np.clip(close * (1.0 - dep_i) + get("cg_inconsistency") * 0.5 * z, 0.0, 1.0), sens)
         harm = np.where(adult, np.clip(p["response.threat_harm_max"] * thr_i, 0.0, 1.0), harm)
         rej = np.where(adult, p["relationships.close_rejection"], rej)
@@ -145,6 +149,10 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf
     safe = np.where(left > 0.0, left, 1.0)
     n_s = np.where(left > 0.0, binomial_inv_np(uniform_np(pk2, 3), rest, p_s / safe), 0)
     n_i = rest - n_s
+    paradox = (age >= ADULT_W) & (iget("partner") >= 0) & (get("self_worth") < p["relationships.paradox_self_worth"]) \
+        & (dea > p["relationships.paradox_deactivation"])
+    n_r = np.where(paradox, n_r + n_s, n_r)
+    n_s = np.where(paradox, 0, n_s)
     # M3
     reg = get("regulation")
     unresolved = (n_ep - n_s) * (1.0 - reg) + n_h + 0.5 * n_f

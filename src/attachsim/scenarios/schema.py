@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..adulthood.relationships import PartnerParams
 from ..adulthood.relief import ReliefParams
 from ..assessments.lifespan import LifespanAssessmentParams
 from ..assessments.strange_situation import StrangeSituationParams
@@ -223,6 +224,7 @@ class Parameters(Strict):
     life_events: LifeEventParams = LifeEventParams()
     relationships: RelationshipParams = RelationshipParams()
     relief: ReliefParams = ReliefParams()
+    partners: PartnerParams = PartnerParams()
     strange_situation: StrangeSituationParams = StrangeSituationParams()
     lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams()
 

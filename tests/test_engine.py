@@ -71,7 +71,7 @@ def test_parameter_vector_follows_the_schema():
 def test_plan_lists_mechanisms_in_order():
     sim = attachsim.simulation("normative", n=10)
     keys = [e.key for e in sim.plan()]
-    assert keys[:3] == ["demography", "m9_relationships", "caregiving"]
+    assert keys[:4] == ["demography", "m9_relationships", "m10_parenting", "caregiving"]
     assert keys.index("m1_distress") < keys.index("m2_response") < keys.index("m3_coregulation") \
         < keys.index("m4_working_models") < keys.index("m5_strategies") < keys.index("m6_pathways") \
         < keys.index("strange_situation")

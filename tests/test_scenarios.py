@@ -93,8 +93,8 @@ def test_out_of_range_model_parameter():
 
 
 def test_years_out_of_range():
-    msg = _error({"years": 100})
-    assert "years" in msg and "100" in msg and "(exclusive)" in msg and "to 60" in msg
+    msg = _error({"years": 300})
+    assert "years" in msg and "300" in msg and "(exclusive)" in msg and "to 200" in msg
 
 
 def test_wrong_type():

@@ -25,12 +25,17 @@ __all__ = [
 
 
 def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
-               years: float | None = None, engine: Engine = "numba") -> Simulation:
-    """Build (but do not run) a :class:`Simulation`; ``n`` and ``years`` override the scenario's."""
+               years: float | None = None, engine: Engine = "numba", generations: int | None = None) -> Simulation:
+    """Build (but do not run) a :class:`Simulation`; ``n``, ``years`` and ``generations`` override the scenario's."""
     sc = load_scenario(scenario)
     updates: dict[str, Any] = {}
+    population = sc.population.model_dump()
     if n is not None:
-        updates["population"] = {**sc.population.model_dump(), "n": n}
+        population["n"] = n
+    if generations is not None:
+        population["generations"] = generations
+    if population != sc.population.model_dump():
+        updates["population"] = population
     if years is not None:
         updates["years"] = years
     if updates:
@@ -39,6 +44,8 @@ def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None =
 
 
 def run(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
-        years: float | None = None, *, engine: Engine = "numba", progress: Progress | None = None) -> Results:
+        years: float | None = None, *, engine: Engine = "numba", generations: int | None = None,
+        progress: Progress | None = None) -> Results:
     """Run a scenario (a built-in name, a YAML path or a dict) and return its :class:`Results`."""
-    return simulation(scenario, n=n, seed=seed, years=years, engine=engine).run(progress=progress)
+    return simulation(scenario, n=n, seed=seed, years=years, engine=engine,
+                      generations=generations).run(progress=progress)

@@ -99,6 +99,8 @@ def run_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for people.parquet, summary.json and "
                                                            "scenario.yaml.")] = None,
     engine: Annotated[str, typer.Option("--engine", help="numba (fast) or numpy (reference).")] = "numba",
+    generations: Annotated[int | None, typer.Option("--generations", help="Generations to simulate (1-5; "
+                                                                          "default: the scenario's).")] = None,
 ) -> None:
     """Run a scenario, print the Strange Situation shares and optionally write the results."""
     from . import simulation
@@ -108,7 +110,8 @@ def run_cmd(
     if engine not in ("numba", "numpy"):
         _fail(f"--engine must be 'numba' or 'numpy'; got {engine!r}.")
     try:
-        sim = simulation(scenario, n=n, seed=seed, years=years, engine=engine)  # type: ignore[arg-type]
+        sim = simulation(scenario, n=n, seed=seed, years=years, engine=engine,  # type: ignore[arg-type]
+                         generations=generations)
     except ScenarioError as exc:
         _fail(str(exc))
     console.print(f"Running '{sim.scenario.name}': {sim.scenario.population.n:,} people, "

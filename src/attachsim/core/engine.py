@@ -36,6 +36,7 @@ class PlanEntry:
 
 def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     """The mechanisms of a scenario, in step order."""
+    from ..adulthood.parenting import Parenting
     from ..adulthood.relationships import Relationships
     from ..adulthood.relief import Relief
     from ..assessments.lifespan import LifespanAssessments
@@ -53,6 +54,7 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     return [
         Demography(),
         Relationships(p.partners),
+        Parenting(p.parenting, scenario.population.generations, scenario.population.fertility),
         Caregiving(),
         inf.Development(p.development),
         inf.Distress(p.distress),
@@ -88,7 +90,9 @@ class Simulation:
         self.mechanisms = build_mechanisms(scenario)
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
-        self.pop = Population(self.layout, scenario.population.n)
+        spec = scenario.population
+        growth = 1.0 + 0.65 * spec.fertility * (spec.generations - 1) if spec.generations > 1 else 1.0
+        self.pop = Population(self.layout, int(spec.n * growth) + (64 if spec.generations > 1 else 0))
         self.step_now = 0
         self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
         self.timings: dict[str, float] = {}

@@ -81,12 +81,12 @@ def collect(sim: Simulation) -> Results:
     from ..caregiving.profiles import PROFILES
 
     pop = sim.pop
-    cats = np.array((*CATEGORIES, ""), dtype=object)
+    cats = np.array((*CATEGORIES, None), dtype=object)
     profiles = np.array(list(PROFILES), dtype=object)
     cols: dict[str, Any] = {
         "id": pop["id"].copy(),
         "sex": np.where(pop["sex"] == 1, "F", "M"),
-        "profile": profiles[pop["profile"]],
+        "profile": np.where(pop["profile"] == -2, "parent", profiles[np.maximum(pop["profile"], 0)]),
         "generation": pop["generation"].copy(),
     }
     ssp = next(m for m in sim.mechanisms if isinstance(m, StrangeSituation))
@@ -136,8 +136,8 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
         cols[f"internalizing_{age}y"] = pop[f"internalizing_{age}y"].copy()
         for extra in ("externalizing", "stress_gain", "social_cognition"):
             cols[f"{extra}_{age}y"] = pop[f"{extra}_{age}y"].copy()
-    styles = np.array([*ecrr.STYLES, ""], dtype=object)
-    aai = np.array([*AAI_CLASSES, ""], dtype=object)
+    styles = np.array([*ecrr.STYLES, None], dtype=object)
+    aai = np.array([*AAI_CLASSES, None], dtype=object)
     for age in life.adult_years:
         for name, dtype, _ in ADULT_COLUMNS:
             col = f"{name}_{age}"
@@ -159,7 +159,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
         "emotional_neglect": pop["low_response_weeks"] >= 52,
         "physical_neglect": pop["deprived_weeks"] >= 26,
         "violence": pop["ace_violence"] == 1,
-        "substance": np.zeros(pop.n, dtype=bool),  # household substance use arrives with M8 (parents' use)
+        "substance": pop["ace_substance"] == 1,  # a simulated parent in compulsive use (M8, M10)
         "mental_illness": pop["ace_mental_illness"] == 1,
         "divorce": pop["ace_divorce"] == 1,
         "incarceration": pop["ace_incarceration"] == 1,
@@ -169,6 +169,12 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     cols["ace_count"] = np.sum([flags[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)
     from ..adulthood.relief import REGULATORS
 
+    cols["parent_id"] = pop["parent"].copy()
+    cols["children"] = pop["children"].astype(np.int16)
+    aai_codes = pop["parent_aai_at_birth"]
+    cols["parent_aai_at_birth"] = pd.Categorical(aai[np.where(aai_codes < 0, 3, aai_codes)],
+                                                 categories=list(AAI_CLASSES))
+    cols["parent_unresolved_at_birth"] = _nullable(pop["parent_unresolved_at_birth"], "boolean")
     cols["partnerships"] = pop["partnerships"].astype(np.int16)
     cols["breakups"] = pop["breakups"].astype(np.int16)
     cols["years_single"] = (pop["single_weeks"] / 52.1775).astype(np.float32)

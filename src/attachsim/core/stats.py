@@ -24,7 +24,7 @@ def cohen_kappa(a: Sequence[object] | npt.NDArray[np.generic], b: Sequence[objec
 
 
 def _present(v: object) -> bool:
-    if v is None or v == "":
+    if v is None or v in ("", "nan", "<NA>"):
         return False
     try:
         return not bool(np.isnan(v))  # type: ignore[call-overload]

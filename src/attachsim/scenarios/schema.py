@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..adulthood.parenting import ParentingParams
 from ..adulthood.relationships import PartnerParams
 from ..adulthood.relief import ReliefParams
 from ..assessments.lifespan import LifespanAssessmentParams
@@ -22,7 +23,7 @@ from ..development.infancy import (
 )
 from ..development.later import LaterParams, LifeEventParams, RelationshipParams
 
-MAX_YEARS = 60.0
+MAX_YEARS = 200.0
 MAX_PEOPLE = 50_000_000
 
 
@@ -149,6 +150,11 @@ class PopulationSpec(Strict):
     female_share: float = Field(
         0.488, ge=0.0, le=1.0, description="source: sex ratio at birth about 105 boys per 100 girls (WHO)"
     )
+    generations: int = Field(1, ge=1, le=5, description="generations simulated (1: no births)")
+    fertility: float = Field(
+        1.8, ge=0.0, le=5.0,
+        description="children per woman of a parenting generation; source: OECD 2022 (about 1.6-1.9)",
+    )
 
 
 class StrangeSituationSpec(Strict):
@@ -225,6 +231,7 @@ class Parameters(Strict):
     relationships: RelationshipParams = RelationshipParams()
     relief: ReliefParams = ReliefParams()
     partners: PartnerParams = PartnerParams()
+    parenting: ParentingParams = ParentingParams()
     strange_situation: StrangeSituationParams = StrangeSituationParams()
     lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams()
 

@@ -176,3 +176,6 @@ class Relationships(Mechanism):
             pop["partnerships"][x] += 1
             pop["relationship_quality"][x] = 0.6
             pop["relationship_conflict"][x] = 0.2
+        # a new partner answers bids from this week on
+        pop["partner_responsiveness"][men] = self.responsiveness(self._state(sim, women.astype(np.int64)))
+        pop["partner_responsiveness"][women] = self.responsiveness(self._state(sim, men.astype(np.int64)))

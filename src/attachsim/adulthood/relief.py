@@ -55,8 +55,9 @@ class ReliefParams(ParamModel):
     criterion_use: float = param(0.5, 0.0, 1.0, unit="share of recent weeks",
                                  meaning="Recent weekly use of the compulsive criterion (use despite harm).",
                                  source="rationale")
-    quit_per_year: float = param(0.3, 0.0, 1.0, unit="per year at regulation 1",
-                                 meaning="Yearly chance that a compulsive user stops.", source="rationale")
+    quit_per_year: float = param(0.3, 0.0, 1.0, unit="per year at regulation 0.5",
+                                 meaning="Yearly chance that a compulsive user stops, times (0.5 + regulation).",
+                                 source="rationale")
     relapse_per_week: float = param(0.01, 0.0, 1.0, unit="per week",
                                     meaning="Base weekly chance of relapse during abstinence.",
                                     source="Hunt, Barnett & Branch 1971 (most relapse within months)")

@@ -43,36 +43,49 @@ class ParentingParams(ParamModel):
     inheritance: float = param(0.5, 0.0, 1.0, unit="correlation",
                                meaning="Parent-child correlation of temperamental reactivity.",
                                source="rationale: modest heritability of infant temperament (Saudino 2005)")
+    security_mean: float = param(0.505, 0.0, 1.0, unit="security index",
+                                 meaning="Mean of the interview's security index (coherence) among mothers at a birth; "
+                                 "centres the parent's security before it is mapped onto caregiving.",
+                                 source="measured: normative first generation at its births, seed 1000")
+    security_sd: float = param(0.116, 0.01, 1.0, unit="security index",
+                               meaning="SD of the security index among mothers at a birth.",
+                               source="measured: normative first generation at its births, seed 1000")
     sensitivity_base: float = param(0.62, 0.0, 1.0, unit="0-1", meaning="Sensitivity of an average parent.",
                                     source="as the community profile (Ainsworth et al. 1978)")
-    sensitivity_security: float = param(1.2, 0.0, 5.0, unit="per unit security index",
-                                        meaning="A secure parent (regulation, model of others, self-worth) is more "
-                                        "sensitive.", source=CAL)
-    sensitivity_arousal: float = param(0.2, 0.0, 5.0, unit="per unit arousal",
+    sensitivity_sd: float = param(0.16, 0.0, 0.5, unit="0-1",
+                                  meaning="SD of parents' typical sensitivity, as among community caregivers.",
+                                  source="as the community profile (NICHD ECCRN 1997; De Wolff & van IJzendoorn 1997)")
+    sensitivity_security: float = param(
+        0.2, 0.0, 1.0, unit="correlation",
+        meaning="Correlation of a parent's sensitivity with her own security (the interview's security index); "
+        "the rest of the spread is stable and unrelated to her attachment (skills, circumstances, the child).",
+        source="set so that, with the arousal, partner and compulsive-use terms, parent F and first-year "
+        "sensitivity correlate about .4 (van IJzendoorn 1995: parent interview -> observed responsiveness "
+        "d = .72, r about .34)")
+    sensitivity_arousal: float = param(0.05, 0.0, 5.0, unit="per unit arousal",
                                        meaning="A stressed parent is less sensitive.", source="rationale")
-    sensitivity_partner: float = param(0.1, 0.0, 1.0, unit="per unit relationship quality",
+    sensitivity_partner: float = param(0.1, 0.0, 1.0, unit="per unit relationship quality above 0.6",
                                        meaning="Partner support raises sensitivity.",
                                        source="rationale: Belsky 1984 (support in the parenting process)")
-    sensitivity_individual: float = param(
-        0.15, 0.0, 0.5, unit="sensitivity SD",
-        meaning="Stable differences in a parent's sensitivity to a given child that do not come from the "
-        "parent's attachment (skills, circumstances, the child's own characteristics).",
-        source="rationale: sensitivity explains only part of the transmission (van IJzendoorn 1995; Pederson et "
-        "al. 1998); " + CAL,
-    )
     compulsive_cost: float = param(0.25, 0.0, 1.0, unit="sensitivity and availability lost",
                                    meaning="A parent in compulsive use is less sensitive and less available.",
                                    source="rationale: Suchman et al. 2010 (parenting and addiction)")
-    rejection_deactivation: float = param(1.5, 0.0, 2.0, unit="per unit deactivation",
-                                          meaning="A deactivating parent rebuffs bids (Ds -> A).",
-                                          source="Main 1981; " + CAL)
-    inconsistency_hyperactivation: float = param(1.0, 0.0, 2.0, unit="per unit hyperactivation",
-                                                 meaning="A preoccupied parent responds intermittently (E -> C).",
-                                                 source="Cassidy & Berlin 1994; " + CAL)
-    dysregulation_unresolved: float = param(2.0, 0.0, 5.0, unit="per unit unresolved index",
+    rejection_dismissing: float = param(
+        0.6, 0.0, 2.0, unit="rejection per SD of insecurity",
+        meaning="An insecure parent whose defence is deactivating (dismissing) rebuffs bids for contact (Ds -> A).",
+        source="Main 1981; Main, Kaplan & Cassidy 1985 (dismissing parents reject attachment behaviour); " + CAL)
+    inconsistency_preoccupied: float = param(
+        0.4, 0.0, 1.0, unit="inconsistency per SD of insecurity",
+        meaning="An insecure parent whose defence is not deactivating (preoccupied) responds intermittently (E -> C).",
+        source="Cassidy & Berlin 1994; Main & Goldwyn 1984; " + CAL)
+    dismissing_width: float = param(0.04, 0.005, 0.5, unit="deactivation - hyperactivation",
+                                    meaning="Width of the sigmoid that splits an insecure parent's defence into "
+                                    "dismissing and preoccupied around the interview's dismissal balance.",
+                                    source="rationale: the interview's own split (Main, Goldwyn & Hesse 2003)")
+    dysregulation_unresolved: float = param(0.8, 0.0, 5.0, unit="per unit unresolved index",
                                             meaning="An unresolved parent is frightened and dysregulated (U -> D).",
                                             source="Main & Hesse 1990; Schuengel et al. 1999; " + CAL)
-    dysregulation_stress: float = param(0.8, 0.0, 5.0, unit="per unit chronic stress",
+    dysregulation_stress: float = param(0.2, 0.0, 5.0, unit="per unit chronic stress",
                                         meaning="Chronic stress and depression dysregulate the parent (S0-2).",
                                         source="rationale (seed 0, S0-2)")
 
@@ -93,8 +106,8 @@ class Parenting(Mechanism):
         i32("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
         i32("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
         i32("ace_substance", 0, "flag", "A parent in compulsive use during childhood (household substance use)."),
-        f32("parenting_offset", 0.0, "sensitivity", "Stable part of the parent's sensitivity to this child that "
-            "does not come from the parent's attachment."),
+        f32("parenting_offset", 0.0, "SD", "Stable part of the parent's sensitivity to this child that does not "
+            "come from the parent's attachment (a standard normal draw)."),
     )
 
     def __init__(self, params: ParentingParams | None = None, generations: int = 1, fertility: float = 1.8) -> None:
@@ -138,8 +151,7 @@ class Parenting(Mechanism):
         pop["generation"][ids] = pop["generation"][mothers] + 1
         pop["profile"][ids] = PARENT_PROFILE
         pop["children"][mothers] += 1
-        pop["parenting_offset"][ids] = (p.sensitivity_individual
-                                        * normals(sim.seed, "m10.offset", step, ids)).astype(np.float32)
+        pop["parenting_offset"][ids] = normals(sim.seed, "m10.offset", step, ids).astype(np.float32)
         r = p.inheritance
         sd = sim.scenario.parameters.distress.reactivity_sd
         z = normals(sim.seed, "m10.temperament", step, ids)
@@ -165,7 +177,13 @@ class Parenting(Mechanism):
             return pop[name][par].astype(np.float64)
 
         m = g("others_a") / (g("others_a") + g("others_b"))
-        security = 0.35 * g("regulation") + 0.35 * m + 0.3 * g("self_worth") - 0.45
+        hyp, dea, con = g("hyperactivation"), g("deactivation"), g("conflict")
+        life = sim.scenario.parameters.lifespan_assessments
+        # the same indices the adult interview reads (assessments/lifespan.py), without its noise
+        security = 0.35 * g("regulation") + 0.35 * m + 0.3 * g("self_worth") - 0.3 * con - 0.2 * (hyp + dea)
+        insecurity = np.maximum(life.coherence_threshold - security, 0.0) / p.security_sd
+        dismissing = 1.0 / (1.0 + np.exp(-(dea - hyp - life.dismissal_balance) / p.dismissing_width))
+        unresolved = 0.6 * g("threat") + 0.8 * con + 0.2 * (g("stress_gain") - 1.0)
         compulsive = np.zeros(kids.size, dtype=bool)
         relief = sim.scenario.parameters.relief
         for t in REGULATORS:
@@ -173,16 +191,17 @@ class Parenting(Mechanism):
                 & (pop[f"recent_use_{t}"][par] >= relief.criterion_use) & (pop[f"use_state_{t}"][par] != 2)
         pop["ace_substance"][kids[compulsive]] = 1
         quality = np.where(pop["partner"][par] >= 0, np.nan_to_num(g("relationship_quality")), 0.0)
-        unresolved = 0.6 * g("threat") + 0.8 * g("conflict") + 0.2 * (g("stress_gain") - 1.0)
         cost = p.compulsive_cost * compulsive
-        sens = p.sensitivity_base + p.sensitivity_security * security - p.sensitivity_arousal * g("arousal") \
-            + p.sensitivity_partner * quality - cost + pop["parenting_offset"][kids]
+        rho = p.sensitivity_security
+        z = rho * (security - p.security_mean) / p.security_sd \
+            + np.sqrt(1.0 - rho * rho) * pop["parenting_offset"][kids]
+        sens = p.sensitivity_base + p.sensitivity_sd * z - p.sensitivity_arousal * g("arousal") \
+            + p.sensitivity_partner * (quality - 0.6) - cost
         pop["cg_sensitivity"][kids] = np.clip(sens, 0.0, 1.0)
         pop["cg_availability"][kids] = np.clip(0.92 - cost, 0.0, 1.0)
-        pop["cg_rejection"][kids] = np.clip(0.05 + p.rejection_deactivation * np.maximum(g("deactivation") - 0.3, 0.0),
-                                            0.0, 1.0)
-        pop["cg_inconsistency"][kids] = np.clip(0.05 + p.inconsistency_hyperactivation
-                                                * np.maximum(g("hyperactivation") - 0.15, 0.0) + 0.5 * cost, 0.0, 0.5)
+        pop["cg_rejection"][kids] = np.clip(0.05 + p.rejection_dismissing * insecurity * dismissing, 0.0, 1.0)
+        pop["cg_inconsistency"][kids] = np.clip(0.05 + p.inconsistency_preoccupied * insecurity * (1.0 - dismissing)
+                                                + 0.5 * cost, 0.0, 0.5)
         pop["cg_dysregulation"][kids] = np.clip(p.dysregulation_stress * g("arousal_mean")
                                                 + p.dysregulation_unresolved * np.maximum(unresolved - 0.3, 0.0)
                                                 + cost, 0.0, 1.0)

@@ -17,10 +17,11 @@ from ._version import __version__
 from .core.engine import Engine, Progress, Simulation
 from .core.results import Results
 from .scenarios import Scenario, ScenarioError, builtin_names, describe_builtins, load_scenario, resolved_yaml
+from .store import ResultStore, sweep
 
 __all__ = [
-    "Results", "Scenario", "ScenarioError", "Simulation", "__version__", "builtin_names", "describe_builtins",
-    "load_scenario", "resolved_yaml", "run", "simulation",
+    "ResultStore", "Results", "Scenario", "ScenarioError", "Simulation", "__version__", "builtin_names",
+    "describe_builtins", "load_scenario", "resolved_yaml", "run", "simulation", "sweep",
 ]
 
 

@@ -291,6 +291,62 @@ def bench_cmd(
     console.print(t)
 
 
+@app.command("sweep")
+def sweep_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")],
+    grid: Annotated[Path, typer.Option("--grid", help="YAML file: dotted scenario paths -> lists of values.")],
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per grid point (seeds first-seed, first-seed+1, "
+                                                       "...).")] = 1,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="First seed (non-negative).")] = 0,
+    n: Annotated[int | None, typer.Option("--n", help="People per run (default: the scenario's).")] = None,
+    years: Annotated[float | None, typer.Option("--years", help="Years per run (default: the scenario's).")] = None,
+    store: Annotated[Path, typer.Option("--store", help="Result store folder (created if missing).")] = Path(
+        "attachsim-store"),
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: the cores).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="dask: address of a running scheduler "
+                                                                      "(default: an embedded LocalCluster).")] = None,
+) -> None:
+    """Run a parameter grid x seeds into a result store; rerunning the same command resumes."""
+    from .execution import KINDS, ExecutorError
+    from .store import GridError, StoreError, SweepProgress, plan_sweep, sweep
+
+    if executor not in KINDS:
+        _fail(f"--executor must be one of {', '.join(KINDS)}; got {executor!r}.")
+    if workers is not None and not 1 <= workers <= 4096:
+        _fail(f"--workers must be between 1 and 4096; got {workers}.")
+    if scheduler is not None and executor != "dask":
+        _fail("--scheduler needs --executor dask.")
+    try:
+        planned = len(plan_sweep(scenario, grid, seeds, first_seed=first_seed, n=n, years=years))
+    except (GridError, ScenarioError) as exc:
+        _fail(str(exc))
+    console.print(f"Sweep of '{scenario}': {planned} runs into {store} ({executor}"
+                  f"{f', {workers} workers' if workers else ''}).")
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("runs"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("sweeping", total=planned)
+
+        def show(p: SweepProgress) -> None:
+            bar.update(task, completed=p.finished,
+                       description=f"done {p.computed}, skipped {p.skipped}, failed {p.failed}")
+
+        try:
+            report = sweep(scenario, grid, seeds=seeds, first_seed=first_seed, n=n, years=years, store=store,
+                           executor=executor, workers=workers, scheduler=scheduler, progress=show)
+        except (GridError, ScenarioError, StoreError, ExecutorError) as exc:
+            _fail(str(exc))
+    console.print(f"{len(report.runs)} runs: {report.computed} computed, {report.skipped} already stored (skipped), "
+                  f"{len(report.failed)} failed; {report.elapsed_s:.1f} s on {report.executor} "
+                  f"({report.workers} worker{'s' if report.workers != 1 else ''}).")
+    for run_id, error in report.failed.items():
+        err.print(f"[red]failed[/] {run_id}: {error}", highlight=False)
+    console.print(f"Catalogue: {store / 'catalogue.duckdb'} (tables runs, run_parameters, scenarios); "
+                  f"people tables: {store / 'runs'}/<run_id>.parquet.")
+    if report.failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

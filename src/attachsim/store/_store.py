@@ -155,19 +155,31 @@ def write_run_file(root: str | Path, run_id: str, people: pd.DataFrame, record: 
     table = table.replace_schema_metadata(metadata)
     try:
         with open(tmp, "wb") as fh:
+            _lock_file(fh, wait=True)  # held until renamed: a lockable temp file is a dead writer's leftover
             pq.write_table(table, fh, compression="zstd")
             fh.flush()
             os.fsync(fh.fileno())
-        written = pq.read_metadata(tmp)
-        if written.num_rows != table.num_rows:
-            raise OSError(f"{tmp}: wrote {written.num_rows} rows, expected {table.num_rows}")
-        os.replace(tmp, final)
+            written = pq.read_metadata(tmp)
+            if written.num_rows != table.num_rows:
+                raise OSError(f"{tmp}: wrote {written.num_rows} rows, expected {table.num_rows}")
+            os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     _fsync_dir(folder)
     return final
+
+
+def _lock_file(fh: Any, wait: bool) -> bool:
+    """Take an exclusive flock on an open file; False if ``wait`` is off and another process holds it."""
+    import fcntl
+
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def read_run_record(path: str | Path) -> dict[str, Any]:
@@ -390,24 +402,15 @@ class ResultStore:
 
     @staticmethod
     def _remove_stale_temps(runs: Path) -> int:
-        host = socket.gethostname()
+        """Delete temporary files whose writer has died (its lock on the file is gone) or that are a day old."""
         removed = 0
         for tmp in runs.glob(f".*{_TMP_SUFFIX}"):
-            parts = tmp.name[1:].split(".")  # run_id, host (may hold dots), pid, random, "tmp"
-            writer_host, pid = (".".join(parts[1:-3]), parts[-3]) if len(parts) >= 5 else ("", "")
-            stale = False
-            if writer_host == host and pid.isdigit():
-                try:
-                    os.kill(int(pid), 0)
-                except ProcessLookupError:
-                    stale = True
-                except PermissionError:
-                    stale = False
             with contextlib.suppress(OSError):
-                stale = stale or time.time() - tmp.stat().st_mtime > _STALE_TMP_S
-                if stale:
-                    tmp.unlink()
-                    removed += 1
+                with open(tmp, "rb") as fh:
+                    stale = _lock_file(fh, wait=False) or time.time() - tmp.stat().st_mtime > _STALE_TMP_S
+                    if stale:
+                        tmp.unlink()
+                        removed += 1
         return removed
 
     def _quarantine(self, path: Path) -> None:

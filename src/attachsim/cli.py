@@ -142,6 +142,9 @@ def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Pat
         (tmp / "summary.json").write_text(json.dumps({**summary, "meta": results.meta}, indent=2) + "\n")
         (tmp / "scenario.yaml").write_text(resolved_yaml(scenario))
         for name in ("people.parquet", "summary.json", "scenario.yaml"):
+            with open(tmp / name, "rb") as fh:  # on disk before the rename makes it visible
+                os.fsync(fh.fileno())
+        for name in ("people.parquet", "summary.json", "scenario.yaml"):
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -232,3 +232,26 @@ def test_rerun_skips_finished_runs_and_extends_with_new_seeds(tmp_path):
         "SELECT p.value_text AS profile, count(*) AS runs, avg(r.share_b) AS secure FROM runs r "
         "JOIN run_parameters p USING (run_id) WHERE p.key = 'caregiving.profile' GROUP BY profile ORDER BY profile")
     assert list(secure["profile"]) == ["rejecting", "sensitive"] and list(secure["runs"]) == [3, 3]
+
+
+def test_failed_runs_are_recorded_and_retried(tmp_path, monkeypatch):
+    from attachsim.core.engine import Simulation
+
+    original = Simulation.run
+
+    def broken(self, progress=None):
+        if self.seed == 1:
+            raise RuntimeError("simulated crash")
+        return original(self, progress)
+
+    monkeypatch.setattr(Simulation, "run", broken)
+    store = tmp_path / "store"
+    report = sweep("normative", GRID, seeds=2, store=store, **TINY)
+    assert report.computed == 2 and len(report.failed) == 2
+    assert all("simulated crash" in e for e in report.failed.values())
+    failed = ResultStore(store).runs(status="failed")
+    assert len(failed) == 2 and set(failed["seed"]) == {1} and failed["error"].str.contains("crash").all()
+    monkeypatch.setattr(Simulation, "run", original)
+    retry = sweep("normative", GRID, seeds=2, store=store, **TINY)
+    assert (retry.computed, retry.skipped, retry.failed) == (2, 2, {})
+    assert len(ResultStore(store).runs()) == 4 and ResultStore(store).runs(status="failed").empty

@@ -275,8 +275,11 @@ class ResultStore:
                     con.execute(_SCHEMA)
                 return con
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or attempt == attempts - 1:
+                if "lock" not in str(exc).lower():
                     raise
+                if attempt == attempts - 1:
+                    raise StoreError(f"The catalogue {path} is held open by another process (DuckDB allows one "
+                                     "writer); close it there and try again.") from None
                 time.sleep(0.1 + 0.02 * attempt)
         raise AssertionError("unreachable")
 
@@ -478,7 +481,8 @@ class ResultStore:
                         break
                     except duckdb.IOException:
                         if attempt == 49:
-                            raise
+                            raise StoreError(f"The catalogue {path} is held open for writing by another "
+                                             "process; try again when it is closed.") from None
                         time.sleep(0.1)
                 for table in ("runs", "run_parameters", "scenarios"):
                     con.execute(f"CREATE VIEW {table} AS SELECT * FROM cat.{table}")

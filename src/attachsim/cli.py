@@ -350,6 +350,49 @@ def sweep_cmd(
         raise typer.Exit(1)
 
 
+@app.command("experiments")
+def experiments_cmd() -> None:
+    """List the built-in experiments (scenarios with arms) and their arms."""
+    from .scenarios import builtin_names
+
+    table = Table("experiment", "arms (control first)", box=None)
+    for name in builtin_names():
+        sc = load_scenario(name)
+        if sc.arms:
+            from .experiments import arm_names
+
+            table.add_row(name, ", ".join(arm_names(sc)))
+    console.print(table)
+
+
+@app.command("compare")
+def compare_cmd(
+    scenario: Annotated[str, typer.Argument(help="An experiment (a scenario with arms): built-in name or YAML file.")],
+    n: Annotated[int | None, typer.Option("--n", help="People per arm (default: the scenario's).", min=1)] = None,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds (seed, seed+1, ...), pooled.", min=1, max=1000)] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="First seed.", min=0)] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for effects.json, targets.json and "
+                                             "<arm>/people.parquet.")] = None,
+) -> None:
+    """Run every arm on the same population (common random numbers) and print the effect table."""
+    from .experiments import compare, write_comparison
+
+    try:
+        with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=err) as bar:
+            task = bar.add_task("running arms")
+            cmp = compare(scenario, n=n, seeds=seeds, seed=seed,
+                          progress=lambda arm, s: bar.update(task, description=f"done arm {arm}, seed {s}"))
+    except ScenarioError as exc:
+        _fail(str(exc))
+    console.print(cmp.table(), highlight=False, markup=False, soft_wrap=True)
+    if out is not None:
+        try:
+            written = write_comparison(cmp, out)
+        except (OSError, ValueError) as exc:
+            _fail(str(exc))
+        console.print(f"Wrote {len(written)} files under {out} (effects.json, targets.json, <arm>/people.parquet).")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

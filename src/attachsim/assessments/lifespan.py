@@ -227,10 +227,12 @@ class LifespanAssessments(Mechanism):
 
     def __init__(self, params: LifespanAssessmentParams | None, ssp_params: StrangeSituationParams,
                  preschool_years: tuple[int, ...], checklist_years: tuple[int, ...], adult_years: tuple[int, ...],
-                 stress_gain_max: float, relief: ReliefParams | None = None) -> None:
+                 stress_gain_max: float, relief: ReliefParams | None = None,
+                 preschool_months: tuple[int, ...] = ()) -> None:
         super().__init__(params)
         self.ssp_params = ssp_params
         self.preschool_years = preschool_years
+        self.preschool_months = preschool_months
         self.checklist_years = checklist_years
         self.adult_years = adult_years
         self.stress_gain_max = stress_gain_max
@@ -241,6 +243,9 @@ class LifespanAssessments(Mechanism):
         specs: list[StateSpec] = []
         for age in self.preschool_years:
             specs.append(i32(f"reunion_{age}y", -1, "code", f"Reunion classification at {age} years: 0 A .. 3 D."))
+        for months in self.preschool_months:
+            specs.append(i32(f"reunion_{months}m", -1, "code",
+                             f"Reunion classification at {months} months: 0 A .. 3 D."))
         for age in self.checklist_years:
             for sign in SIGNS:
                 specs.append(i32(f"{sign}_{age}y", -1, "0-2", f"Checklist sign '{sign}' at {age} years."))
@@ -258,15 +263,17 @@ class LifespanAssessments(Mechanism):
 
     def step(self, sim: Simulation, step: int) -> None:
         """Assess everyone who completes one of the chosen ages this week."""
-        for years in self.preschool_years:
-            ids = sim.completing(step, weeks(years=years))
+        preschool = [(f"reunion_{y}y", weeks(years=y), y * 12) for y in self.preschool_years]
+        preschool += [(f"reunion_{m}m", weeks(months=m), m) for m in self.preschool_months]
+        for column, age_w, months in preschool:
+            ids = sim.completing(step, age_w)
             if ids.size:
                 s = _states(sim, ids, STATE_NAMES)
                 params = self.ssp_params.model_copy()
                 s["reactivity"] = s["reactivity"] * self.params.preschool_stress  # type: ignore[attr-defined]
-                out = run_strange_situation(s, ids, params, sim.seed, step, years * 12)  # type: ignore[arg-type]
+                out = run_strange_situation(s, ids, params, sim.seed, step, months)  # type: ignore[arg-type]
                 codes = {c: i for i, c in enumerate(CATEGORIES)}
-                sim.pop[f"reunion_{years}y"][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
+                sim.pop[column][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
         for years in self.checklist_years:
             ids = sim.completing(step, weeks(years=years))
             if ids.size:

@@ -44,6 +44,7 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
     from ..caregiving.mechanism import Caregiving
     from ..development import infancy as inf
     from ..development import later
+    from ..interventions import build_interventions
 
     p = scenario.parameters
     a = scenario.assessments
@@ -55,6 +56,7 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
         Demography(),
         Relationships(p.partners),
         Parenting(p.parenting, scenario.population.generations, scenario.population.fertility),
+        *build_interventions(scenario),  # M11: none (no weekly work) unless the scenario declares some
         Caregiving(),
         inf.Development(p.development),
         inf.Distress(p.distress),
@@ -69,7 +71,8 @@ def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
         StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
         LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
                             reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max,
-                            p.relief),
+                            p.relief, tuple(sorted({m for m in a.preschool_reunion.ages_months
+                                                    if weeks(months=m) <= weeks(years=scenario.years)}))),
     ]
 
 

@@ -112,6 +112,9 @@ def collect(sim: Simulation) -> Results:
         if name not in skip and name not in cols:
             cols[name] = pop[name].copy()
     cols["ses_risks"] = pop["ses_risks"].copy()
+    for name in sim.layout.i32:
+        if name.startswith("iv_") and name not in cols:  # M11 records; negative codes (not eligible, not yet
+            cols[name] = _nullable(pop[name], "Int16")  # followed up) become missing
 
     people = pd.DataFrame(cols)
     meta = {"engine": sim.engine, "steps": sim.n_steps, "years": sim.scenario.years,
@@ -126,9 +129,11 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
 
     pop = sim.pop
     life = next(m for m in sim.mechanisms if isinstance(m, LifespanAssessments))
-    for age in life.preschool_years:
-        code = pop[f"reunion_{age}y"]
-        cols[f"reunion_{age}y"] = pd.Categorical(cats[np.where(code < 0, 4, code)], categories=list(CATEGORIES))
+    reunions = [f"reunion_{age}y" for age in life.preschool_years]
+    reunions += [f"reunion_{months}m" for months in getattr(life, "preschool_months", ())]
+    for col in reunions:
+        code = pop[col]
+        cols[col] = pd.Categorical(cats[np.where(code < 0, 4, code)], categories=list(CATEGORIES))
     for age in life.checklist_years:
         for sign in SIGNS:
             col = f"{sign}_{age}y"

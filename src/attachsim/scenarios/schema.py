@@ -22,6 +22,8 @@ from ..development.infancy import (
     WorkingModelParams,
 )
 from ..development.later import LaterParams, LifeEventParams, RelationshipParams
+from ..interventions.specs import InterventionSpec
+from .experiment import Arm, Outcome, check_experiment
 
 MAX_YEARS = 200.0
 MAX_PEOPLE = 50_000_000
@@ -160,14 +162,15 @@ class PopulationSpec(Strict):
 class StrangeSituationSpec(Strict):
     """When the Strange Situation is run."""
 
-    ages_months: list[Annotated[int, Field(ge=12, le=18)]] = [12]
+    ages_months: list[Annotated[int, Field(ge=12, le=26)]] = [12]
 
     @field_validator("ages_months")
     @classmethod
     def _allowed_ages(cls, value: list[int]) -> list[int]:
         for age in value:
-            if age not in (12, 18):
-                raise ValueError(f"the Strange Situation is run at 12 or 18 months; got {age}")
+            if age not in (12, 18, 26):
+                raise ValueError(f"the Strange Situation is run at 12 or 18 months (or at 26 months, the "
+                                 f"follow-up age of Cicchetti, Rogosch & Toth 2006); got {age}")
         if 12 not in value:
             raise ValueError("the Strange Situation at 12 months is required (it gives ssp_12m)")
         return sorted(set(value))
@@ -177,6 +180,8 @@ class PreschoolSpec(Strict):
     """The separation-reunion procedure in early childhood (Main & Cassidy 1988), 4-way A/B/C/D."""
 
     ages_years: list[Annotated[int, Field(ge=3, le=7)]] = [5]
+    ages_months: list[Annotated[int, Field(ge=30, le=84)]] = Field(
+        default_factory=list, description="further ages in months (e.g. 42, the BEIP follow-up; Smyke et al. 2010)")
 
 
 class ChecklistSpec(Strict):
@@ -248,6 +253,15 @@ class Scenario(Strict):
     regulators: Regulators = Regulators()
     assessments: Assessments = Assessments()
     parameters: Parameters = Parameters()
+    interventions: list[InterventionSpec] = Field(default_factory=list, description="M11 interventions (by kind)")
+    arms: list[Arm] = Field(default_factory=list, description="experiment arms sharing one population (CRN)")
+    arm: str | None = Field(None, description="the arm a single run simulates (default: the control arm)")
+    outcomes: list[Outcome] = Field(default_factory=list, description="outcomes compared across arms")
+
+    @model_validator(mode="after")
+    def _experiment(self) -> Scenario:
+        check_experiment([iv.name for iv in self.interventions], self.arms, self.arm, self.outcomes)
+        return self
 
     @model_validator(mode="after")
     def _long_enough(self) -> Scenario:

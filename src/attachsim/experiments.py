@@ -1,0 +1,252 @@
+"""Experiments: run every arm of a scenario on the same population and compare outcomes.
+
+Arms share the population and every random draw (common random numbers): draws are keyed
+on (seed, stream, step, id) and interventions draw only from their own streams, so arms
+differ only through the interventions. Eligibility is judged before any intervention acts,
+so each arm's outcome is computed over the same people; the difference from the control
+arm is then a paired difference per person, pooled over people and seeds, with a 95%
+normal interval (Welch's unpaired interval when an outcome's subset differs between arms,
+e.g. an outcome given a state measured after treatment).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .core.engine import Engine, Simulation
+from .scenarios import Scenario, ScenarioError, load_scenario
+from .scenarios.experiment import Outcome
+
+Z95 = 1.959964
+F64 = npt.NDArray[np.float64]
+
+
+@dataclass
+class Comparison:
+    """What ``compare`` returns: effect records, achieved target changes, and each arm's people."""
+
+    scenario: Scenario
+    seeds: list[int]
+    n: int
+    effects: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    people: dict[str, pd.DataFrame] = field(repr=False)
+
+    def table(self) -> str:
+        """The effect table as text (what ``attachsim compare`` prints)."""
+        return format_table(self)
+
+
+def arm_names(scenario: Scenario) -> list[str]:
+    """Arms in declaration order with the control first."""
+    control = [a.name for a in scenario.arms if a.control]
+    return control + [a.name for a in scenario.arms if not a.control]
+
+
+def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seeds: int = 1,
+            seed: int = 0, years: float | None = None, *, engine: Engine = "numba",
+            progress: Any = None) -> Comparison:
+    """Run every arm of ``scenario`` for ``seeds`` seeds (``seed``, ``seed + 1``, ...) and compare outcomes."""
+    from . import simulation
+
+    sc = load_scenario(scenario)
+    if not sc.arms:
+        raise ScenarioError(f"scenario '{sc.name}': 'arms' is empty; an experiment needs at least two arms, one with "
+                            "control: true.")
+    if len(sc.arms) < 2:
+        raise ScenarioError(f"scenario '{sc.name}': an experiment needs at least two arms; got {len(sc.arms)}.")
+    if not isinstance(seeds, int) or seeds < 1 or seeds > 1000:
+        raise ValueError(f"The 'seeds' parameter must be an integer from 1 to 1000. Got {seeds!r} instead.")
+    names = arm_names(sc)
+    tables: dict[str, list[pd.DataFrame]] = {a: [] for a in names}
+    size = sc.population.n
+    for s in range(seed, seed + seeds):
+        for a in names:
+            sim: Simulation = simulation(sc.model_copy(update={"arm": a}), n=n, seed=s, years=years, engine=engine)
+            size = sim.scenario.population.n
+            people = sim.run().people
+            people.insert(0, "seed", s)
+            tables[a].append(people)
+            if progress is not None:
+                progress(a, s)
+    people_by_arm = {a: pd.concat(t, ignore_index=True) for a, t in tables.items()}
+    effects = [rec for o in sc.outcomes for rec in outcome_effects(o, people_by_arm, names)]
+    targets = target_effects(sc, people_by_arm, names)
+    return Comparison(sc, list(range(seed, seed + seeds)), size, effects, targets, people_by_arm)
+
+
+# ----------------------------------------------------------------------------- statistics
+
+def _subset(outcome: Outcome, people: pd.DataFrame) -> pd.Series:
+    status = [c for c in people.columns if c.startswith("iv_") and c.endswith("_status")]
+    eligible = people[status].notna().any(axis=1) if status else pd.Series(False, index=people.index)
+    mask = {"eligible": eligible, "ineligible": ~eligible, "all": pd.Series(True, index=people.index)}[
+        outcome.population]
+    if outcome.given is not None:
+        g = outcome.given
+        col = _column(people, g.column, f"outcome '{outcome.name}': given.column")
+        hit = col.astype(object).isin(list(g.equals if g.equals is not None else g.not_equals or []))
+        mask &= hit if g.equals is not None else (~hit & col.notna())
+    return mask
+
+
+def _column(people: pd.DataFrame, name: str, where: str) -> pd.Series:
+    if name not in people.columns:
+        raise ScenarioError(f"{where}: no column '{name}' in the results; columns include: "
+                            f"{', '.join(c for c in people.columns if not c.startswith('fear_'))[:1500]}.")
+    return people[name]
+
+
+def _values(outcome: Outcome, people: pd.DataFrame) -> pd.Series:
+    col = _column(people, outcome.column, f"outcome '{outcome.name}': column")
+    if outcome.kind == "share":
+        out = col.astype(object).isin(list(outcome.equals or [])).astype(float)
+        return out.where(col.notna())
+    return pd.to_numeric(col, errors="coerce").astype(float)
+
+
+def outcome_effects(outcome: Outcome, people: dict[str, pd.DataFrame], arms: list[str]) -> list[dict[str, Any]]:
+    """One record per arm: value, difference from the control with a 95% interval, effect size."""
+    control = arms[0]
+    ys = {a: _values(outcome, p).where(_subset(outcome, p)) for a, p in people.items()}
+    yc = ys[control]
+    if yc.notna().sum() == 0:
+        raise ScenarioError(f"outcome '{outcome.name}': no one has a value in the control arm (is the column "
+                            "measured within the simulated years, and is the population non-empty?).")
+    out = []
+    for a in arms:
+        ya = ys[a]
+        va, vc = ya.dropna().to_numpy(), yc.dropna().to_numpy()
+        value = float(va.mean()) if va.size else math.nan
+        paired = bool((ya.notna() == yc.notna()).all())
+        if paired:
+            d = (ya - yc).dropna().to_numpy()
+            diff = float(d.mean()) if d.size else math.nan
+            se = float(d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else math.nan
+        else:
+            diff = value - float(vc.mean())
+            se = math.sqrt(va.var(ddof=1) / va.size + vc.var(ddof=1) / vc.size) if va.size > 1 else math.nan
+        if outcome.kind == "mean":
+            pooled = math.sqrt((va.var(ddof=1) + vc.var(ddof=1)) / 2.0) if va.size > 1 else math.nan
+            effect, kind = (diff / pooled if pooled > 0 else 0.0), "cohens_d"
+        else:
+            effect, kind = _odds_ratio(va, vc), "odds_ratio"
+        out.append({"arm": a, "outcome": outcome.name, "value": value, "n": int(va.size),
+                    "difference": diff, "ci_low": diff - Z95 * se, "ci_high": diff + Z95 * se,
+                    "effect_size": effect, "effect_kind": kind, "paired": paired, "control": a == control})
+    return out
+
+
+def _odds_ratio(a: F64, c: F64) -> float:
+    cells = [float(a.sum()), float(a.size - a.sum()), float(c.sum()), float(c.size - c.sum())]
+    if min(cells) == 0:
+        cells = [x + 0.5 for x in cells]  # Haldane-Anscombe correction
+    return (cells[0] / cells[1]) / (cells[2] / cells[3])
+
+
+def target_effects(sc: Scenario, people: dict[str, pd.DataFrame], arms: list[str]) -> list[dict[str, Any]]:
+    """For each intervention and each arm that delivers it: its achieved change in its target state, as d."""
+    from .interventions import KIND_CLASSES
+
+    control = people[arms[0]]
+    out = []
+    for iv in sc.interventions:
+        status, target = f"iv_{iv.name}_status", f"iv_{iv.name}_target"
+        eligible = control[status].notna()
+        tc = control[target].where(eligible).astype(float)
+        for a in arms[1:]:
+            if iv.name not in next(x for x in sc.arms if x.name == a).interventions:
+                continue
+            p = people[a]
+            ta = p[target].where(eligible).astype(float)
+            diff = (ta - tc).dropna()
+            sd = float(tc.std(ddof=1))
+            started = p[status].where(eligible).isin([2, 3])
+            out.append({
+                "arm": a, "intervention": iv.name, "kind": iv.kind, "target": KIND_CLASSES[iv.kind].target,
+                "eligible": int(eligible.sum()), "started": int(started.sum()),
+                "completed": int((p[status].where(eligible) == 2).sum()),
+                "sessions_mean": float(p[f"iv_{iv.name}_sessions"][started].mean()) if started.any() else 0.0,
+                "control_mean": float(tc.mean()), "arm_mean": float(ta.mean()),
+                "difference": float(diff.mean()) if diff.size else math.nan,
+                "d": float(diff.mean() / sd) if diff.size and sd > 0 else math.nan,
+            })
+    return out
+
+
+# ----------------------------------------------------------------------------- output
+
+def _fmt(x: float, digits: int = 3) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def format_table(cmp: Comparison) -> str:
+    """The effect table and the achieved-target table as plain text."""
+    arms = arm_names(cmp.scenario)
+    w = max(len(a) for a in arms) + 10
+    seeds = f"{cmp.seeds[0]}" if len(cmp.seeds) == 1 else f"{cmp.seeds[0]}-{cmp.seeds[-1]}"
+    lines = [f"experiment '{cmp.scenario.name}': n = {cmp.n:,} per arm, seed{'s' if len(cmp.seeds) > 1 else ''} "
+             f"{seeds}; control arm: {arms[0]}",
+             f"{'outcome':<22} {'arm':<{w}} {'n':>7} {'value':>7}  {'difference [95% CI]':<28} effect size"]
+    for rec in cmp.effects:
+        if rec["control"]:
+            diff, eff = "(control)", ""
+        else:
+            diff = f"{rec['difference']:+.3f} [{rec['ci_low']:+.3f}, {rec['ci_high']:+.3f}]"
+            eff = (f"d = {rec['effect_size']:+.2f}" if rec["effect_kind"] == "cohens_d"
+                   else f"RD = {rec['difference']:+.3f}, OR = {rec['effect_size']:.2f}")
+        lines.append(f"{rec['outcome']:<22} {rec['arm']:<{w}} {rec['n']:>7,} {_fmt(rec['value']):>7}  {diff:<28} "
+                     f"{eff}")
+    if cmp.targets:
+        lines += ["", "achieved change in each intervention's target state (eligible people, arm vs control):",
+                  f"{'arm':<{w}} {'intervention':<16} {'target':<40} {'started':>8} {'sessions':>8} "
+                  f"{'control':>8} {'arm':>8} {'d':>6}"]
+        for t in cmp.targets:
+            lines.append(f"{t['arm']:<{w}} {t['intervention']:<16} {t['target'][:40]:<40} "
+                         f"{t['started']:>8,} {_fmt(t['sessions_mean'], 1):>8} {_fmt(t['control_mean']):>8} "
+                         f"{_fmt(t['arm_mean']):>8} {_fmt(t['d'], 2):>6}")
+    return "\n".join(lines)
+
+
+def _replace_atomically(write: Any, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
+    """Write ``effects.json``, ``targets.json`` and ``<arm>/people.parquet`` (each file atomically)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"The 'out' folder {out} exists and is not a folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    keys = ("arm", "outcome", "value", "difference", "ci_low", "ci_high", "effect_size", "effect_kind", "n")
+    records = [{k: rec[k] for k in keys} for rec in cmp.effects]
+    for name, data in (("effects.json", records), ("targets.json", cmp.targets)):
+        text = json.dumps(data, indent=2, allow_nan=True) + "\n"
+        _replace_atomically(lambda tmp, text=text: Path(tmp).write_text(text), out / name)
+        written.append(out / name)
+    for arm, people in cmp.people.items():
+        (out / arm).mkdir(exist_ok=True)
+        _replace_atomically(lambda tmp, people=people: people.to_parquet(tmp, index=False),
+                            out / arm / "people.parquet")
+        written.append(out / arm / "people.parquet")
+    return written

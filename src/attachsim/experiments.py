@@ -120,13 +120,16 @@ def outcome_effects(outcome: Outcome, people: dict[str, pd.DataFrame], arms: lis
     control = arms[0]
     ys = {a: _values(outcome, p).where(_subset(outcome, p)) for a, p in people.items()}
     yc = ys[control]
-    if yc.notna().sum() == 0:
-        raise ScenarioError(f"outcome '{outcome.name}': no one has a value in the control arm (is the column "
-                            "measured within the simulated years, and is the population non-empty?).")
     out = []
     for a in arms:
         ya = ys[a]
         va, vc = ya.dropna().to_numpy(), yc.dropna().to_numpy()
+        if va.size == 0 or vc.size == 0:  # nobody in the subset (or not measured within the simulated years)
+            out.append({"arm": a, "outcome": outcome.name, "value": math.nan, "n": int(va.size),
+                        "difference": math.nan, "ci_low": math.nan, "ci_high": math.nan, "effect_size": math.nan,
+                        "effect_kind": "cohens_d" if outcome.kind == "mean" else "odds_ratio", "paired": False,
+                        "control": a == control})
+            continue
         value = float(va.mean()) if va.size else math.nan
         paired = bool((ya.notna() == yc.notna()).all())
         if paired:
@@ -201,6 +204,8 @@ def format_table(cmp: Comparison) -> str:
     for rec in cmp.effects:
         if rec["control"]:
             diff, eff = "(control)", ""
+        elif math.isnan(rec["difference"]):
+            diff, eff = "-", ""
         else:
             diff = f"{rec['difference']:+.3f} [{rec['ci_low']:+.3f}, {rec['ci_high']:+.3f}]"
             eff = (f"d = {rec['effect_size']:+.2f}" if rec["effect_kind"] == "cohens_d"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import ValidationError
@@ -87,15 +87,30 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
     return "\n".join(lines)
 
 
+def _models_in(ann: Any) -> list[Any]:
+    """The pydantic models an annotation can hold (through Optional, list, dict, Annotated and unions)."""
+    if hasattr(ann, "model_fields"):
+        return [ann]
+    return [m for arg in get_args(ann) for m in _models_in(arg)]
+
+
 def _model_at(loc: tuple[Any, ...]) -> Any:
-    model: Any = Scenario
+    models: list[Any] = [Scenario]
     for part in loc:
-        fields = getattr(model, "model_fields", None)
-        if fields is None or part not in fields:
+        if isinstance(part, int):  # an item of a list: the item's model
+            continue
+        owner = next((m for m in models if part in m.model_fields), None)
+        if owner is not None:
+            ann = owner.model_fields[part].annotation
+            models = _models_in(ann) or [ann]
+            continue
+        # the tag of a discriminated union (e.g. interventions.0.tf_cbt)
+        tagged = [m for m in models if "kind" in getattr(m, "model_fields", {})
+                  and part in get_args(m.model_fields["kind"].annotation)]
+        if not tagged:
             return None
-        ann = fields[part].annotation
-        model = next((a for a in getattr(ann, "__args__", (ann,)) if hasattr(a, "model_fields")), ann)
-    return model
+        models = tagged
+    return models[0] if models else None
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> str:

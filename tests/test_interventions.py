@@ -1,0 +1,243 @@
+"""M11 interventions and experiments: common random numbers, every kind acting on its target, compare."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import attachsim
+from attachsim.cli import app
+from attachsim.core.engine import build_mechanisms
+from attachsim.experiments import compare, write_comparison
+from attachsim.interventions import KINDS, Intervention
+from attachsim.scenarios import ScenarioError, load_scenario
+
+EXPERIMENTS = ("sensitivity-training", "child-parent-trial", "foster-timing", "addiction-treatment",
+               "trauma-therapy", "neglect-repair")
+
+
+def _infant_experiment(arms: list[dict], interventions: list[dict] | None = None) -> dict:
+    return {
+        "name": "crn", "years": 1.0, "caregiving": {"profile": "community"},
+        "interventions": interventions or [{"name": "vipp", "kind": "sensitivity_training", "start_age_months": 3}],
+        "arms": arms,
+        "outcomes": [{"name": "secure", "column": "ssp_12m", "kind": "share", "equals": ["B"]},
+                     {"name": "sensitivity", "column": "sensitivity_0_1", "kind": "mean"}],
+    }
+
+
+def test_identical_arms_give_identical_people():
+    sc = _infant_experiment([{"name": "control", "control": True}, {"name": "a", "interventions": ["vipp"]},
+                             {"name": "b", "interventions": ["vipp"]}])
+    cmp = compare(sc, n=800, seed=3)
+    pd.testing.assert_frame_equal(cmp.people["a"], cmp.people["b"])
+    assert (cmp.people["a"]["iv_vipp_status"] == 2).sum() > 500  # the intervention did reach people
+    # and it changed what it targets, relative to the control arm
+    assert not cmp.people["a"]["cg_sensitivity"].equals(cmp.people["control"]["cg_sensitivity"])
+    a, b = ({r["outcome"]: r for r in cmp.effects if r["arm"] == arm} for arm in ("a", "b"))
+    assert a["secure"]["difference"] == b["secure"]["difference"]
+
+
+def test_an_arm_that_reaches_nobody_equals_the_control_exactly():
+    nobody = {"name": "nobody", "kind": "sensitivity_training", "start_age_months": 3,
+              "eligibility": {"states": {"reactivity": {"min": 1000.0}}}}
+    sc = _infant_experiment([{"name": "control", "control": True}, {"name": "empty", "interventions": ["nobody"]}],
+                            [nobody])
+    cmp = compare(sc, n=800, seed=4)
+    pd.testing.assert_frame_equal(cmp.people["control"], cmp.people["empty"])
+    assert cmp.people["empty"]["iv_nobody_status"].isna().all()
+    rec = next(r for r in cmp.effects if r["arm"] == "empty" and r["outcome"] == "sensitivity")
+    assert rec["n"] == 0 and np.isnan(rec["difference"])  # the outcome is over the eligible: nobody
+
+
+def test_control_arm_equals_a_run_without_interventions():
+    """Measure-only interventions change nothing: the control arm equals the plain scenario, column by column."""
+    sc = _infant_experiment([{"name": "control", "control": True}, {"name": "vipp", "interventions": ["vipp"]}])
+    cmp = compare(sc, n=600, seed=5)
+    plain = attachsim.run({"name": "plain", "years": 1.0, "caregiving": {"profile": "community"}}, n=600, seed=5)
+    control = cmp.people["control"].drop(columns="seed")
+    common = [c for c in plain.people.columns if c in control.columns]
+    assert set(control.columns) - set(common) == {c for c in control.columns if c.startswith("iv_")}
+    pd.testing.assert_frame_equal(control[common], plain.people[common])
+
+
+def test_scenarios_without_interventions_get_no_intervention_mechanism():
+    for name in ("normative", "maltreated", "intergenerational"):
+        assert not any(isinstance(m, Intervention) for m in build_mechanisms(load_scenario(name)))
+
+
+def test_numpy_and_numba_engines_agree_with_interventions():
+    sc = _infant_experiment([{"name": "control", "control": True}, {"name": "vipp", "interventions": ["vipp"]}])
+    a = compare(sc, n=300, seed=6, engine="numba").people["vipp"]
+    b = compare(sc, n=300, seed=6, engine="numpy").people["vipp"]
+    pd.testing.assert_frame_equal(a, b)
+
+
+# ----------------------------------------------------------------------------- every kind on its target
+
+ALL_KINDS = [
+    {"name": "vipp", "kind": "sensitivity_training", "start_age_months": 4},
+    {"name": "cpp", "kind": "child_parent_psychotherapy", "start_age_months": 13,
+     "eligibility": {"exposure": "threat"}},
+    {"name": "ppi", "kind": "parenting_support", "start_age_months": 40, "eligibility": {"exposure": "threat"}},
+    {"name": "abc", "kind": "responsiveness_training", "start_age_months": 36,
+     "eligibility": {"exposure": "deprivation"}},
+    {"name": "play", "kind": "play_therapy", "start_age_months": 48, "eligibility": {"exposure": "deprivation"}},
+    {"name": "foster", "kind": "placement", "start_age_months": 60},
+    {"name": "tfcbt", "kind": "tf_cbt", "start_age_months": 96, "eligibility": {"exposure": "threat"}},
+    {"name": "emdr", "kind": "emdr", "start_age_months": 100, "eligibility": {"exposure": "threat"}},
+    {"name": "mind", "kind": "mindfulness", "start_age_months": 200},
+    {"name": "symptom", "kind": "symptom_focused", "start_age_months": 216, "eligibility": {"compulsive": True}},
+    {"name": "attach", "kind": "attachment_therapy", "start_age_months": 216},
+]
+EXPECTED_SIGN = {"vipp": 1, "cpp": 1, "ppi": -1, "abc": 1, "play": 1, "foster": 1, "tfcbt": -1, "emdr": -1,
+                 "mind": 1, "symptom": -1, "attach": 1}
+
+
+@pytest.fixture(scope="module")
+def every_kind():
+    sc = {
+        "name": "every-kind", "years": 19.2, "caregiving": {"profile": "community"},
+        "adversity": {"threat": {"onset_months": 0, "duration_months": 72, "intensity": 0.35, "share": 0.5},
+                      "deprivation": {"onset_months": 0, "duration_months": 72, "intensity": 0.6, "share": 0.5}},
+        "assessments": {"checklist": {"ages_years": []}, "adult": {"ages_years": []}},
+        "interventions": ALL_KINDS,
+        "arms": [{"name": "none", "control": True}, {"name": "all", "interventions": [k["name"] for k in ALL_KINDS]}],
+        "outcomes": [{"name": "relapse_1y", "column": "iv_symptom_relapse_1y", "kind": "share", "equals": [1]}],
+    }
+    return compare(sc, n=1200, seed=11)
+
+
+def test_every_kind_is_covered():
+    assert {k["kind"] for k in ALL_KINDS} == set(KINDS)
+
+
+def test_every_kind_moves_its_target_in_its_direction(every_kind):
+    targets = {t["intervention"]: t for t in every_kind.targets}
+    assert set(targets) == set(EXPECTED_SIGN)
+    for name, sign in EXPECTED_SIGN.items():
+        t = targets[name]
+        assert t["started"] > 20, name
+        assert np.sign(t["d"]) == sign, (name, t)
+
+
+def test_delivery_follows_dose_uptake_and_completion(every_kind):
+    p = every_kind.people["all"]
+    for spec in ALL_KINDS:
+        status = p[f"iv_{spec['name']}_status"].dropna()
+        sessions = p[f"iv_{spec['name']}_sessions"]
+        iv = next(i for i in load_scenario({"interventions": [spec]}).interventions)
+        assert set(status.unique()) <= {1, 2, 3}
+        assert sessions.max() <= iv.sessions
+        done = p[f"iv_{spec['name']}_status"] == 2
+        assert (sessions[done.fillna(False)] == iv.sessions).all(), spec["name"]
+        assert (sessions[(p[f"iv_{spec['name']}_status"] == 1).fillna(False)] == 0).all()
+    # the vipp cohort is large enough for a statistical check of uptake x completion (0.9 x 0.8)
+    vipp = p["iv_vipp_status"]
+    assert abs((vipp == 2).mean() - 0.72) < 0.05
+    # control arm: everyone measured, nobody treated
+    c = every_kind.people["none"]
+    assert (c["iv_vipp_status"] == 0).all() and (c["iv_vipp_sessions"] == 0).all()
+
+
+def test_placement_replaces_the_caregiver_and_ends_the_former_homes_adversity(every_kind):
+    p = every_kind.people["all"]
+    placed = (p["iv_foster_status"] == 2).fillna(False)
+    assert placed.all()
+    assert (p.loc[placed, "profile"] == "foster").all()
+    assert (every_kind.people["none"]["profile"] == "community").all()
+
+
+def test_symptom_treatment_relapse_follow_up(every_kind):
+    p, c = every_kind.people["all"], every_kind.people["none"]
+    eligible = p["iv_symptom_status"].notna()
+    assert eligible.sum() > 20
+    assert p.loc[eligible, "iv_symptom_relapse_1y"].notna().all()
+    assert p.loc[~eligible, "iv_symptom_relapse_1y"].isna().all()
+    # (earlier interventions in this arm change who is in compulsive use at 18, so compare people eligible in both)
+    both = eligible & c["iv_symptom_status"].notna()
+    assert p.loc[both, "iv_symptom_abstinent_end"].mean() > c.loc[both, "iv_symptom_abstinent_end"].mean()
+
+
+# ----------------------------------------------------------------------------- scenarios, compare, CLI
+
+def test_every_builtin_experiment_is_valid_and_has_a_control():
+    for name in EXPERIMENTS:
+        sc = load_scenario(name)
+        assert sum(a.control for a in sc.arms) == 1 and len(sc.arms) >= 2
+        assert sc.outcomes
+    sc = load_scenario("addiction-treatment")
+    names = {o.name for o in sc.outcomes}
+    assert any("relapse_1y" in x for x in names) and any("relapse_5y" in x for x in names)
+    assert {a.name for a in sc.arms} == {"none", "symptom", "attachment", "both"}
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"interventions": [{"name": "x", "kind": "hypnosis"}]}, ["interventions.0", "hypnosis"]),
+    ({"interventions": [{"name": "x", "kind": "tf_cbt", "sessions": 30, "duration_weeks": 10}]},
+     ["sessions (30) must not exceed duration_weeks (10)"]),
+    ({"interventions": [{"name": "x", "kind": "tf_cbt", "uptake": 1.5}]}, ["uptake", "0 to 1"]),
+    ({"interventions": [{"name": "x", "kind": "tf_cbt", "dose": 3}]}, ["unknown key 'dose'"]),
+    ({"interventions": [{"name": "x", "kind": "placement", "profile": "castle"}]}, ["unknown profile 'castle'"]),
+    ({"interventions": [{"name": "x", "kind": "tf_cbt"}, {"name": "x", "kind": "emdr"}]}, ["used twice"]),
+    ({"arms": [{"name": "a"}, {"name": "b"}]}, ["exactly one arm must have control: true"]),
+    ({"arms": [{"name": "a", "control": True, "interventions": ["ghost"]}]}, ["unknown intervention 'ghost'"]),
+    ({"outcomes": [{"name": "o", "column": "ssp_12m"}]}, ["a share needs 'equals'"]),
+])
+def test_bad_experiment_input_is_a_clear_error(bad, words):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(bad)
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_unknown_state_in_eligibility_is_named():
+    sc = _infant_experiment([{"name": "c", "control": True}, {"name": "t", "interventions": ["x"]}],
+                            [{"name": "x", "kind": "tf_cbt", "eligibility": {"states": {"anger": {"min": 1}}}}])
+    with pytest.raises(ValueError, match="interventions.x.eligibility.states: unknown state 'anger'"):
+        compare(sc, n=50, seed=0)
+
+
+def test_unknown_outcome_column_is_named():
+    sc = _infant_experiment([{"name": "c", "control": True}, {"name": "t", "interventions": ["vipp"]}])
+    sc["outcomes"] = [{"name": "o", "column": "happiness", "kind": "mean"}]
+    with pytest.raises(ScenarioError, match="outcome 'o': column: no column 'happiness'"):
+        compare(sc, n=50, seed=0)
+
+
+def test_compare_writes_effects_and_people(tmp_path):
+    sc = _infant_experiment([{"name": "control", "control": True}, {"name": "vipp", "interventions": ["vipp"]}])
+    cmp = compare(sc, n=400, seeds=2, seed=7)
+    write_comparison(cmp, tmp_path)
+    records = json.loads((tmp_path / "effects.json").read_text())
+    assert len(records) == 2 * 2
+    for rec in records:
+        assert {"arm", "outcome", "value", "difference", "ci_low", "ci_high", "effect_size", "effect_kind"} <= set(rec)
+        assert rec["ci_low"] <= rec["difference"] <= rec["ci_high"]
+    kinds = {r["outcome"]: r["effect_kind"] for r in records}
+    assert kinds == {"secure": "odds_ratio", "sensitivity": "cohens_d"}
+    for arm in ("control", "vipp"):
+        people = pd.read_parquet(tmp_path / arm / "people.parquet")
+        assert len(people) == 800 and set(people["seed"]) == {7, 8}
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary files left behind
+    text = cmp.table()
+    assert "secure" in text and "difference [95% CI]" in text and "achieved change" in text
+
+
+def test_cli_compare_and_experiments(tmp_path):
+    runner = CliRunner()
+    listed = runner.invoke(app, ["experiments"])
+    assert listed.exit_code == 0
+    for name in EXPERIMENTS:
+        assert name in listed.output
+    result = runner.invoke(app, ["compare", "sensitivity-training", "--n", "300", "--seed", "1", "--out",
+                                 str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "secure_12m" in result.output and "OR =" in result.output
+    assert (tmp_path / "effects.json").exists() and (tmp_path / "vipp" / "people.parquet").exists()
+    bad = runner.invoke(app, ["compare", "normative", "--n", "100"])
+    assert bad.exit_code != 0 and "arms" in bad.output

@@ -198,7 +198,7 @@ def test_bad_experiment_input_is_a_clear_error(bad, words):
 def test_unknown_state_in_eligibility_is_named():
     sc = _infant_experiment([{"name": "c", "control": True}, {"name": "t", "interventions": ["x"]}],
                             [{"name": "x", "kind": "tf_cbt", "eligibility": {"states": {"anger": {"min": 1}}}}])
-    with pytest.raises(ValueError, match="interventions.x.eligibility.states: unknown state 'anger'"):
+    with pytest.raises(ValueError, match=r"interventions\.x\.eligibility\.states: unknown state 'anger'"):
         compare(sc, n=50, seed=0)
 
 

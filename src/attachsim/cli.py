@@ -101,10 +101,15 @@ def run_cmd(
     engine: Annotated[str, typer.Option("--engine", help="numba (fast) or numpy (reference).")] = "numba",
     generations: Annotated[int | None, typer.Option("--generations", help="Generations to simulate (1-5; "
                                                                           "default: the scenario's).")] = None,
+    params: Annotated[Path | None, typer.Option("--params", help="Parameter file (YAML: dotted parameter paths -> "
+                                                                 "values), e.g. written by 'attachsim calibrate'.")]
+    = None,
 ) -> None:
     """Run a scenario, print the Strange Situation shares and optionally write the results."""
     from . import simulation
 
+    if params is not None:
+        scenario = _with_params(scenario, params)  # type: ignore[assignment]
     if seed < 0:
         _fail(f"--seed must be a non-negative integer; got {seed}.")
     if engine not in ("numba", "numpy"):
@@ -129,6 +134,16 @@ def run_cmd(
     if out is not None:
         write_results(results, sim.scenario, summary, out)
         console.print(f"Wrote {out / 'people.parquet'}, {out / 'summary.json'} and {out / 'scenario.yaml'}.")
+
+
+def _with_params(scenario: str, params: Path) -> Any:
+    """The scenario with a parameter file's values in place (errors name the key and the allowed range)."""
+    from .validation.params_file import ParamsFileError, apply_params, load_params
+
+    try:
+        return apply_params(scenario, load_params(params))
+    except (ParamsFileError, ScenarioError) as exc:
+        _fail(str(exc))
 
 
 def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Path) -> None:
@@ -391,6 +406,149 @@ def compare_cmd(
         except (OSError, ValueError) as exc:
             _fail(str(exc))
         console.print(f"Wrote {len(written)} files under {out} (effects.json, targets.json, <arm>/people.parquet).")
+
+
+@app.command("validate")
+def validate_cmd(
+    n: Annotated[int, typer.Option("--n", help="People per scenario run.", min=100)] = 20_000,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per scenario (first-seed, first-seed+1, ...).",
+                                       min=1, max=1000)] = 3,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="First seed (the defaults were calibrated on "
+                                                                 "seed 1000).", min=0)] = 1,
+    out: Annotated[Path, typer.Option("--out", help="Folder for validation.md and validation.html.")] = Path(
+        "validation"),
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when a target fails.")] = False,
+    params: Annotated[Path | None, typer.Option("--params", help="Parameter file to validate instead of the "
+                                                                 "defaults.")] = None,
+    target: Annotated[list[str] | None, typer.Option("--target", help="A target or group (repeatable; default: "
+                                                                      "all).")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes.", min=1)] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep each run's people table in and "
+                                                               "reuse it from.")] = None,
+) -> None:
+    """Compare the model with the published figures of MODEL §8, target by target (pass/fail per tolerance)."""
+    from .execution import KINDS
+    from .validation import get_targets, rows, validate, write_report
+    from .validation.params_file import ParamsFileError, load_params
+
+    if executor not in KINDS:
+        _fail(f"--executor must be one of {', '.join(KINDS)}; got {executor!r}.")
+    try:
+        values = load_params(params) if params is not None else {}
+        chosen = get_targets(target)
+    except (ParamsFileError, ValueError) as exc:
+        _fail(str(exc))
+    from .validation.validate import plan_runs
+
+    planned = plan_runs(chosen, list(range(first_seed, first_seed + seeds)), n, values)
+    console.print(f"Validating {len(chosen)} targets: {len(planned)} runs ({len({i.key for i in planned})} "
+                  f"scenarios x {seeds} seeds) of {n:,} people, {executor}.")
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("runs"), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task("simulating", total=len(planned))
+
+        def show(done: int, total: int, key: str, seed: int) -> None:
+            bar.update(task, completed=done, description=f"done {key} seed {seed}")
+
+        try:
+            result = validate([t.name for t in chosen], n=n, seeds=seeds, first_seed=first_seed, params=values,
+                              executor=executor, workers=workers, cache=cache, progress=show)
+        except (ParamsFileError, ScenarioError, ValueError) as exc:
+            _fail(str(exc))
+    t = Table("target", "published", "model", "over seeds", "accepted", "pass", box=None)
+    for r in rows(result):
+        t.add_row(r["target"], r["published"], r["model_text"], r["interval_text"], r["accepted_text"],
+                  "[green]yes[/]" if r["passed"] else "[red]no[/]")
+    console.print(t)
+    md, html_path = write_report(result, out)
+    console.print(f"{len(result.results) - len(result.failed)} of {len(result.results)} targets within tolerance "
+                  f"({result.elapsed_s:.0f} s). Wrote {md} and {html_path}.")
+    if strict and result.failed:
+        raise typer.Exit(1)
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    target: Annotated[list[str], typer.Option("--target", help="A target or group to fit (repeatable).")],
+    param: Annotated[list[str] | None, typer.Option("--param", help="A parameter to fit, 'group.name' or "
+                                                                    "'group.name=LOW:HIGH' (repeatable; default: "
+                                                                    "the calibrated parameters of the targets' "
+                                                                    "mechanisms).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Parameter file to write.")] = Path("calibrated.yaml"),
+    n: Annotated[int, typer.Option("--n", help="People per run (reduced populations).", min=100)] = 4_000,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per evaluation.", min=1, max=100)] = 1,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="First seed (keep apart from validate's).",
+                                            min=0)] = 1000,
+    trials: Annotated[int, typer.Option("--trials", help="Optuna trials.", min=1, max=100_000)] = 30,
+    sampler_seed: Annotated[int, typer.Option("--sampler-seed", help="Seed of the TPE sampler.", min=0)] = 0,
+    params: Annotated[Path | None, typer.Option("--params", help="Start from (and keep) this parameter file's "
+                                                                 "values.")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "serial",
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes.", min=1)] = None,
+) -> None:
+    """Fit free parameters to published targets with optuna and write them as a parameter file."""
+    from .execution import KINDS
+    from .validation.calibrate import calibrate, write_calibration
+    from .validation.params_file import ParamsFileError, load_params
+
+    if executor not in KINDS:
+        _fail(f"--executor must be one of {', '.join(KINDS)}; got {executor!r}.")
+    space: dict[str, tuple[float, float] | None] | None = None
+    if param:
+        space = {}
+        for spec in param:
+            name, _, rng = spec.partition("=")
+            if rng:
+                lo, sep, hi = rng.partition(":")
+                try:
+                    space[name] = (float(lo), float(hi)) if sep else None
+                except ValueError:
+                    _fail(f"--param {spec!r}: the range must be LOW:HIGH (numbers), e.g. "
+                          "'strategies.hyper_gain=10:40'.")
+                if not sep:
+                    _fail(f"--param {spec!r}: the range must be LOW:HIGH, e.g. 'strategies.hyper_gain=10:40'.")
+            else:
+                space[name] = None
+    try:
+        base = load_params(params) if params is not None else {}
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("trials"), TimeElapsedColumn(), console=err) as bar:
+            task = bar.add_task("calibrating", total=trials)
+
+            def show(done: int, total: int, value: float, best: float) -> None:
+                bar.update(task, completed=done, description=f"objective {value:.3g} (best {best:.3g})")
+
+            fit = calibrate(target, space, n=n, seeds=range(first_seed, first_seed + seeds), trials=trials,
+                            sampler_seed=sampler_seed, base_params=base, executor=executor, workers=workers,
+                            progress=show)
+    except (ParamsFileError, ScenarioError, ValueError) as exc:
+        _fail(str(exc))
+    t = Table("target", "published", "model (fitted)", "pass", box=None)
+    for r in fit.results:
+        t.add_row(r.target.name, r.target.published(), f"{r.mean:.4f}", "[green]yes[/]" if r.passed else "[red]no[/]")
+    console.print(t)
+    for k, v in fit.params.items():
+        console.print(f"  {k} = {v:.6g}")
+    path = write_calibration(fit, out)
+    console.print(f"Objective {fit.start_objective:.4g} -> {fit.objective:.4g} in {len(fit.trials)} trials "
+                  f"({fit.elapsed_s:.0f} s). Wrote {path}; use it with --params.")
+
+
+@app.command("report")
+def report_cmd(
+    folder: Annotated[Path, typer.Argument(help="Output folder of 'run --out', 'compare' or a sweep's --store.")],
+    out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (default: FOLDER/report.html).")]
+    = None,
+) -> None:
+    """Write an HTML report (Plotly figures, readable offline) of a run, comparison or sweep."""
+    from .reports.html import ReportError, write_report_dir
+
+    try:
+        path = write_report_dir(folder, out)
+    except ReportError as exc:
+        _fail(str(exc))
+    console.print(f"Wrote {path}.")
 
 
 def main() -> None:

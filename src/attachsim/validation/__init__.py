@@ -1,0 +1,28 @@
+"""Validation against published figures, calibration of free parameters, and parameter files.
+
+::
+
+    from attachsim.validation import validate, calibrate, load_params
+    report = validate(n=20_000, seeds=3)           # every MODEL §8 target, model vs literature
+    fit = calibrate(["ssp_low_risk_D"], ["strange_situation.disorg_threshold"], n=4_000, trials=20)
+"""
+
+from .calibrate import Calibration, calibrate, default_parameters, search_space, write_calibration
+from .params_file import (
+    ParamsFileError,
+    apply_params,
+    check_params,
+    free_parameters,
+    load_params,
+    parameter_bounds,
+    write_params,
+)
+from .targets import GROUPS, SCENARIOS, TARGETS, Target, get_targets
+from .validate import TargetResult, Validation, evaluate, rows, to_html, to_markdown, validate, write_report
+
+__all__ = [
+    "GROUPS", "SCENARIOS", "TARGETS", "Calibration", "ParamsFileError", "Target", "TargetResult", "Validation",
+    "apply_params", "calibrate", "check_params", "default_parameters", "evaluate", "free_parameters",
+    "get_targets", "load_params", "parameter_bounds", "rows", "search_space", "to_html", "to_markdown", "validate",
+    "write_calibration", "write_params", "write_report",
+]

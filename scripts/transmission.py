@@ -5,6 +5,7 @@ Usage: python scripts/transmission.py [n] [seed] [key=value ...]   (keys are par
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -20,6 +21,7 @@ pd.set_option("display.max_columns", 20)
 
 PSTATES = ("regulation", "self_worth", "deactivation", "hyperactivation", "threat", "conflict", "stress_gain",
            "arousal", "arousal_mean", "others_a", "others_b")
+CHILDHOOD = int(os.environ.get("CHILDHOOD", "0"))
 CHANNELS = ("cg_sensitivity", "cg_rejection", "cg_inconsistency", "cg_dysregulation", "cg_availability")
 
 
@@ -41,6 +43,19 @@ def main() -> None:
         for c in CHANNELS:
             acc[c][kids] += pop[c][kids]
         acc["w"][kids] += 1
+        if CHILDHOOD:
+            ch = np.nonzero((pop["parent"][: pop.n] >= 0) & (step - pop["birth_step"][: pop.n] < 18 * 52))[0]
+            if ch.size:
+                mom = pop["parent"][ch]
+                st = {k: pop[k][mom].astype(np.float64) for k in par_mod.INDEX_STATES}
+                ix = par_mod.attachment_indices(st, self.params, sim.scenario.parameters.lifespan_assessments)
+                sums = acc.setdefault("child_ref", np.zeros((18, 6)))
+                yr = ((step - pop["birth_step"][ch]) // 52).astype(np.int64)
+                vals = [np.ones(ch.size), ix["insecurity"] * ix["dismissing"], ix["insecurity"] * (1 - ix["dismissing"]),
+                        pop["arousal_mean"][mom].astype(np.float64), np.maximum(ix["unresolved"] - 0.3, 0),
+                        ix["security"]]
+                for j, v in enumerate(vals):
+                    sums[:, j] += np.bincount(yr, weights=v, minlength=18)[:18]
         new = kids[step - pop["birth_step"][kids] == 0]
         if new.size:
             mom = pop["parent"][new]
@@ -48,11 +63,18 @@ def main() -> None:
                 acc.setdefault("p_" + k, np.full(pop.capacity, np.nan))[new] = pop[k][mom]
 
     par_mod.Parenting._caregiving = wrapped
-    sc = {"name": "tx", "years": 48, "population": {"n": n, "generations": 2},
+    sc = {"name": "tx", "years": 66 if CHILDHOOD else 48, "population": {"n": n, "generations": 2},
           "caregiving": {"profile": "community"},
           "parameters": {"parenting": {k: float(v) for k, v in over.items()}}}
     t = time.time()
     ppl = attachsim.run(sc, seed=seed).people
+    if CHILDHOOD:
+        r = acc["child_ref"]
+        tot = r.sum(axis=0)
+        print("childhood references: dismissing %.4f preoccupied %.4f stress %.4f unresolved %.4f security %.4f"
+              % tuple(tot[1:] / tot[0]))
+        for a in range(18):
+            print("  child age", a, np.round(r[a, 1:] / r[a, 0], 4))
     kids = ppl[(ppl["generation"] == 1) & ppl["ssp_12m"].notna()].copy()
     ids = kids["id"].to_numpy()
     for c in CHANNELS:
@@ -64,6 +86,16 @@ def main() -> None:
                      - 0.3 * kids["p_conflict"] - 0.2 * (kids["p_hyperactivation"] + kids["p_deactivation"]))
     kids["p_bal"] = kids["p_deactivation"] - kids["p_hyperactivation"]
     kids["p_unres"] = 0.6 * kids["p_threat"] + 0.8 * kids["p_conflict"] + 0.2 * (kids["p_stress_gain"] - 1)
+    from attachsim.adulthood.parenting import ParentingParams, attachment_indices
+    from attachsim.assessments.lifespan import LifespanAssessmentParams
+
+    ix = attachment_indices({k: kids["p_" + k].to_numpy(float) for k in par_mod.INDEX_STATES},
+                            ParentingParams(), LifespanAssessmentParams())
+    print("references: dismissing", round(float(np.mean(ix["insecurity"] * ix["dismissing"])), 4),
+          "preoccupied", round(float(np.mean(ix["insecurity"] * (1 - ix["dismissing"]))), 4),
+          "stress", round(float(kids["p_arousal_mean"].mean()), 4),
+          "unresolved", round(float(np.mean(np.maximum(ix["unresolved"] - 0.3, 0))), 4),
+          "security mean/sd", round(float(ix["security"].mean()), 4), round(float(ix["security"].std()), 4))
     pcols = ["p_sec", "p_bal", "p_unres"] + ["p_" + k for k in PSTATES if not k.startswith("others")] + ["p_m"]
     print(kids[pcols].describe().round(3).T[["mean", "std", "25%", "50%", "75%"]])
     print(kids.groupby("parent_aai_at_birth")[pcols].mean().round(3))

@@ -71,6 +71,19 @@ def test_s0_2_parents_compulsive_use_lowers_childrens_security():
     b_on, b_off = (kids_on["ssp_12m"] == "B").mean(), (kids_off["ssp_12m"] == "B").mean()
     se = np.sqrt(b_on * (1 - b_on) / len(kids_on) + b_off * (1 - b_off) / len(kids_off))
     assert b_off - b_on > 2 * se, (b_on, b_off, se)  # one-sided, unpaired (conservative under common numbers)
-    assert kids_on["regulation_18"].mean() < kids_off["regulation_18"].mean()
+    # the dysregulation is imparted: infants' own regulation is lower (S0-2)
+    assert kids_on["regulation_12m"].mean() < kids_off["regulation_12m"].mean()
     exposed = kids_on["ace_substance"]
     assert (kids_on.loc[exposed, "ssp_12m"] == "B").mean() < (kids_on.loc[~exposed, "ssp_12m"] == "B").mean()
+
+
+@pytest.mark.slow
+def test_four_generations_do_not_drift_to_all_secure_or_all_insecure():
+    people = attachsim.run("intergenerational", n=5_000, seed=43, generations=4, years=140).people
+    sizes = people.groupby("generation").size()
+    assert list(sizes.index) == [0, 1, 2, 3] and sizes.min() > 2_000
+    secure = people.groupby("generation")["ssp_12m"].apply(lambda s: (s == "B").mean())
+    free = people.groupby("generation")["aai_25"].apply(lambda s: (s == "F").mean())
+    assert secure.between(0.45, 0.80).all(), secure
+    assert free.between(0.40, 0.80).all(), free
+    assert abs(secure[3] - secure[0]) < 0.12 and abs(free[3] - free[0]) < 0.15, (secure, free)

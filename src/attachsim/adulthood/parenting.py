@@ -24,11 +24,40 @@ from ..core.timeline import WEEKS_PER_YEAR, weeks
 from .relief import REGULATORS
 
 if TYPE_CHECKING:
+    from ..assessments.lifespan import LifespanAssessmentParams
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
 CAL = "calibrated by hand to van IJzendoorn 1995 (parent interview -> infant Strange Situation) on seed 1000"
+MEASURED = ("measured: mothers of the normative first generation over their children's first 18 years, seed 1000 "
+            "(CHILDHOOD=1 scripts/transmission.py)")
+# Reference values (MEASURED) of the attachment indices among the mothers of children of each age (rows: child's age in
+# years, 0-17; columns: insecurity x dismissing, insecurity x (1 - dismissing), chronic arousal, unresolved above
+# 0.3, security). A mother's caregiving departs from the community profile's by her deviation from the mothers
+# of children the same age, so that a normative generation of parents gives community-level care at every age of
+# the child (mothers grow more secure as their children grow; without this the generations drift to security).
+REFERENCE_BY_CHILD_AGE = np.array([
+    (0.1321, 0.1667, 0.176, 0.0643, 0.5127),
+    (0.1116, 0.1517, 0.1691, 0.0574, 0.5194),
+    (0.0975, 0.1367, 0.1634, 0.0514, 0.5253),
+    (0.0862, 0.1236, 0.1582, 0.046, 0.5304),
+    (0.0763, 0.1126, 0.1528, 0.0412, 0.5351),
+    (0.0684, 0.1024, 0.1478, 0.0369, 0.5394),
+    (0.0622, 0.0924, 0.1431, 0.0328, 0.5434),
+    (0.0559, 0.0839, 0.1382, 0.0291, 0.5474),
+    (0.0503, 0.0766, 0.1334, 0.0257, 0.5511),
+    (0.0458, 0.069, 0.1287, 0.0224, 0.5548),
+    (0.0416, 0.0623, 0.1242, 0.0195, 0.5582),
+    (0.0375, 0.0566, 0.1197, 0.0167, 0.5615),
+    (0.0343, 0.0511, 0.1154, 0.0142, 0.5647),
+    (0.0316, 0.0459, 0.1112, 0.0119, 0.5678),
+    (0.029, 0.0417, 0.1072, 0.0098, 0.5708),
+    (0.0269, 0.0378, 0.1033, 0.008, 0.5737),
+    (0.0252, 0.034, 0.0996, 0.0064, 0.5765),
+    (0.0234, 0.0306, 0.0959, 0.005, 0.5793),
+])
 PARENT_PROFILE = -2  # profile code of a child cared for by a simulated parent
+EXOGENOUS = ("availability", "sensitivity", "rejection", "inconsistency", "dysregulation")
 
 
 class ParentingParams(ParamModel):
@@ -43,13 +72,9 @@ class ParentingParams(ParamModel):
     inheritance: float = param(0.5, 0.0, 1.0, unit="correlation",
                                meaning="Parent-child correlation of temperamental reactivity.",
                                source="rationale: modest heritability of infant temperament (Saudino 2005)")
-    security_mean: float = param(0.505, 0.0, 1.0, unit="security index",
-                                 meaning="Mean of the interview's security index (coherence) among mothers at a birth; "
-                                 "centres the parent's security before it is mapped onto caregiving.",
-                                 source="measured: normative first generation at its births, seed 1000")
-    security_sd: float = param(0.116, 0.01, 1.0, unit="security index",
-                               meaning="SD of the security index among mothers at a birth.",
-                               source="measured: normative first generation at its births, seed 1000")
+    security_sd: float = param(0.115, 0.01, 1.0, unit="security index",
+                               meaning="SD of the security index among mothers at their children's births.",
+                               source=MEASURED)
     sensitivity_base: float = param(0.62, 0.0, 1.0, unit="0-1", meaning="Sensitivity of an average parent.",
                                     source="as the community profile (Ainsworth et al. 1978)")
     sensitivity_sd: float = param(0.16, 0.0, 0.5, unit="0-1",
@@ -71,18 +96,18 @@ class ParentingParams(ParamModel):
                                    meaning="A parent in compulsive use is less sensitive and less available.",
                                    source="rationale: Suchman et al. 2010 (parenting and addiction)")
     rejection_dismissing: float = param(
-        0.6, 0.0, 2.0, unit="rejection per SD of insecurity",
+        0.9, 0.0, 2.0, unit="rejection per SD of insecurity",
         meaning="An insecure parent whose defence is deactivating (dismissing) rebuffs bids for contact (Ds -> A).",
         source="Main 1981; Main, Kaplan & Cassidy 1985 (dismissing parents reject attachment behaviour); " + CAL)
     inconsistency_preoccupied: float = param(
-        0.4, 0.0, 1.0, unit="inconsistency per SD of insecurity",
+        0.5, 0.0, 1.0, unit="inconsistency per SD of insecurity",
         meaning="An insecure parent whose defence is not deactivating (preoccupied) responds intermittently (E -> C).",
         source="Cassidy & Berlin 1994; Main & Goldwyn 1984; " + CAL)
     dismissing_width: float = param(0.04, 0.005, 0.5, unit="deactivation - hyperactivation",
                                     meaning="Width of the sigmoid that splits an insecure parent's defence into "
                                     "dismissing and preoccupied around the interview's dismissal balance.",
                                     source="rationale: the interview's own split (Main, Goldwyn & Hesse 2003)")
-    dysregulation_unresolved: float = param(0.8, 0.0, 5.0, unit="per unit unresolved index",
+    dysregulation_unresolved: float = param(1.2, 0.0, 5.0, unit="per unit unresolved index",
                                             meaning="An unresolved parent is frightened and dysregulated (U -> D).",
                                             source="Main & Hesse 1990; Schuengel et al. 1999; " + CAL)
     dysregulation_stress: float = param(0.2, 0.0, 5.0, unit="per unit chronic stress",
@@ -106,8 +131,9 @@ class Parenting(Mechanism):
         i32("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
         i32("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
         i32("ace_substance", 0, "flag", "A parent in compulsive use during childhood (household substance use)."),
-        f32("parenting_offset", 0.0, "SD", "Stable part of the parent's sensitivity to this child that does not "
-            "come from the parent's attachment (a standard normal draw)."),
+        *(f32(f"exo_{k}", 0.0, "0-1", f"The part of the child's caregiving {k} that does not come from the "
+              "parent's attachment: the community draw at birth, with any socioeconomic risk.")
+          for k in EXOGENOUS),
     )
 
     def __init__(self, params: ParentingParams | None = None, generations: int = 1, fertility: float = 1.8) -> None:
@@ -151,7 +177,8 @@ class Parenting(Mechanism):
         pop["generation"][ids] = pop["generation"][mothers] + 1
         pop["profile"][ids] = PARENT_PROFILE
         pop["children"][mothers] += 1
-        pop["parenting_offset"][ids] = normals(sim.seed, "m10.offset", step, ids).astype(np.float32)
+        for k in EXOGENOUS:  # the community draw every newborn got from the caregiving mechanism
+            pop[f"exo_{k}"][ids] = pop[f"cg_{k}"][ids]
         r = p.inheritance
         sd = sim.scenario.parameters.distress.reactivity_sd
         z = normals(sim.seed, "m10.temperament", step, ids)
@@ -176,14 +203,7 @@ class Parenting(Mechanism):
         def g(name: str) -> F64:
             return pop[name][par].astype(np.float64)
 
-        m = g("others_a") / (g("others_a") + g("others_b"))
-        hyp, dea, con = g("hyperactivation"), g("deactivation"), g("conflict")
-        life = sim.scenario.parameters.lifespan_assessments
-        # the same indices the adult interview reads (assessments/lifespan.py), without its noise
-        security = 0.35 * g("regulation") + 0.35 * m + 0.3 * g("self_worth") - 0.3 * con - 0.2 * (hyp + dea)
-        insecurity = np.maximum(life.coherence_threshold - security, 0.0) / p.security_sd
-        dismissing = 1.0 / (1.0 + np.exp(-(dea - hyp - life.dismissal_balance) / p.dismissing_width))
-        unresolved = 0.6 * g("threat") + 0.8 * con + 0.2 * (g("stress_gain") - 1.0)
+        ix = attachment_indices({k: g(k) for k in INDEX_STATES}, p, sim.scenario.parameters.lifespan_assessments)
         compulsive = np.zeros(kids.size, dtype=bool)
         relief = sim.scenario.parameters.relief
         for t in REGULATORS:
@@ -192,17 +212,47 @@ class Parenting(Mechanism):
         pop["ace_substance"][kids[compulsive]] = 1
         quality = np.where(pop["partner"][par] >= 0, np.nan_to_num(g("relationship_quality")), 0.0)
         cost = p.compulsive_cost * compulsive
+
+        def exo(k: str) -> F64:
+            return pop[f"exo_{k}"][kids].astype(np.float64)
+
+        ref = REFERENCE_BY_CHILD_AGE[np.minimum((step - pop["birth_step"][kids]) // 52, 17)].T
         rho = p.sensitivity_security
-        z = rho * (security - p.security_mean) / p.security_sd \
-            + np.sqrt(1.0 - rho * rho) * pop["parenting_offset"][kids]
-        sens = p.sensitivity_base + p.sensitivity_sd * z - p.sensitivity_arousal * g("arousal") \
-            + p.sensitivity_partner * (quality - 0.6) - cost
+        sens = p.sensitivity_base + np.sqrt(1.0 - rho * rho) * (exo("sensitivity") - p.sensitivity_base) \
+            + rho * p.sensitivity_sd * (ix["security"] - ref[4]) / p.security_sd \
+            - p.sensitivity_arousal * g("arousal") + p.sensitivity_partner * (quality - 0.6) - cost
         pop["cg_sensitivity"][kids] = np.clip(sens, 0.0, 1.0)
-        pop["cg_availability"][kids] = np.clip(0.92 - cost, 0.0, 1.0)
-        pop["cg_rejection"][kids] = np.clip(0.05 + p.rejection_dismissing * insecurity * dismissing, 0.0, 1.0)
-        pop["cg_inconsistency"][kids] = np.clip(0.05 + p.inconsistency_preoccupied * insecurity * (1.0 - dismissing)
-                                                + 0.5 * cost, 0.0, 0.5)
-        pop["cg_dysregulation"][kids] = np.clip(p.dysregulation_stress * g("arousal_mean")
-                                                + p.dysregulation_unresolved * np.maximum(unresolved - 0.3, 0.0)
-                                                + cost, 0.0, 1.0)
+        pop["cg_availability"][kids] = np.clip(exo("availability") - cost, 0.0, 1.0)
+        pop["cg_rejection"][kids] = np.clip(
+            exo("rejection") + p.rejection_dismissing * (ix["insecurity"] * ix["dismissing"] - ref[0]),
+            0.0, 1.0)
+        pop["cg_inconsistency"][kids] = np.clip(
+            exo("inconsistency") + p.inconsistency_preoccupied
+            * (ix["insecurity"] * (1.0 - ix["dismissing"]) - ref[1]) + 0.5 * cost, 0.0, 0.5)
+        pop["cg_dysregulation"][kids] = np.clip(
+            exo("dysregulation") + p.dysregulation_stress * (g("arousal_mean") - ref[2])
+            + p.dysregulation_unresolved * (np.maximum(ix["unresolved"] - 0.3, 0.0) - ref[3])
+            + cost, 0.0, 1.0)
         pop["cg_harm"][kids] = 0.0
+
+
+INDEX_STATES = ("regulation", "others_a", "others_b", "self_worth", "hyperactivation", "deactivation", "conflict",
+                "threat", "stress_gain")
+
+
+def attachment_indices(s: dict[str, F64], p: ParentingParams, life: LifespanAssessmentParams) -> dict[str, F64]:
+    """A parent's attachment read through the adult interview's own indices (assessments/lifespan.py), noise-free.
+
+    ``security`` (the coherence index), ``insecurity`` (SDs of mothers' security below the interview's F
+    threshold, 0 above it), ``dismissing`` (0-1: how far the defence is deactivating rather than preoccupied,
+    around the interview's dismissal balance) and ``unresolved`` (the interview's unresolved index).
+    """
+    m = s["others_a"] / (s["others_a"] + s["others_b"])
+    hyp, dea, con = s["hyperactivation"], s["deactivation"], s["conflict"]
+    security = 0.35 * s["regulation"] + 0.35 * m + 0.3 * s["self_worth"] - 0.3 * con - 0.2 * (hyp + dea)
+    return {
+        "security": security,
+        "insecurity": np.maximum(life.coherence_threshold - security, 0.0) / p.security_sd,
+        "dismissing": 1.0 / (1.0 + np.exp(-(dea - hyp - life.dismissal_balance) / p.dismissing_width)),
+        "unresolved": 0.6 * s["threat"] + 0.8 * con + 0.2 * (s["stress_gain"] - 1.0),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -38,6 +39,11 @@ def test_identical_arms_give_identical_people():
     assert (cmp.people["a"]["iv_vipp_status"] == 2).sum() > 500  # the intervention did reach people
     # and it changed what it targets, relative to the control arm
     assert not cmp.people["a"]["cg_sensitivity"].equals(cmp.people["control"]["cg_sensitivity"])
+    # ...and the weekly kernel read the changed caregiving (observed sensitivity is the kernel's own record)
+    treated = (cmp.people["a"]["iv_vipp_status"] == 2).fillna(False)
+    gain = cmp.people["a"]["sensitivity_0_1"] - cmp.people["control"]["sensitivity_0_1"]
+    declined = (cmp.people["a"]["iv_vipp_status"] == 1).fillna(False)
+    assert gain[treated].mean() > 0.02 and declined.sum() > 20 and (gain[declined] == 0).all()
     a, b = ({r["outcome"]: r for r in cmp.effects if r["arm"] == arm} for arm in ("a", "b"))
     assert a["secure"]["difference"] == b["secure"]["difference"]
 
@@ -241,3 +247,31 @@ def test_cli_compare_and_experiments(tmp_path):
     assert (tmp_path / "effects.json").exists() and (tmp_path / "vipp" / "people.parquet").exists()
     bad = runner.invoke(app, ["compare", "normative", "--n", "100"])
     assert bad.exit_code != 0 and "arms" in bad.output
+
+
+# ----------------------------------------------------------------------------- statistical (slow)
+
+@pytest.mark.slow
+def test_child_parent_trial_cpp_helps_more_than_parenting_support():
+    """Model predictions (not fitted): CPP > psychoeducation > community standard in security at 26 months."""
+    cmp = compare("child-parent-trial", n=20_000, seed=2000)
+    eff = {(r["arm"], r["outcome"]): r for r in cmp.effects}
+    for arm in ("cpp", "ppi"):
+        assert eff[(arm, "secure_12m")]["difference"] == 0.0  # before treatment the arms are identical
+        assert eff[(arm, "secure_26m")]["ci_low"] > 0
+        assert eff[(arm, "disorganized_26m")]["ci_high"] < 0
+    assert eff[("cpp", "secure_26m")]["difference"] > eff[("ppi", "secure_26m")]["difference"]
+    # the comparison group is untouched by any arm
+    assert eff[("cpp", "nonmaltreated_secure_26m")]["difference"] == 0.0
+    # the achieved sensitivity change is the full-course d diluted by uptake, drop-out and fidelity
+    cpp = next(t for t in cmp.targets if t["intervention"] == "cpp")
+    assert 0.15 < cpp["d"] < 0.33
+
+
+@pytest.mark.slow
+def test_earlier_foster_placement_gives_more_security_at_42_months():
+    """The sensitive period (S0-10) predicts a timing effect: the earlier the placement, the more secure."""
+    cmp = compare("foster-timing", n=8_000, seed=2001)
+    secure = [next(r for r in cmp.effects if r["arm"] == arm and r["outcome"] == "secure_42m")["value"]
+              for arm in ("foster_6m", "foster_12m", "foster_18m", "foster_24m", "foster_30m", "stay")]
+    assert all(a > b for a, b in itertools.pairwise(secure))

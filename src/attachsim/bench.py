@@ -17,14 +17,33 @@ import numba
 import numpy as np
 
 from . import simulation
+from .adulthood import _kernel as adult
 from .development._kernel import F_STATES, I_STATES, READ_ONLY_F, READ_ONLY_I
 
 
+def bytes_by_kernel() -> dict[str, int]:
+    """Bytes one adult's weekly step reads and writes in each kernel, from the kernels' state lists.
+
+    Every state a kernel reads counts once (4 bytes) and every state it writes in a usual week once more:
+    the development step writes all but its read-only states; relief-seeking reads arousal, regulation,
+    birth week, sex and seven states per regulator and writes arousal and habit, tolerance and recent use
+    per regulator; the relationships pass reads its states and writes quality, conflict and the partner's
+    responsiveness (or the single weeks), reading the partner's five attachment states besides.
+    """
+    n_reg = len(adult.REGULATORS)
+    return {
+        "development": 4 * (len(F_STATES) + len(I_STATES))
+        + 4 * (len(F_STATES) - len(READ_ONLY_F) + len(I_STATES) - len(READ_ONLY_I)),
+        "relief": 4 * (len(adult.SHARED_F) + len(adult.SHARED_I)
+                       + n_reg * (len(adult.PER_TYPE_F) + len(adult.PER_TYPE_I)))
+        + 4 * (1 + 3 * n_reg),
+        "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 4 * 5 + 4 * 3,
+    }
+
+
 def bytes_per_agent_step() -> int:
-    """Bytes one person's weekly step reads and writes: every kernel state read, the mutable ones written."""
-    read = 4 * (len(F_STATES) + len(I_STATES))
-    written = 4 * (len(F_STATES) - len(READ_ONLY_F) + len(I_STATES) - len(READ_ONLY_I))
-    return read + written
+    """Bytes one person's weekly step reads and writes, summed over the kernels (an adult runs all three)."""
+    return sum(bytes_by_kernel().values())
 
 
 def stream_bandwidth(nbytes: int = 512 * 2**20, repeats: int = 5) -> float:
@@ -39,23 +58,53 @@ def stream_bandwidth(nbytes: int = 512 * 2**20, repeats: int = 5) -> float:
     return 2.0 * src.nbytes / best
 
 
+#: Owners of states that are assessment results (written once, at the age of assessment), not model state.
+RESULTS = ("strange_situation", "lifespan_assessments")
+
+
 def _rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative") -> dict[str, float]:
-    """Agent-steps per second of the Numba kernel and of the NumPy reference on the same people and weeks."""
+def _current_rss_bytes() -> int:
+    """Resident memory now (Linux /proc; falls back to the peak elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return _rss_bytes()
+
+
+def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0) -> dict[str, float]:
+    """Agent-steps per second of the whole weekly step with the Numba kernels and with the NumPy reference.
+
+    Both engines run every mechanism's weekly work on the same people, whose ages are spread evenly over
+    ``years`` (so that every kernel and hook has its share of work, as over a lifespan run), for the same
+    weeks, after one untimed week that compiles the kernels or loads them from the cache.
+    """
     rates = {}
     for engine in ("numba", "numpy"):
-        sim = simulation(scenario, n=n, seed=0, engine=engine)  # type: ignore[arg-type]
+        sim = simulation(scenario, n=n, seed=0, engine=engine, years=years)  # type: ignore[arg-type]
         ids = sim.pop.add(n)
         for m in sim.mechanisms:
             m.init_people(sim, ids)
-        step = sim._kernel("development")
-        step(sim, 0)  # compile or load from cache; not timed
+        span = max(1, sim.n_steps)
+        sim.pop["birth_step"][:] = -((ids.astype(np.int64) * 7919) % span)  # no cohort index: no age is skipped
+        groups = sim._groups()
+
+        def week(step: int, groups: Any = groups, sim: Any = sim) -> None:
+            sim.step_now = step
+            for kernel, members in groups:
+                if kernel is not None:
+                    sim._kernel(kernel)(sim, step)
+                else:
+                    for m in members:
+                        m.step(sim, step)
+
+        week(0)  # compile or load from cache; not timed
         t = time.perf_counter()
-        for week in range(1, weeks + 1):
-            step(sim, week)
+        for w in range(1, weeks + 1):
+            week(w)
         rates[engine] = n * weeks / (time.perf_counter() - t)
     return rates
 
@@ -64,18 +113,28 @@ def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normativ
               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Run the benchmark and return the measured figures."""
     rss0 = _rss_bytes()
+    now0 = _current_rss_bytes()
+    at_end: list[int] = []
+
+    def watch(done: int, total: int) -> None:
+        if done == total:
+            at_end.append(_current_rss_bytes())  # after the last week, before the results table is built
+        if progress is not None:
+            progress(done, total)
+
     t0 = time.perf_counter()
     sim = simulation(scenario, n=n, seed=0, years=years)
-    sim.run(progress=progress)
+    sim.run(progress=watch)
     wall = time.perf_counter() - t0
     peak = max(_rss_bytes() - rss0, 0)
+    simulating = max(at_end[0] - now0, 0) if at_end else peak
     # steady state: the first week (kernel compile or cache load) is left out of the rate, kept in wall_s
     loop_s = sim.timings["steps_s"] - sim.timings["first_step_s"]
     rate = n * max(sim.n_steps - 1, 1) / max(loop_s, 1e-9)
     bw = stream_bandwidth()
     per_step = bytes_per_agent_step()
     bound = bw / per_step
-    ref = kernel_vs_reference(min(n, reference_n))
+    ref = kernel_vs_reference(min(n, reference_n), scenario=scenario, years=years)
     return {
         "n": n,
         "years": years,
@@ -93,5 +152,10 @@ def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normativ
         "numpy_reference_agent_steps_per_s": ref["numpy"],
         "speedup_vs_numpy_reference": ref["numba"] / ref["numpy"],
         "state_bytes_per_person": sim.layout.bytes_per_person,
+        "model_state_bytes_per_person": 4 * sum(1 for spec in sim.layout.specs.values() if spec.owner not in RESULTS),
         "peak_bytes_per_person": peak / n,
+        "simulation_bytes_per_person": simulating / n,
+        "bytes_per_agent_step_by_kernel": bytes_by_kernel(),
+        "sections_s": dict(sim.sections),
+        "collect_s": sim.timings["collect_s"],
     }

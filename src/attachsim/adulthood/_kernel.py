@@ -54,21 +54,19 @@ def relief_step(F, I, rs, rt_f, rt_i, sc, thresholds, access, skey, step, n):  #
             habit = float(F[HAB, i])
             tol = float(F[TOL, i])
             recent = float(F[REC, i])
-            u_use = uniform_nb(pk, 3 * t)
-            u_event = uniform_nb(pk, 3 * t + 1)
-            u_quit = uniform_nb(pk, 3 * t + 2)
+            # draws 3t (use), 3t + 1 (relapse) and 3t + 2 (quit) are taken only where they decide something
             used = False
             if I[STATE, i] == 2:
                 p_relapse = rel_base * (1.0 + rel_stress * arousal + rel_cue * habit) * (1.0 - rel_reg * reg)
-                if u_event < p_relapse:
+                if uniform_nb(pk, 3 * t + 1) < p_relapse:
                     I[STATE, i] = 0
                     I[RELAPSE, i] += 1
                     used = True
             else:
                 need = max(0.0, arousal - need_reg * reg)
                 drive = need + rb_w * tol + h_w * habit
-                p_use = access[t] * _sigmoid(gain * (drive - thresholds[sex, t]))
-                used = u_use < p_use
+                if access[t] > 0.0:
+                    used = uniform_nb(pk, 3 * t) < access[t] * _sigmoid(gain * (drive - thresholds[sex, t]))
             if used:
                 arousal = arousal * (1.0 - relief)
                 habit = habit + h_rate * (1.0 - habit)
@@ -83,10 +81,103 @@ def relief_step(F, I, rs, rt_f, rt_i, sc, thresholds, access, skey, step, n):  #
             if compulsive and I[EVER, i] == 0:
                 I[EVER, i] = 1
                 F[ONS, i] = age / WEEKS_PER_YEAR
-            if compulsive and u_quit < quit_w * (0.5 + reg):
+            if compulsive and uniform_nb(pk, 3 * t + 2) < quit_w * (0.5 + reg):
                 I[STATE, i] = 2
                 recent = 0.0
             F[HAB, i] = habit
             F[TOL, i] = tol
             F[REC, i] = recent
         F[AR, i] = arousal
+
+
+#: Relationship states the M9 kernel reads (float rows) and links and counters it reads or writes (int rows).
+M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a", "others_b", "arousal",
+        "relationship_quality", "relationship_conflict", "single_weeks", "partner_responsiveness")
+M9_I = ("birth_step", "partner", "breakups")
+#: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
+#: so the result, independent of the number of threads.
+M9_CHUNK = 4096
+
+
+# np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
+# NumPy reference's float64 arithmetic exactly.
+@nb.njit(cache=True, inline="always")
+def _responsiveness(F, HYP, DEA, CON, REG, OA, OB, j):  # type: ignore[no-untyped-def]
+    m = np.float64(F[OA, j]) / (np.float64(F[OA, j]) + np.float64(F[OB, j]))
+    x = 0.2 + 0.5 * np.float64(F[REG, j]) + 0.3 * m - 0.3 * np.float64(F[DEA, j]) - 0.2 * np.float64(F[CON, j])
+    return min(max(x, 0.0), 1.0)
+
+
+@nb.njit(cache=True, inline="always")
+def _closeness(F, HYP, DEA, CON, oscillation, k_osc, j):  # type: ignore[no-untyped-def]
+    swing = 2.0 * uniform_nb(person_key_nb(k_osc, j), 0) - 1.0
+    x = 0.5 + 0.5 * np.float64(F[HYP, j]) - 0.6 * np.float64(F[DEA, j]) + oscillation * np.float64(F[CON, j]) * swing
+    return min(max(x, 0.0), 1.0)
+
+
+@nb.njit(cache=True, parallel=True)
+def relationships_step(F, I, rf, ri, par, skeys, step, n, adult_w, seekers, chunk_counts):  # type: ignore[no-untyped-def]
+    """One week of M9 for every adult: couples update, some break up, singles count a week and some seek.
+
+    ``par``: oscillation, 1 / memory_weeks, weekly break-up base hazard, breakup_conflict, breakup_quality,
+    weekly seek chance, seek_anxiety, seek_avoidance. ``skeys``: stream-step keys of m9.oscillation,
+    m9.breakup and m9.seek. Seekers are written chunk by chunk into ``seekers`` (chunk c from c * M9_CHUNK),
+    their number per chunk into ``chunk_counts``; returns the number of single adults.
+    Reads only last week's attachment states and writes only relationship states, so the order in which
+    people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
+    """
+    HYP, DEA, CON, REG, OA, OB, AR = rf[0], rf[1], rf[2], rf[3], rf[4], rf[5], rf[6]
+    QUAL, CONF, SINGLE, PRESP = rf[7], rf[8], rf[9], rf[10]
+    BIRTH, PARTNER, BREAKUPS = ri[0], ri[1], ri[2]
+    oscillation, rate, base, b_conf, b_qual, weekly, s_anx, s_avo = (
+        par[0], par[1], par[2], par[3], par[4], par[5], par[6], par[7])
+    k_osc, k_break, k_seek = skeys[0], skeys[1], skeys[2]
+    # couples, each handled by its lower id (so by one thread): quality and conflict of both partners move
+    # toward targets set by both partners' states, then the couple may break up
+    for i in nb.prange(n):
+        j = I[PARTNER, i]
+        if j <= i or step - I[BIRTH, i] < adult_w:
+            continue
+        r_i = _responsiveness(F, HYP, DEA, CON, REG, OA, OB, i)
+        r_j = _responsiveness(F, HYP, DEA, CON, REG, OA, OB, j)
+        F[PRESP, i] = r_j
+        F[PRESP, j] = r_i
+        close_i = _closeness(F, HYP, DEA, CON, oscillation, k_osc, i)
+        close_j = _closeness(F, HYP, DEA, CON, oscillation, k_osc, j)
+        # the same arithmetic as the reference, which computes each partner's update on its own (+ and |.|
+        # are symmetric, so both partners get identical targets)
+        for x, y, close_x, close_y, r_x, r_y in ((np.int64(i), np.int64(j), close_i, close_j, r_i, r_j),
+                                                 (np.int64(j), np.int64(i), close_j, close_i, r_j, r_i)):
+            mismatch = abs(close_x - close_y)
+            q_target = 0.5 * (r_x + r_y) * (1.0 - mismatch)
+            c_target = min(max(mismatch + 0.25 * (np.float64(F[CON, x]) + np.float64(F[CON, y]))
+                               + 0.15 * (np.float64(F[AR, x]) + np.float64(F[AR, y])), 0.0), 1.0)
+            q = np.float64(F[QUAL, x])
+            c = np.float64(F[CONF, x])
+            F[QUAL, x] = q + rate * (q_target - q)
+            F[CONF, x] = c + rate * (c_target - c)
+        hazard = base * (1.0 + b_conf * np.float64(F[CONF, i]) + b_qual * (1.0 - np.float64(F[QUAL, i])))
+        if uniform_nb(person_key_nb(k_break, i), 0) < hazard:
+            for x in (np.int64(i), np.int64(j)):
+                I[PARTNER, x] = -1
+                I[BREAKUPS, x] += 1
+                F[QUAL, x] = np.nan
+                F[CONF, x] = np.nan
+    # singles (including this week's break-ups): a week single, and some look for a partner
+    n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
+    singles = np.zeros(n_chunks, dtype=np.int64)
+    for c in nb.prange(n_chunks):
+        found = 0
+        count = 0
+        for i in range(c * M9_CHUNK, min(n, (c + 1) * M9_CHUNK)):
+            if I[PARTNER, i] >= 0 or step - I[BIRTH, i] < adult_w:
+                continue
+            count += 1
+            F[SINGLE, i] += np.float32(1.0)
+            chance = weekly * (1.0 + s_anx * np.float64(F[HYP, i])) * (1.0 - s_avo * np.float64(F[DEA, i]))
+            if uniform_nb(person_key_nb(k_seek, i), 0) < chance:
+                seekers[c * M9_CHUNK + found] = i
+                found += 1
+        chunk_counts[c] = found
+        singles[c] = count
+    return singles.sum()

@@ -140,6 +140,9 @@ class Parenting(Mechanism):
         super().__init__(params)
         self.generations = generations
         self.fertility = fertility
+        #: ids of the children born in the simulation, by week of birth, while they are under 18 (the only
+        #: people whose care comes from a simulated parent), so that no week scans the whole population
+        self._born: dict[int, npt.NDArray[np.int32]] = {}
 
     def step(self, sim: Simulation, step: int) -> None:
         """Births this week, then the caregiving of every child of a simulated parent."""
@@ -174,6 +177,7 @@ class Parenting(Mechanism):
         for m in sim.mechanisms:
             m.init_people(sim, ids)
         pop["parent"][ids] = mothers
+        self._born[step] = ids
         pop["generation"][ids] = pop["generation"][mothers] + 1
         pop["profile"][ids] = PARENT_PROFILE
         pop["children"][mothers] += 1
@@ -195,7 +199,12 @@ class Parenting(Mechanism):
     def _caregiving(self, sim: Simulation, step: int) -> None:
         pop, p = sim.pop, self.params
         assert isinstance(p, ParentingParams)
-        kids = np.nonzero((pop["parent"] >= 0) & (step - pop["birth_step"] < weeks(years=18)))[0]
+        while self._born and step - next(iter(self._born)) >= weeks(years=18):
+            del self._born[next(iter(self._born))]  # the oldest children born here have come of age
+        if not self._born:
+            return
+        kids = np.concatenate(list(self._born.values())).astype(np.int64)
+        kids = kids[pop["parent"][kids] >= 0]
         if kids.size == 0:
             return
         par = pop["parent"][kids]

@@ -10,12 +10,15 @@ responsiveness, computed here from the partner's current state, so responsive pa
 slowly earn their partner security, except where low self-worth and high deactivation turn
 closeness into threat (S0-8, in the development kernel).
 
-This hook is vectorised NumPy over couples and seekers; it reads last week's states and
-writes only relationship states, so the result does not depend on threads.
+The weekly pass over couples and singles runs in a Numba kernel (``_kernel.relationships_step``)
+with this module's NumPy code as its reference (``engine="numpy"``); only this week's few
+seekers are matched in NumPy. Both read last week's states and write only relationship
+states, so the result does not depend on threads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,10 +85,30 @@ class Relationships(Mechanism):
         f32("partner_responsiveness", 0.0, "0-1", "The partner's responsiveness to bids this week."),
     )
 
+    def __init__(self, params: PartnerParams | None = None) -> None:
+        super().__init__(params)
+        self._kernel: Callable[[Simulation, int], tuple[int, npt.NDArray[np.int64]]] | None = None
+
     def step(self, sim: Simulation, step: int) -> None:
         """Update couples, end some, and pair some singles (all adults)."""
-        pop, seed, p = sim.pop, sim.seed, self.params
+        if sim.oldest_age(step) < ADULT_W:
+            return  # no adults yet: nothing to scan
+        p = self.params
         assert isinstance(p, PartnerParams)
+        if sim.engine == "numba":
+            if self._kernel is None:
+                from ._runner import make_relationships
+
+                self._kernel = make_relationships(sim, p)
+            n_single, seekers = self._kernel(sim, step)
+            if n_single >= 2:
+                self._match(sim, step, seekers, p)
+            return
+        self.step_numpy(sim, step, p)
+
+    def step_numpy(self, sim: Simulation, step: int, p: PartnerParams) -> None:
+        """The NumPy reference of the weekly step (the Numba kernel does the same person by person)."""
+        pop, seed = sim.pop, sim.seed
         age = step - pop["birth_step"]
         adult = age >= ADULT_W
         if not adult.any():
@@ -151,14 +174,18 @@ class Relationships(Mechanism):
               seed: int) -> None:
         if single.size < 2:
             return
-        pop = sim.pop
         s = self._state(sim, single)
         weekly = 1.0 - (1.0 - min(p.seek_per_year, 0.999)) ** (1.0 / 52.1775)
         chance = weekly * (1.0 + p.seek_anxiety * s["hyperactivation"]) * (1.0 - p.seek_avoidance * s["deactivation"])
         seeking = uniforms(seed, "m9.seek", step, single) < chance
-        ids, s = single[seeking], {k: v[seeking] for k, v in s.items()}
+        self._match(sim, step, single[seeking], p)
+
+    def _match(self, sim: Simulation, step: int, ids: npt.NDArray[np.int64], p: PartnerParams) -> None:
+        """Pair this week's seekers (ascending ids) by rank of a noisy security score, men with women."""
         if ids.size < 2:
             return
+        pop, seed = sim.pop, sim.seed
+        s = self._state(sim, ids)
         m = s["others_a"] / (s["others_a"] + s["others_b"])
         score = m * (1.0 - s["deactivation"]) * (1.0 - 0.5 * s["hyperactivation"]) \
             + p.assortment_noise * normals(seed, "m9.match", step, ids)

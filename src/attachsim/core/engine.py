@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -99,7 +100,11 @@ class Simulation:
         self.step_now = 0
         self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
         self.timings: dict[str, float] = {}
+        #: seconds per kernel ("kernel:<name>") and per hook ("hook:<key>") over the last run, in step order
+        self.sections: dict[str, float] = {}
         self._kernels: dict[str, Callable[[Simulation, int], None]] = {}
+        self._cohorts_seen = 0
+        self._oldest_birth = 1 << 30
 
     def completing(self, step: int, age_weeks: int) -> npt.NDArray[np.int32]:
         """Ids of the people who complete ``age_weeks`` weeks of age at the end of ``step``.
@@ -108,6 +113,21 @@ class Simulation:
         in which nobody reaches an assessment age.
         """
         return self.cohorts.get(step + 1 - age_weeks, _NO_IDS)
+
+    def oldest_age(self, step: int) -> int:
+        """Age in weeks at ``step`` of the oldest person, from the index of birth cohorts.
+
+        Lets weekly hooks and kernels skip whole-population scans before anyone can be in their
+        age range. Births only add cohorts at the current week, so the oldest is found among the
+        cohorts added since the last call. Without an index (people added by hand) every age is possible.
+        """
+        if not self.cohorts:
+            return 1 << 30
+        if len(self.cohorts) != self._cohorts_seen:
+            added = itertools.islice(reversed(self.cohorts), len(self.cohorts) - self._cohorts_seen)
+            self._oldest_birth = min(self._oldest_birth, *added)
+            self._cohorts_seen = len(self.cohorts)
+        return step - self._oldest_birth
 
     def plan(self) -> list[PlanEntry]:
         """The order in which mechanisms act each week (consecutive kernel members fuse into one call)."""
@@ -153,16 +173,25 @@ class Simulation:
         for m in self.mechanisms:
             m.init_people(self, ids)
         groups = self._groups()
-        t1 = time.perf_counter()
+        # seconds spent in each kernel and hook over the run (two clock reads per section and week: free)
+        names = [[f"kernel:{kernel}"] if kernel is not None else [f"hook:{m.key}" for m in members]
+                 for kernel, members in groups]
+        spent = [[0.0] * len(x) for x in names]
+        clock = time.perf_counter
+        t1 = clock()
         t_first = 0.0
         for step in range(self.n_steps):
             self.step_now = step
-            for kernel, members in groups:
+            for g, (kernel, members) in enumerate(groups):
                 if kernel is not None:
+                    t = clock()
                     self._kernel(kernel)(self, step)
+                    spent[g][0] += clock() - t
                 else:
-                    for m in members:
+                    for j, m in enumerate(members):
+                        t = clock()
                         m.step(self, step)
+                        spent[g][j] += clock() - t
             if step == 0:
                 t_first = time.perf_counter() - t1
             if progress is not None:
@@ -173,6 +202,10 @@ class Simulation:
         results = collect(self)
         self.timings = {"init_s": t1 - t0, "steps_s": t2 - t1, "first_step_s": t_first,
                         "collect_s": time.perf_counter() - t2}
+        self.sections = {}
+        for row, secs in zip(names, spent, strict=True):
+            for name, sec in zip(row, secs, strict=True):
+                self.sections[name] = self.sections.get(name, 0.0) + sec
         return results
 
 

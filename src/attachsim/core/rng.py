@@ -29,6 +29,9 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
+#: Reciprocals 1/1 .. 1/401: the inversion loops multiply by these instead of dividing (a division costs
+#: several multiplications' latency on the loop's dependency chain).
+RECIPROCALS = 1.0 / np.arange(1, 402, dtype=np.float64)
 
 U64Array = npt.NDArray[np.uint64]
 
@@ -134,6 +137,19 @@ def normal_nb(pkey: np.uint64, k: np.int64) -> float:
 
 
 @nb.njit(cache=True, inline="always")
+def int_power_nb(x: float, n: int) -> float:
+    """``x ** n`` for an integer ``n >= 0`` by repeated squaring (a few multiplications instead of ``pow``)."""
+    out = 1.0
+    base = x
+    while n > 0:
+        if n & 1:
+            out *= base
+        base *= base
+        n >>= 1
+    return out
+
+
+@nb.njit(cache=True, inline="always")
 def poisson_inv_nb(u: float, lam: float) -> int:
     """Poisson draw by inversion (exact for the weekly rates used here, lam < 60)."""
     if lam <= 0.0:
@@ -142,29 +158,42 @@ def poisson_inv_nb(u: float, lam: float) -> int:
     s = p
     k = 0
     while u > s and k < 400:
+        p = p * lam * RECIPROCALS[k]
         k += 1
-        p = p * lam / k
         s += p
     return k
 
 
 @nb.njit(cache=True, inline="always")
 def binomial_inv_nb(u: float, n: int, p: float) -> int:
-    """Binomial draw by inversion of the CDF from zero (n is small: weekly counts)."""
+    """Binomial draw by inversion of the CDF from zero (n is small: weekly counts, at most 400)."""
     if n <= 0 or p <= 0.0:
         return 0
     if p >= 1.0:
         return n
     q = 1.0 - p
-    prob = q ** np.float64(n)
+    prob = int_power_nb(q, n)
     s = prob
     k = 0
     r = p / q
     while u > s and k < n:
-        prob = prob * r * (n - k) / (k + 1)
+        prob = prob * r * (n - k) * RECIPROCALS[k]
         k += 1
         s += prob
     return k
+
+
+def int_power_np(x: npt.NDArray[np.float64], n: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """NumPy twin of :func:`int_power_nb` (the same multiplications in the same order)."""
+    out = np.ones(x.shape, dtype=np.float64)
+    base = np.asarray(x, dtype=np.float64).copy()
+    n = np.asarray(n, dtype=np.int64).copy()
+    while (n > 0).any():
+        odd = (n & 1) == 1
+        out[odd] *= base[odd]
+        base *= base
+        n >>= 1
+    return out
 
 
 def poisson_inv_np(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -176,8 +205,8 @@ def poisson_inv_np(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64]) -> 
     active = (u > s) & (lam > 0.0)
     while active.any():
         idx = np.nonzero(active)[0]
+        p[idx] = p[idx] * lam[idx] * RECIPROCALS[k[idx]]
         k[idx] += 1
-        p[idx] = p[idx] * lam[idx] / k[idx]
         s[idx] += p[idx]
         active[idx] = (u[idx] > s[idx]) & (k[idx] < 400)
     return k
@@ -194,13 +223,13 @@ def binomial_inv_np(
     k[full] = n[full]
     work = (n > 0) & (p > 0.0) & (p < 1.0)
     q = np.where(work, 1.0 - p, 1.0)
-    prob = np.where(work, q ** n.astype(np.float64), 0.0)
+    prob = np.where(work, int_power_np(q, np.where(work, n, 0)), 0.0)
     s = prob.copy()
     r = np.where(work, p / q, 0.0)
     active = work & (u > s)
     while active.any():
         idx = np.nonzero(active)[0]
-        prob[idx] = prob[idx] * r[idx] * (n[idx] - k[idx]) / (k[idx] + 1)
+        prob[idx] = prob[idx] * r[idx] * (n[idx] - k[idx]) * RECIPROCALS[k[idx]]
         k[idx] += 1
         s[idx] += prob[idx]
         active[idx] = (u[idx] > s[idx]) & (k[idx] < n[idx])

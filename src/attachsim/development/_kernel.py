@@ -71,9 +71,31 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+@nb.njit(cache=True)
+def age_tables(par, age_end):  # type: ignore[no-untyped-def]
+    """Plasticity and the base rate of distress episodes for every week of age below ``age_end``.
+
+    Both depend on age alone, so the weekly step looks them up instead of calling ``exp`` twice
+    per person; the expressions are the ones the step used, evaluated by the same compiled code.
+    """
+    floor = par[0]
+    tau_w = par[1] * WEEKS_PER_YEAR
+    rate0, rate1, rate_tau = par[2], par[3], par[4]
+    rate_child, rate_adult, rate_later_tau = par[38], par[39], par[40] * WEEKS_PER_YEAR
+    plasticity = np.empty(age_end)
+    base_rate = np.empty(age_end)
+    for age in range(age_end):
+        plasticity[age] = floor + (1.0 - floor) * np.exp(-age / tau_w)
+        if age < INFANCY_END_W:
+            base_rate[age] = rate1 + (rate0 - rate1) * np.exp(-age / rate_tau)
+        else:
+            base_rate[age] = rate_adult + (rate_child - rate_adult) * np.exp(-(age - INFANCY_END_W) / rate_later_tau)
+    return plasticity, base_rate
+
+
 @nb.njit(cache=True, parallel=True)
-def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignore[no-untyped-def]
-    """Advance every person aged 0 <= age < ``age_end`` weeks by one week (M1-M7).
+def development_step(F, I, rf, ri, par, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
+    """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
 
     The attachment figure whose responses the person learns from is the caregiver up to
     18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
@@ -88,9 +110,8 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
     PARTNER = ri[13]
     BIRTH, TON, TEND, DON, DEND = ri[0], ri[1], ri[2], ri[3], ri[4]
     EVU, A_EMO, A_PHY, A_SEX, A_VIO, A_MEN, A_DIV, A_INC = ri[5], ri[6], ri[7], ri[8], ri[9], ri[10], ri[11], ri[12]
-    floor = par[0]
-    tau_w = par[1] * WEEKS_PER_YEAR
-    rate0, rate1, rate_tau, dys_dist, bid_sup = par[2], par[3], par[4], par[5], par[6]
+    age_end = plasticity.shape[0]
+    dys_dist, bid_sup = par[5], par[6]
     dys_sens, fr_dys, fr_harm, esc, thr_max, dep_max = par[7], par[8], par[9], par[10], par[11], par[12]
     lr_reg, drain, ar_mem, ar_scale, dys_cont = par[13], par[14], par[15], par[16], par[17]
     forget, lr_sw, lr_thr, thr_decay = par[18], par[19], par[20], par[21]
@@ -98,7 +119,6 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         par[22], par[23], par[24], par[25], par[26], par[27], par[28], par[29], par[30], par[31], par[32])
     fr_scale = par[33]
     lr_sg, sg_rec, sg_max, mat = par[34], par[35], par[36], par[37]
-    rate_child, rate_adult, rate_later_tau = par[38], par[39], par[40] * WEEKS_PER_YEAR
     drift_rho = 1.0 - 1.0 / (par[42] * WEEKS_PER_YEAR)
     drift_step = par[41] * np.sqrt(1.0 - drift_rho * drift_rho)
     div_h = 1.0 - (1.0 - par[43]) ** (1.0 / WEEKS_PER_YEAR)
@@ -114,7 +134,7 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         age = step - I[BIRTH, i]
         if age < 0 or age >= age_end:
             continue
-        plast = floor + (1.0 - floor) * np.exp(-age / tau_w)
+        plast = plasticity[age]
         # the attachment figure this week (MODEL §5, M7), with adversity schedules
         thr_on = I[TON, i] <= age < I[TEND, i]
         dep_on = I[DON, i] <= age < I[DEND, i]
@@ -164,11 +184,7 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         # M1 distress and bids
         hyp = float(F[HYP, i])
         dea = float(F[DEA, i])
-        if age < INFANCY_END_W:
-            base_rate = rate1 + (rate0 - rate1) * np.exp(-age / rate_tau)
-        else:
-            base_rate = rate_adult + (rate_child - rate_adult) * np.exp(-(age - INFANCY_END_W) / rate_later_tau)
-        lam = base_rate * F[REACT, i] * F[SG, i] * (1.0 + dys_dist * dys)
+        lam = base_rates[age] * F[REACT, i] * F[SG, i] * (1.0 + dys_dist * dys)
         pk1 = person_key_nb(k_m1, i)
         n_ep = poisson_inv_nb(uniform_nb(pk1, 0), lam)
         n_bid = binomial_inv_nb(uniform_nb(pk1, 1), n_ep, 1.0 - bid_sup * dea)
@@ -232,8 +248,9 @@ def development_step(F, I, rf, ri, par, skeys, step, n, age_end):  # type: ignor
         dea = dea + plast * lr_strat * (d_tgt - dea)
         fr_share = (n_h + n_f) / max(n_ep, 1)
         con = float(F[CON, i])
-        c_in = c_gain * np.log1p(fr_share / fr_scale) * (0.5 + r_exp) \
-            + col_gain * max(arousal - 1.0, 0.0) * max(0.0, col_resp - r_exp) / col_resp
+        # log1p(0) is 0: skip the call in the (usual) weeks without fright
+        c_fright = c_gain * np.log1p(fr_share / fr_scale) * (0.5 + r_exp) if fr_share > 0.0 else 0.0
+        c_in = c_fright + col_gain * max(arousal - 1.0, 0.0) * max(0.0, col_resp - r_exp) / col_resp
         con = _clip(con + plast * (lr_con * c_in * (1.0 - con) - c_decay * con), 0.0, 1.0)
         # M6 pathways
         sg = float(F[SG, i])

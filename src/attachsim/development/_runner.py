@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import weeks
-from ._kernel import F_STATES, I_STATES, PARAM_ORDER, STREAMS, development_step
+from ._kernel import F_STATES, I_STATES, PARAM_ORDER, STREAMS, age_tables, development_step
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -40,10 +40,11 @@ def kernel_inputs(sim: Simulation) -> tuple[npt.NDArray[np.int64], npt.NDArray[n
 def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
     """A callable that advances the population one week with the fused Numba kernel."""
     rf, ri, par, keys = kernel_inputs(sim)
+    plasticity, base_rate = age_tables(par, np.int64(LIFESPAN_END_WEEKS))
 
     def run(s: Simulation, step: int) -> None:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
-        development_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(s.pop.n),
-                         np.int64(LIFESPAN_END_WEEKS))
+        development_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(s.pop.n), plasticity,
+                         base_rate)
 
     return run

@@ -227,10 +227,11 @@ def test_report_of_a_run_and_of_arms_is_offline_html(tmp_path, small_normative):
             np.arange(len(people)) % 2 == 0, "B")))):
         (arms / arm).mkdir(parents=True)
         frame.to_parquet(arms / arm / "people.parquet")
-    (arms / "effects.json").write_text(json.dumps([{"outcome": "secure_12m", "difference": 0.1}]))
+    (arms / "effects.json").write_text(json.dumps([{"arm": "treated", "outcome": "secure_12m", "value": 0.7,
+                                                    "difference": 0.1, "ci_low": 0.05, "ci_high": 0.15}]))
     res = runner.invoke(app, ["report", str(arms), "--out", str(tmp_path / "cmp.html")])
     assert res.exit_code == 0, res.output
     html = (tmp_path / "cmp.html").read_text()
-    assert "Comparison of arms" in html and "secure_12m" in html and "treated" in html
+    assert "Comparison of arms" in html and "secure_12m" in html and "difference from the control" in html
     res = runner.invoke(app, ["report", str(tmp_path / "empty-nothing")])
     assert res.exit_code == 2 and "no such folder" in " ".join(res.output.split())

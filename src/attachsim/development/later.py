@@ -14,6 +14,9 @@ from __future__ import annotations
 from ..core.mechanism import Mechanism, f32, i32, owned
 from ..core.params import ParamModel, param
 
+ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
+           "docs/calibration.md); ")
+
 
 class LaterParams(ParamModel):
     """Distress and caregiving after infancy."""
@@ -67,16 +70,19 @@ class LifeEventParams(ParamModel):
         source="Dong et al. 2004 (incarcerated household member in 4.7% of the ACE cohort)",
     )
     emotional_abuse_share: float = param(
-        0.5, 0.0, 1.0, unit="probability per harm event", meaning="Chance that a harm event is emotional abuse.",
-        source="rationale: abuse types co-occur (Dong et al. 2004)",
+        0.0069, 0.0, 1.0, unit="probability per harm event",
+        meaning="Chance that a harm event is recorded as emotional abuse.",
+        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
     )
     physical_abuse_share: float = param(
-        0.6, 0.0, 1.0, unit="probability per harm event", meaning="Chance that a harm event is physical abuse.",
-        source="rationale: abuse types co-occur (Dong et al. 2004)",
+        0.049, 0.0, 1.0, unit="probability per harm event",
+        meaning="Chance that a harm event is recorded as physical abuse.",
+        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
     )
     sexual_abuse_share: float = param(
-        0.15, 0.0, 1.0, unit="probability per harm event", meaning="Chance that a harm event is sexual abuse.",
-        source="rationale: abuse types co-occur (Dong et al. 2004)",
+        0.025, 0.0, 1.0, unit="probability per harm event",
+        meaning="Chance that a harm event is recorded as sexual abuse.",
+        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
     )
     violence_per_harm_week: float = param(
         0.05, 0.0, 1.0, unit="probability per week with harm",
@@ -84,8 +90,9 @@ class LifeEventParams(ParamModel):
         source="rationale: Dong et al. 2004",
     )
     neglect_response_threshold: float = param(
-        0.25, 0.0, 1.0, unit="expected share of bids answered",
-        meaning="Childhood weeks below this expected response count toward emotional neglect.", source="rationale",
+        0.129, 0.0, 1.0, unit="expected share of bids answered",
+        meaning="Childhood weeks below this expected response count toward emotional neglect.",
+        source=ACE_CAL.rstrip("; "),
     )
     mental_illness_threshold: float = param(
         0.5, 0.0, 1.0, unit="caregiver dysregulation",

@@ -90,8 +90,9 @@ def load_arms(folder: str | Path) -> tuple[str, dict[str, list[pd.DataFrame]], d
         return "sweep", arms, extras
     arm_dirs = sorted(p for p in root.iterdir() if p.is_dir() and (p / "people.parquet").is_file())
     if arm_dirs:
-        if (root / "effects.json").is_file():
-            extras["effects"] = json.loads((root / "effects.json").read_text("utf-8"))
+        for name in ("effects", "targets"):
+            if (root / f"{name}.json").is_file():
+                extras[name] = json.loads((root / f"{name}.json").read_text("utf-8"))
         return "compare", {p.name: [pd.read_parquet(p / "people.parquet")] for p in arm_dirs}, extras
     raise ReportError(f"{root}: found no people.parquet, no <arm>/people.parquet and no catalogue.duckdb; give the "
                       "--out folder of 'attachsim run', 'attachsim compare' or the --store of 'attachsim sweep'.")
@@ -205,6 +206,30 @@ def _effects_table(effects: Any) -> str:
     return html_table(header, [[_cell(r.get(k)) for k in header] for r in recs])
 
 
+def _effects_figure(effects: Any) -> Any | None:
+    """Differences from the control with 95% intervals, by outcome and arm (from ``effects.json``)."""
+    import plotly.graph_objects as go
+
+    keys = {"arm", "outcome", "difference", "ci_low", "ci_high"}
+    if not isinstance(effects, list) or not effects or not all(isinstance(r, dict) and keys <= set(r)
+                                                              for r in effects):
+        return None
+    data = pd.DataFrame(effects).dropna(subset=["difference"])
+    if data.empty:
+        return None
+    fig = go.Figure()
+    for arm, part in data.groupby("arm", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part["difference"], y=part["outcome"], mode="markers", name=str(arm),
+            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["difference"],
+                     "arrayminus": part["difference"] - part["ci_low"]}))
+    fig.add_vline(x=0, line_color="grey")
+    fig.update_layout(title="Effects: difference from the control arm with 95% intervals", template="plotly_white",
+                      height=160 + 26 * data["outcome"].nunique(), margin={"l": 220},
+                      yaxis={"autorange": "reversed"})
+    return fig
+
+
 def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
@@ -245,7 +270,12 @@ def build_report(folder: str | Path) -> str:
     if len(arms) > 1:
         parts.append(_comparison_figure(arms))
     if "effects" in extras:
+        forest = _effects_figure(extras["effects"])
+        if forest is not None:
+            parts.append(forest)
         parts.append("<h2>Effects (effects.json)</h2>" + _effects_table(extras["effects"]))
+    if "targets" in extras:
+        parts.append("<h2>Intervention targets (targets.json)</h2>" + _effects_table(extras["targets"]))
     if "runs" in extras:
         runs = extras["runs"]
         keep = [c for c in ("run_id", "scenario", "seed", "n", "years", "share_a", "share_b", "share_c", "share_d",

@@ -90,7 +90,9 @@ class Target:
     def published(self) -> str:
         """The published figure as text (a range when there is one)."""
         scale = 100.0 if self.unit == "share" else 1.0
-        fmt = "{:.0f}%" if self.unit == "share" else "{:.2f}"
+        points = [self.low, self.high] if self.low is not None and self.high is not None else [self.figure]
+        whole = all(abs(100 * v - round(100 * v)) < 1e-9 for v in points)
+        fmt = ("{:.0f}%" if whole else "{:.1f}%") if self.unit == "share" else "{:.2f}"
         if self.low is not None and self.high is not None:
             return f"{fmt.format(self.low * scale)}-{fmt.format(self.high * scale)}"
         return fmt.format(self.figure * scale)

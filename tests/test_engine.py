@@ -35,6 +35,8 @@ def test_rerun_is_bit_identical():
 
 _SCRIPT = """
 import hashlib, numba, attachsim
+import attachsim.core.parallel
+attachsim.core.parallel.PARALLEL_MIN_PEOPLE = 0  # kernels share out even this small population
 assert numba.get_num_threads() == {threads}
 res = attachsim.run("normative", n=3000, seed=21)
 print(hashlib.sha256(res.people.to_csv(index=False).encode()).hexdigest())
@@ -148,6 +150,19 @@ def test_relationships_kernel_equals_its_numpy_reference_week_by_week():
                     m.step(sim, step)
     assert compared > 250
     assert (sim.pop["partnerships"] > 0).mean() > 0.3 and sim.pop["breakups"].sum() > 0
+
+
+def test_small_populations_run_their_kernels_on_one_thread():
+    import numba
+
+    from attachsim.core.parallel import PARALLEL_MIN_PEOPLE, threads_for
+
+    before = numba.get_num_threads()
+    with threads_for(PARALLEL_MIN_PEOPLE - 1):
+        assert numba.get_num_threads() == 1
+    assert numba.get_num_threads() == before
+    with threads_for(PARALLEL_MIN_PEOPLE):
+        assert numba.get_num_threads() == before
 
 
 def test_oldest_age_follows_the_cohort_index():

@@ -75,38 +75,44 @@ def _current_rss_bytes() -> int:
         return _rss_bytes()
 
 
+def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0,
+                   engine: str = "numba") -> float:
+    """Agent-steps per second of the whole weekly step (every kernel and hook) with one engine.
+
+    The ``n`` people's ages are spread evenly over ``years`` (so that every kernel and hook has its share
+    of work, as on average over a lifespan run); they run ``weeks`` weeks after one untimed week that
+    compiles the kernels or loads them from the cache.
+    """
+    sim = simulation(scenario, n=n, seed=0, engine=engine, years=years)  # type: ignore[arg-type]
+    ids = sim.pop.add(n)
+    for m in sim.mechanisms:
+        m.init_people(sim, ids)
+    span = max(1, sim.n_steps)
+    sim.pop["birth_step"][:] = -((ids.astype(np.int64) * 7919) % span)  # no cohort index: no age is skipped
+    groups = sim._groups()
+
+    def week(step: int) -> None:
+        sim.step_now = step
+        for kernel, members in groups:
+            if kernel is not None:
+                sim._kernel(kernel)(sim, step)
+            else:
+                for m in members:
+                    m.step(sim, step)
+
+    week(0)
+    t = time.perf_counter()
+    for w in range(1, weeks + 1):
+        week(w)
+    return n * weeks / (time.perf_counter() - t)
+
+
 def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0) -> dict[str, float]:
     """Agent-steps per second of the whole weekly step with the Numba kernels and with the NumPy reference.
 
-    Both engines run every mechanism's weekly work on the same people, whose ages are spread evenly over
-    ``years`` (so that every kernel and hook has its share of work, as over a lifespan run), for the same
-    weeks, after one untimed week that compiles the kernels or loads them from the cache.
+    Both run on the same people (ages spread over ``years``) for the same weeks (see :func:`full_step_rate`).
     """
-    rates = {}
-    for engine in ("numba", "numpy"):
-        sim = simulation(scenario, n=n, seed=0, engine=engine, years=years)  # type: ignore[arg-type]
-        ids = sim.pop.add(n)
-        for m in sim.mechanisms:
-            m.init_people(sim, ids)
-        span = max(1, sim.n_steps)
-        sim.pop["birth_step"][:] = -((ids.astype(np.int64) * 7919) % span)  # no cohort index: no age is skipped
-        groups = sim._groups()
-
-        def week(step: int, groups: Any = groups, sim: Any = sim) -> None:
-            sim.step_now = step
-            for kernel, members in groups:
-                if kernel is not None:
-                    sim._kernel(kernel)(sim, step)
-                else:
-                    for m in members:
-                        m.step(sim, step)
-
-        week(0)  # compile or load from cache; not timed
-        t = time.perf_counter()
-        for w in range(1, weeks + 1):
-            week(w)
-        rates[engine] = n * weeks / (time.perf_counter() - t)
-    return rates
+    return {engine: full_step_rate(n, weeks, scenario, years, engine) for engine in ("numba", "numpy")}
 
 
 def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normative", reference_n: int = 100_000,

@@ -9,6 +9,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import weeks
 from ._kernel import (
@@ -56,8 +57,9 @@ def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
             return  # nobody has reached the start age: nothing to scan
         skey = step_key_np(key, step)
         if s.engine == "numba":
-            relief_step(s.pop.f32, s.pop.i32, rs, rt_f, rt_i, sc, thresholds, access, skey, np.int64(step),
-                        np.int64(s.pop.n))
+            with threads_for(s.pop.n):
+                relief_step(s.pop.f32, s.pop.i32, rs, rt_f, rt_i, sc, thresholds, access, skey, np.int64(step),
+                            np.int64(s.pop.n))
         else:
             relief_step_np(s.pop.f32, s.pop.i32, rs, rt_f, rt_i, sc, thresholds, access, skey, step, s.pop.n)
 
@@ -82,8 +84,9 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> Callable[[Simulatio
     def run(s: Simulation, step: int) -> tuple[int, npt.NDArray[np.int64]]:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
         n = s.pop.n
-        singles = relationships_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(n), adult_w,
-                                     seekers, counts)
+        with threads_for(n):
+            singles = relationships_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(n),
+                                         adult_w, seekers, counts)
         return int(singles), _gather(seekers, counts[: (n + M9_CHUNK - 1) // M9_CHUNK], np.int64(M9_CHUNK))
 
     return run

@@ -18,6 +18,7 @@ states, so the result does not depend on threads.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,8 @@ class Relationships(Mechanism):
     def __init__(self, params: PartnerParams | None = None) -> None:
         super().__init__(params)
         self._kernel: Callable[[Simulation, int], tuple[int, npt.NDArray[np.int64]]] | None = None
+        # the simulation the kernel's keys and buffers belong to (weak: no reference cycle through the mechanism)
+        self._kernel_sim: weakref.ref[Simulation] | None = None
 
     def step(self, sim: Simulation, step: int) -> None:
         """Update couples, end some, and pair some singles (all adults)."""
@@ -96,10 +99,10 @@ class Relationships(Mechanism):
         p = self.params
         assert isinstance(p, PartnerParams)
         if sim.engine == "numba":
-            if self._kernel is None:
+            if self._kernel is None or self._kernel_sim is None or self._kernel_sim() is not sim:
                 from ._runner import make_relationships
 
-                self._kernel = make_relationships(sim, p)
+                self._kernel, self._kernel_sim = make_relationships(sim, p), weakref.ref(sim)
             n_single, seekers = self._kernel(sim, step)
             if n_single >= 2:
                 self._match(sim, step, seekers, p)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import weeks
 from ._kernel import F_STATES, I_STATES, PARAM_ORDER, STREAMS, age_tables, development_step
@@ -44,7 +45,8 @@ def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
 
     def run(s: Simulation, step: int) -> None:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
-        development_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(s.pop.n), plasticity,
-                         base_rate)
+        with threads_for(s.pop.n):
+            development_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(s.pop.n),
+                             plasticity, base_rate)
 
     return run

@@ -299,8 +299,12 @@ def bench_cmd(
         ("kernel vs NumPy reference, same people and weeks",
          f"{result['kernel_agent_steps_per_s'] / 1e6:.2f} M vs "
          f"{result['numpy_reference_agent_steps_per_s'] / 1e6:.2f} M = {result['speedup_vs_numpy_reference']:.1f}x"),
-        ("state bytes per person (layout)", f"{result['state_bytes_per_person']}"),
+        ("state bytes per person (layout)", f"{result['state_bytes_per_person']} "
+         f"({result['model_state_bytes_per_person']} model states, the rest assessment results)"),
+        ("memory per person at the end of the weekly loop", f"{result['simulation_bytes_per_person']:.0f} bytes"),
         ("peak memory per person (process RSS growth)", f"{result['peak_bytes_per_person']:.0f} bytes"),
+        ("time by section (kernels and hooks)", ", ".join(f"{k} {v:.1f} s" for k, v in result["sections_s"].items()
+                                                          if v >= 0.05)),
         ("Numba threads", f"{result['threads']}"),
     ]
     t = Table("measure", "value", box=None)

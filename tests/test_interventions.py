@@ -107,7 +107,7 @@ EXPECTED_SIGN = {"vipp": 1, "cpp": 1, "ppi": -1, "abc": 1, "play": 1, "foster": 
 @pytest.fixture(scope="module")
 def every_kind():
     sc = {
-        "name": "every-kind", "years": 19.2, "caregiving": {"profile": "community"},
+        "name": "every-kind", "years": 20.2, "caregiving": {"profile": "community"},
         "adversity": {"threat": {"onset_months": 0, "duration_months": 72, "intensity": 0.35, "share": 0.5},
                       "deprivation": {"onset_months": 0, "duration_months": 72, "intensity": 0.6, "share": 0.5}},
         "assessments": {"checklist": {"ages_years": []}, "adult": {"ages_years": []}},

@@ -235,3 +235,15 @@ def test_report_of_a_run_and_of_arms_is_offline_html(tmp_path, small_normative):
     assert "Comparison of arms" in html and "secure_12m" in html and "difference from the control" in html
     res = runner.invoke(app, ["report", str(tmp_path / "empty-nothing")])
     assert res.exit_code == 2 and "no such folder" in " ".join(res.output.split())
+
+
+def test_report_of_a_sweep_store(tmp_path):
+    store = tmp_path / "store"
+    attachsim.sweep("normative", {"caregiving.profile": ["sensitive", "rejecting"]}, seeds=2, n=200, years=1,
+                    store=store)
+    res = runner.invoke(app, ["report", str(store)])
+    assert res.exit_code == 0, res.output
+    html = (store / "report.html").read_text()
+    assert "caregiving.profile=sensitive" in html and "caregiving.profile=rejecting" in html
+    assert "Comparison of arms" in html and "<h2>Runs</h2>" in html
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"http", html)

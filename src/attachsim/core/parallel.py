@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import numba
 
 #: Populations below this many people run their kernels on one thread.
-PARALLEL_MIN_PEOPLE = 32_768
+PARALLEL_MIN_PEOPLE = 4_096
 
 
 @contextmanager

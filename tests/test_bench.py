@@ -22,7 +22,8 @@ def test_bench_reports_every_figure_from_one_run():
     assert 0 < sum(out["sections_s"].values()) <= out["steps_s"]
     assert sum(out["bytes_per_agent_step_by_kernel"].values()) == out["bytes_per_agent_step"]
     assert 0 < out["model_state_bytes_per_person"] < out["state_bytes_per_person"]
-    assert out["simulation_bytes_per_person"] > 0
+    # RSS growth: zero when a small run fits in memory the process had already freed (as after other tests)
+    assert out["simulation_bytes_per_person"] >= 0 and out["peak_bytes_per_person"] >= 0
 
 
 def test_bench_json_from_the_cli():

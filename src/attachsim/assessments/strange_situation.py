@@ -54,6 +54,14 @@ CATEGORIES = ("A", "B", "C", "D")
 class StrangeSituationParams(ParamModel):
     """Behaviour in the Strange Situation from the infant's states."""
 
+    sensitivity_observation_sd: float = param(
+        0.1, 0.0, 0.5, unit="0-1",
+        meaning="Occasion error of the observed first-year sensitivity (`sensitivity_0_1`): researchers rate "
+        "sensitivity from a few hours of home observation, not from the whole year; 0.1 against a between-caregiver "
+        "SD of 0.16 makes the rating's reliability about .7.",
+        source="rationale: ratings from brief observations measure a caregiver's typical sensitivity with error "
+        "(reliability about .7 assumed)",
+    )
     threat_vigilance: float = param(
         1.5812, 0.0, 10.0, unit="relative increase at threat 1",
         meaning="Learned threat amplifies arousal from separation (hypervigilance).", source="rationale",

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .rng import normals, uniforms
+
 if TYPE_CHECKING:
     from .engine import Simulation
 
@@ -101,7 +103,11 @@ def collect(sim: Simulation) -> Results:
             cols[col] = pop[col].astype(np.int8)
     den = pop["sens_obs_den"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        cols["sensitivity_0_1"] = np.where(den > 0, pop["sens_obs_num"] / den, np.nan).astype(np.float32)
+        true_sens = np.where(den > 0, pop["sens_obs_num"] / den, np.nan)
+    # observed as researchers observe it: a rating from brief home observations, with occasion error
+    obs_sd = sim.scenario.parameters.strange_situation.sensitivity_observation_sd
+    error = obs_sd * normals(sim.seed, "observe.sensitivity", 0, pop["id"].astype(np.int64)) if obs_sd > 0 else 0.0
+    cols["sensitivity_0_1"] = np.clip(true_sens + error, 0.0, 1.0).astype(np.float32)
     cols["regulation_12m"] = pop["regulation_12m"].copy()
     cols["threat_exposed"] = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"])
     cols["deprivation_exposed"] = (pop["deprivation_intensity"] > 0) & (
@@ -164,7 +170,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
         "emotional_neglect": pop["low_response_weeks"] >= 52,
         "physical_neglect": pop["deprived_weeks"] >= 26,
         "violence": pop["ace_violence"] == 1,
-        "substance": pop["ace_substance"] == 1,  # a simulated parent in compulsive use (M8, M10)
+        "substance": (pop["ace_substance"] == 1) | _household_substance(sim),
         "mental_illness": pop["ace_mental_illness"] == 1,
         "divorce": pop["ace_divorce"] == 1,
         "incarceration": pop["ace_incarceration"] == 1,
@@ -187,6 +193,26 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
     for t in REGULATORS:
         cols[f"compulsive_{t}_ever"] = pop[f"compulsive_{t}_ever"] == 1
         cols[f"relapses_{t}"] = pop[f"relapses_{t}"].astype(np.int16)
+
+
+def _household_substance(sim: Simulation) -> Any:
+    """Household substance use before 18 for people whose parent is not simulated (first generation).
+
+    A simulated parent's compulsive use is recorded weekly by M10 (``ace_substance``); for everyone else the
+    onset is drawn once from ``life_events.household_substance_per_year`` (counter-based, per person) and counts
+    when it falls before 18 and before the end of the run.
+    """
+    pop = sim.pop
+    events = sim.scenario.parameters.life_events
+    rate = events.household_substance_per_year
+    if rate <= 0:
+        return np.zeros(pop.n, dtype=bool)
+    abused = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"])
+    hazard = -math.log1p(-rate) * np.where(abused, events.household_substance_abuse_rr, 1.0)
+    u = uniforms(sim.seed, "ace.household_substance", 0, pop["id"].astype(np.int64))
+    onset_years = -np.log1p(-u) / hazard  # exponential onset, years from birth
+    age_years = (sim.n_steps - pop["birth_step"].astype(np.int64)) / 52.1775
+    return (pop["parent"] < 0) & (onset_years < np.minimum(age_years, 18.0))
 
 
 def _nullable(codes: Any, dtype: str) -> Any:

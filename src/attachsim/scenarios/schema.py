@@ -74,12 +74,15 @@ class SesRisk(Strict):
     risks: int = Field(0, ge=0, le=10, description="number of co-occurring socioeconomic risks")
     share: float = Field(1.0, ge=0.0, le=1.0, description="share of the population with these risks")
     dysregulation_per_risk: float = Field(
-        0.04, ge=0.0, le=0.5,
-        description="source: rationale; risks accumulate in parental stress (Sameroff 1987; Cyr et al. 2010)",
+        0.07, ge=0.0, le=0.5,
+        description="source: calibrated to Cyr et al. 2010 (high-risk, not maltreated: fewer secure and more D, "
+                    "d = .48 each, read at 2 risks; five risks: more D, d = 1.20); risks accumulate in parental "
+                    "stress (Sameroff 1987)",
     )
     sensitivity_per_risk: float = Field(
-        0.02, ge=0.0, le=0.2,
-        description="source: rationale; SES relates only modestly to sensitivity (NICHD ECCRN 1997)",
+        0.04, ge=0.0, le=0.2,
+        description="source: calibrated with dysregulation_per_risk to Cyr et al. 2010; SES relates only "
+                    "modestly to sensitivity (NICHD ECCRN 1997)",
     )
 
 

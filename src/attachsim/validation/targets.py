@@ -14,10 +14,15 @@ Effect sizes on a binary outcome (Cyr et al. 2010) are computed by the logit met
 meta-analyses (Hasselblad & Hedges 1995; Chinn 2000): d = ln(odds ratio) x sqrt(3) / pi,
 from the two groups' shares. The probit method (d = z(p1) - z(p2)) is reported beside it as
 ``d_probit`` in the notes; both are standard conversions and agree within about 15%. Cyr et al.
-pooled study-level d's (random effects, each sample against low-risk distributions), so their
-d's need not equal the d of pooled shares: by the logit method, d = 2.19 for D needs an odds
-ratio of about 53 (e.g. 90% vs 15% D), while the same literature puts D in maltreated samples
-at 48% (van IJzendoorn et al. 1999) and security at 38% (Egeland & Sroufe 1981).
+pooled study-level d's (random effects, each sample against low-risk distributions): by the
+logit method, d = 2.19 for D needs an odds ratio of about 53 (about 85-90% D against 15%), as
+in the protective-services samples that dominate their maltreatment set (e.g. about 90% D in
+Cicchetti, Rogosch & Toth 2006), while van IJzendoorn et al. 1999 put D in maltreated samples
+at 48% and Egeland & Sroufe 1981 found 38% secure. The Cyr maltreatment targets therefore read
+the `maltreated-severe` scenario (protective-services samples: abuse and neglect from birth,
+five socioeconomic risks), the others the milder `maltreated` one. Egeland & Sroufe's study
+predates the D category: both of its figures are read from the three-way A/B/C classification
+(D infants at their forced best fit), in the poverty sample both its groups came from.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ EFFECT_SIZE = 0.25
 SCENARIOS: dict[str, str] = {
     "normative": "normative",
     "maltreated": "maltreated",
+    "maltreated-severe": "maltreated-severe",
     "socioeconomic-risk": "socioeconomic-risk",
     "high-risk": "high-risk",
     "intergenerational": "intergenerational",
@@ -153,15 +159,20 @@ def _ssp(frames: Frames, key: str, cat: str) -> float:
     return share(_first_generation(frames[key]), "ssp_12m", cat)
 
 
-def excellent_care_security(people: pd.DataFrame, top: float = 32 / 267) -> float:
+def _ssp_forced(frames: Frames, key: str, cat: str) -> float:
+    """Share of ``cat`` in the three-way (A/B/C) classification, D infants at their forced best fit."""
+    return share(_first_generation(frames[key]), "ssp_12m_forced", cat)
+
+
+def excellent_care_security(people: pd.DataFrame, top: float = 32 / 267, column: str = "ssp_12m") -> float:
     """Share secure among infants whose caregivers' observed first-year sensitivity is in the top ``top``.
 
     Egeland & Sroufe (1981) picked an "excellent care" group of 32 from 267 mothers by ratings of
     their care; the same share of the best-rated caregivers is taken here.
     """
-    data = people[["sensitivity_0_1", "ssp_12m"]].dropna()
+    data = people[["sensitivity_0_1", column]].dropna()
     cut = data["sensitivity_0_1"].quantile(1.0 - top)
-    return share(data, "ssp_12m", "B", data["sensitivity_0_1"] >= cut)
+    return share(data, column, "B", data["sensitivity_0_1"] >= cut)
 
 
 def continuity(people: pd.DataFrame, early: str = "ssp_12m", late: str = "aai_25") -> float:
@@ -232,15 +243,18 @@ def _targets() -> list[Target]:
         years=INFANCY, columns=("ssp_12m",), group="infancy", extract=lambda f: _ssp(f, "normative", "D")))
     t.append(Target(
         name="ssp_maltreated_D", label="maltreated infants: D share, 'two or even three times' the 15%",
-        figure=0.375, low=0.30, high=0.45, tolerance=SHARE_D, citation=VAN_IJZ_1999, sample_size="N=165 (maltreated)",
+        figure=0.375, low=0.30, high=0.48, tolerance=SHARE_D, sample_size="N=165 (maltreated)",
+        citation=VAN_IJZ_1999 + "; 48% D in its maltreated samples",
         years={"maltreated": 1.0, "normative": 1.0}, columns=("ssp_12m",), group="infancy",
         extract=lambda f: _ssp(f, "maltreated", "D"),
         notes=lambda f: {"ratio to the model's low-risk D": _ssp(f, "maltreated", "D") / _ssp(f, "normative", "D")}))
     for name, label, key, cat, fewer, figure in (
-            ("cyr_maltreated_secure_d", "maltreated vs low-risk: fewer secure (d)", "maltreated", "B", True, 2.10),
+            ("cyr_maltreated_secure_d", "maltreated (protective services) vs low-risk: fewer secure (d)",
+             "maltreated-severe", "B", True, 2.10),
             # Cyr et al.'s abstract: maltreated children were less secure (d = 2.10) and more disorganised
             # (d = 2.19), other high-risk children d = 0.48 and 0.48, each against low-risk distributions
-            ("cyr_maltreated_disorganised_d", "maltreated vs low-risk: more D (d)", "maltreated", "D", False, 2.19),
+            ("cyr_maltreated_disorganised_d", "maltreated (protective services) vs low-risk: more D (d)",
+             "maltreated-severe", "D", False, 2.19),
             ("cyr_risk_secure_d", "high-risk, not maltreated, vs low-risk: fewer secure (d)", "socioeconomic-risk",
              "B", True, 0.48),
             ("cyr_risk_disorganised_d", "high-risk, not maltreated, vs low-risk: more D (d)", "socioeconomic-risk",
@@ -255,22 +269,30 @@ def _targets() -> list[Target]:
         name="cyr_five_risks_disorganised_d", label="five socioeconomic risks, not maltreated, vs low-risk: more D (d)",
         figure=1.20, tolerance=EFFECT_SIZE, unit="d",
         citation=CYR + "; five risks: not significantly less D than maltreatment", sample_size="k=8 studies",
-        years={"high-risk": 1.0, "normative": 1.0, "maltreated": 1.0}, columns=("ssp_12m",), group="infancy",
+        years={"high-risk": 1.0, "normative": 1.0, "maltreated-severe": 1.0}, columns=("ssp_12m",), group="infancy",
         extract=_effect("high-risk", "normative", "D", False),
-        notes=lambda f: {"D high-risk": _ssp(f, "high-risk", "D"), "D maltreated": _ssp(f, "maltreated", "D"),
+        notes=lambda f: {"D high-risk": _ssp(f, "high-risk", "D"),
+                         "D maltreated (protective services)": _ssp(f, "maltreated-severe", "D"),
                          "D normative": _ssp(f, "normative", "D")},
         note="d by the logit method from the two groups' shares"))
     t.append(Target(
         name="egeland_maltreated_secure", label="maltreated infants: secure share at 12 months", figure=0.38,
         tolerance=SHARE, citation="Egeland & Sroufe 1981", sample_size="N=31 (maltreatment group)",
-        years={"maltreated": 1.0}, columns=("ssp_12m",), group="infancy",
-        extract=lambda f: _ssp(f, "maltreated", "B")))
+        years={"maltreated": 1.0}, columns=("ssp_12m_forced",), group="infancy",
+        extract=lambda f: _ssp_forced(f, "maltreated", "B"),
+        notes=lambda f: {"B with D coded (four-way)": _ssp(f, "maltreated", "B")},
+        note="three-way A/B/C classification (D infants at their forced best fit): the study predates the D "
+             "category (Main & Solomon 1986, 1990)"))
     t.append(Target(
         name="egeland_excellent_secure", label="excellent care: secure share at 12 months", figure=0.75,
         tolerance=SHARE, citation="Egeland & Sroufe 1981", sample_size="N=32 (excellent-care group)",
-        years=INFANCY, columns=("ssp_12m", "sensitivity_0_1"), group="infancy",
-        extract=lambda f: excellent_care_security(_first_generation(f["normative"])),
-        note="the top 32/267 (12%) of the low-risk population by observed first-year sensitivity"))
+        years={"socioeconomic-risk": 1.0}, columns=("ssp_12m_forced", "sensitivity_0_1"), group="infancy",
+        extract=lambda f: excellent_care_security(_first_generation(f["socioeconomic-risk"]),
+                                                  column="ssp_12m_forced"),
+        notes=lambda f: {"B with D coded (four-way)": excellent_care_security(
+            _first_generation(f["socioeconomic-risk"]))},
+        note="the top 32/267 (12%) by observed first-year sensitivity of the poverty sample both groups were "
+             "drawn from (`socioeconomic-risk`), three-way A/B/C classification as in 1981"))
     t.append(Target(
         name="sensitivity_security_r", label="r(caregiver sensitivity, infant security)", figure=0.24,
         tolerance=CORRELATION, unit="r", citation="De Wolff & van IJzendoorn 1997 (meta-analysis)",

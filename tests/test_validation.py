@@ -96,6 +96,15 @@ def test_infancy_extractors_on_small_runs(infancy_frames):
     assert 0 < results["sensitivity_security_r"].mean < 0.6
 
 
+@pytest.mark.parametrize("name", [t.name for t in get_targets(["infancy"])])
+def test_each_infancy_target_runs_alone_on_its_declared_columns(name):
+    """A run keeps only the columns its targets declare: each target (and its notes) must need no others."""
+    targets = get_targets([name])
+    frames = run_frames(plan_runs(targets, [5], 300))
+    (result,) = evaluate(targets, frames)
+    assert math.isfinite(result.mean)
+
+
 # --- parameter files ----------------------------------------------------------------------------
 def test_params_file_round_trip_and_apply(tmp_path):
     path = tmp_path / "p.yaml"

@@ -51,9 +51,10 @@ class LifespanAssessmentParams(ParamModel):
     )
     preschool_momentary_noise: float = param(
         0.15, 0.0, 5.0, unit="drive SD per reunion",
-        meaning="Moment-to-moment noise in the preschool reunion procedure (the infant procedure's "
-        "`strange_situation.momentary_noise`, 0.088, at 12 months): shorter reunions coded with lower "
-        "agreement between coders.",
+        meaning="Moment-to-moment noise in the preschool reunion procedures (every reunion after infancy: "
+        "5 years and the preschool ages in months, e.g. 26 and 42; the infant procedure's "
+        "`strange_situation.momentary_noise` is 0.088): shorter reunions coded with lower agreement between "
+        "coders.",
         source="calibrated by hand to Opie et al. 2021 (12 months -> 5 years: kappa .23, r .28) on seed 1000; "
         "with the infant value (0.088) kappa was .29 and r .34",
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .rng import normals, uniforms
+from .timeline import WEEKS_PER_YEAR, weeks
 
 if TYPE_CHECKING:
     from .engine import Simulation
@@ -207,11 +208,12 @@ def _household_substance(sim: Simulation) -> Any:
     rate = events.household_substance_per_year
     if rate <= 0:
         return np.zeros(pop.n, dtype=bool)
-    abused = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"])
+    abused = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"]) & (
+        pop["threat_onset_w"] < weeks(years=18))  # threat scheduled in childhood
     hazard = -math.log1p(-rate) * np.where(abused, events.household_substance_abuse_rr, 1.0)
     u = uniforms(sim.seed, "ace.household_substance", 0, pop["id"].astype(np.int64))
     onset_years = -np.log1p(-u) / hazard  # exponential onset, years from birth
-    age_years = (sim.n_steps - pop["birth_step"].astype(np.int64)) / 52.1775
+    age_years = (sim.n_steps - pop["birth_step"].astype(np.int64)) / WEEKS_PER_YEAR
     return (pop["parent"] < 0) & (onset_years < np.minimum(age_years, 18.0))
 
 

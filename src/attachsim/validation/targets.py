@@ -278,7 +278,7 @@ def _targets() -> list[Target]:
     t.append(Target(
         name="egeland_maltreated_secure", label="maltreated infants: secure share at 12 months", figure=0.38,
         tolerance=SHARE, citation="Egeland & Sroufe 1981", sample_size="N=31 (maltreatment group)",
-        years={"maltreated": 1.0}, columns=("ssp_12m_forced",), group="infancy",
+        years={"maltreated": 1.0}, columns=("ssp_12m", "ssp_12m_forced"), group="infancy",
         extract=lambda f: _ssp_forced(f, "maltreated", "B"),
         notes=lambda f: {"B with D coded (four-way)": _ssp(f, "maltreated", "B")},
         note="three-way A/B/C classification (D infants at their forced best fit): the study predates the D "
@@ -286,7 +286,8 @@ def _targets() -> list[Target]:
     t.append(Target(
         name="egeland_excellent_secure", label="excellent care: secure share at 12 months", figure=0.75,
         tolerance=SHARE, citation="Egeland & Sroufe 1981", sample_size="N=32 (excellent-care group)",
-        years={"socioeconomic-risk": 1.0}, columns=("ssp_12m_forced", "sensitivity_0_1"), group="infancy",
+        years={"socioeconomic-risk": 1.0}, columns=("ssp_12m", "ssp_12m_forced", "sensitivity_0_1"),
+        group="infancy",
         extract=lambda f: excellent_care_security(_first_generation(f["socioeconomic-risk"]),
                                                   column="ssp_12m_forced"),
         notes=lambda f: {"B with D coded (four-way)": excellent_care_security(

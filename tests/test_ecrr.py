@@ -178,3 +178,28 @@ def test_cli_scores_a_file_and_reports_bad_files(tmp_path):
     assert bad.exit_code == 2 and "duplicate respondent ids" in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "o.parquet").exists()
     assert CliRunner().invoke(app, ["score", "ecr-r", str(src), "--min-items", "40"]).exit_code == 2
+
+
+def test_blocks_do_not_change_answers_or_scores(monkeypatch):
+    """Simulation and scoring run in blocks of respondents; the block size must not change a single value."""
+    rng = np.random.default_rng(7)
+    n = 5_000
+    anx, avo = rng.normal(size=n), rng.normal(size=n)
+    ids = np.arange(n, dtype=np.int32)
+    whole = ecrr.simulate_items(anx, avo, ids, 3, 50)
+    holes = whole.copy()
+    holes[rng.random(holes.shape) < 0.05] = np.nan
+    scored = [ecrr.score_items(whole), ecrr.score_items(holes, missing="prorate")]
+    monkeypatch.setattr(ecrr, "_BLOCK", 777)
+    blocked = ecrr.simulate_items(anx, avo, ids, 3, 50)
+    assert np.array_equal(blocked, whole)
+    again = [ecrr.score_items(whole), ecrr.score_items(holes, missing="prorate")]
+    for (a, b), (c, d) in zip(scored, again, strict=True):
+        assert np.array_equal(a, c, equal_nan=True) and np.array_equal(b, d, equal_nan=True)
+    # a bad answer in a later block is still found before anything is returned
+    bad = whole.copy()
+    bad[4_000, 3] = 9.0
+    with pytest.raises(ecrr.QuestionnaireError, match="whole numbers from 1 to 7"):
+        ecrr.score_items(bad)
+    with pytest.raises(ecrr.QuestionnaireError, match="missing items"):
+        ecrr.score_items(holes)

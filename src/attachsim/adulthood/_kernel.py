@@ -115,16 +115,27 @@ def _closeness(F, HYP, DEA, CON, oscillation, k_osc, j):  # type: ignore[no-unty
     return min(max(x, 0.0), 1.0)
 
 
+#: Columns of the couples' scratch buffer: one 64-byte row per person (one cache line), written in the first pass
+#: and read by the partner in the second, so that a couple costs one scattered read instead of a dozen.
+M9_BUF_R, M9_BUF_CLOSE, M9_BUF_CON, M9_BUF_AR, M9_BUF_Q, M9_BUF_C, M9_BUF_ADULT = 0, 1, 2, 3, 4, 5, 6
+M9_BUF_WIDTH = 8
+
+
 @nb.njit(cache=True, parallel=True)
-def relationships_step(F, I, rf, ri, par, skeys, step, n, adult_w, seekers, chunk_counts):  # type: ignore[no-untyped-def]
+def relationships_step(F, I, rf, ri, par, skeys, step, n, adult_w, seekers, chunk_counts, buf):  # type: ignore[no-untyped-def]
     """One week of M9 for every adult: couples update, some break up, singles count a week and some seek.
 
     ``par``: oscillation, 1 / memory_weeks, weekly break-up base hazard, breakup_conflict, breakup_quality,
     weekly seek chance, seek_anxiety, seek_avoidance. ``skeys``: stream-step keys of m9.oscillation,
     m9.breakup and m9.seek. Seekers are written chunk by chunk into ``seekers`` (chunk c from c * M9_CHUNK),
-    their number per chunk into ``chunk_counts``; returns the number of single adults.
+    their number per chunk into ``chunk_counts``; returns the number of single adults. ``buf`` is scratch,
+    ``(capacity, M9_BUF_WIDTH)`` float64.
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
+
+    A couple is updated when its lower id is an adult. Each partner updates their own states from the
+    other's row of ``buf`` (filled in a first pass from last week's states); both take the couple's break-up
+    decision from the lower id's draw and the lower id's updated quality and conflict, as the reference does.
     """
     HYP, DEA, CON, REG, OA, OB, AR = rf[0], rf[1], rf[2], rf[3], rf[4], rf[5], rf[6]
     QUAL, CONF, SINGLE, PRESP = rf[7], rf[8], rf[9], rf[10]
@@ -132,37 +143,46 @@ def relationships_step(F, I, rf, ri, par, skeys, step, n, adult_w, seekers, chun
     oscillation, rate, base, b_conf, b_qual, weekly, s_anx, s_avo = (
         par[0], par[1], par[2], par[3], par[4], par[5], par[6], par[7])
     k_osc, k_break, k_seek = skeys[0], skeys[1], skeys[2]
-    # couples, each handled by its lower id (so by one thread): quality and conflict of both partners move
-    # toward targets set by both partners' states, then the couple may break up
+    # pass 1: what each partnered person shows the other this week (last week's states)
     for i in nb.prange(n):
-        j = I[PARTNER, i]
-        if j <= i or step - I[BIRTH, i] < adult_w:
+        if I[PARTNER, i] < 0:
             continue
-        r_i = _responsiveness(F, HYP, DEA, CON, REG, OA, OB, i)
-        r_j = _responsiveness(F, HYP, DEA, CON, REG, OA, OB, j)
-        F[PRESP, i] = r_j
-        F[PRESP, j] = r_i
-        close_i = _closeness(F, HYP, DEA, CON, oscillation, k_osc, i)
-        close_j = _closeness(F, HYP, DEA, CON, oscillation, k_osc, j)
-        # the same arithmetic as the reference, which computes each partner's update on its own (+ and |.|
-        # are symmetric, so both partners get identical targets)
-        for x, y, close_x, close_y, r_x, r_y in ((np.int64(i), np.int64(j), close_i, close_j, r_i, r_j),
-                                                 (np.int64(j), np.int64(i), close_j, close_i, r_j, r_i)):
-            mismatch = abs(close_x - close_y)
-            q_target = 0.5 * (r_x + r_y) * (1.0 - mismatch)
-            c_target = min(max(mismatch + 0.25 * (np.float64(F[CON, x]) + np.float64(F[CON, y]))
-                               + 0.15 * (np.float64(F[AR, x]) + np.float64(F[AR, y])), 0.0), 1.0)
-            q = np.float64(F[QUAL, x])
-            c = np.float64(F[CONF, x])
-            F[QUAL, x] = q + rate * (q_target - q)
-            F[CONF, x] = c + rate * (c_target - c)
-        hazard = base * (1.0 + b_conf * np.float64(F[CONF, i]) + b_qual * (1.0 - np.float64(F[QUAL, i])))
-        if uniform_nb(person_key_nb(k_break, i), 0) < hazard:
-            for x in (np.int64(i), np.int64(j)):
-                I[PARTNER, x] = -1
-                I[BREAKUPS, x] += 1
-                F[QUAL, x] = np.nan
-                F[CONF, x] = np.nan
+        buf[i, M9_BUF_R] = _responsiveness(F, HYP, DEA, CON, REG, OA, OB, i)
+        buf[i, M9_BUF_CLOSE] = _closeness(F, HYP, DEA, CON, oscillation, k_osc, i)
+        buf[i, M9_BUF_CON] = np.float64(F[CON, i])
+        buf[i, M9_BUF_AR] = np.float64(F[AR, i])
+        buf[i, M9_BUF_Q] = np.float64(F[QUAL, i])
+        buf[i, M9_BUF_C] = np.float64(F[CONF, i])
+        buf[i, M9_BUF_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
+    # pass 2: each partner moves their own quality and conflict toward targets set by both partners' states;
+    # the couple may break up
+    for x in nb.prange(n):
+        y = I[PARTNER, x]
+        if y < 0:
+            continue
+        low = min(np.int64(x), np.int64(y))
+        if buf[low, M9_BUF_ADULT] == 0.0:
+            continue
+        r_x, r_y = buf[x, M9_BUF_R], buf[y, M9_BUF_R]
+        F[PRESP, x] = r_y
+        # + and |.| are symmetric, so both partners get identical targets (as in the reference)
+        mismatch = abs(buf[x, M9_BUF_CLOSE] - buf[y, M9_BUF_CLOSE])
+        q_target = 0.5 * (r_x + r_y) * (1.0 - mismatch)
+        c_target = min(max(mismatch + 0.25 * (buf[x, M9_BUF_CON] + buf[y, M9_BUF_CON])
+                           + 0.15 * (buf[x, M9_BUF_AR] + buf[y, M9_BUF_AR]), 0.0), 1.0)
+        q = buf[x, M9_BUF_Q]
+        c = buf[x, M9_BUF_C]
+        F[QUAL, x] = q + rate * (q_target - q)
+        F[CONF, x] = c + rate * (c_target - c)
+        # the lower id's quality and conflict after this update, as stored (float32)
+        q_low = np.float64(np.float32(buf[low, M9_BUF_Q] + rate * (q_target - buf[low, M9_BUF_Q])))
+        c_low = np.float64(np.float32(buf[low, M9_BUF_C] + rate * (c_target - buf[low, M9_BUF_C])))
+        hazard = base * (1.0 + b_conf * c_low + b_qual * (1.0 - q_low))
+        if uniform_nb(person_key_nb(k_break, low), 0) < hazard:
+            I[PARTNER, x] = -1
+            I[BREAKUPS, x] += 1
+            F[QUAL, x] = np.nan
+            F[CONF, x] = np.nan
     # singles (including this week's break-ups): a week single, and some look for a partner
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)

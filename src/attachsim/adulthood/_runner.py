@@ -13,6 +13,7 @@ from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import weeks
 from ._kernel import (
+    M9_BUF_WIDTH,
     M9_CHUNK,
     M9_F,
     M9_I,
@@ -80,13 +81,14 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> Callable[[Simulatio
     adult_w = np.int64(weeks(years=18))
     seekers = np.zeros(sim.pop.capacity, dtype=np.int64)
     counts = np.zeros((sim.pop.capacity + M9_CHUNK - 1) // M9_CHUNK, dtype=np.int64)
+    buf = np.zeros((sim.pop.capacity, M9_BUF_WIDTH), dtype=np.float64)  # couples' scratch (64 bytes a person)
 
     def run(s: Simulation, step: int) -> tuple[int, npt.NDArray[np.int64]]:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
         n = s.pop.n
         with threads_for(n):
             singles = relationships_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(n),
-                                         adult_w, seekers, counts)
+                                         adult_w, seekers, counts, buf)
         return int(singles), _gather(seekers, counts[: (n + M9_CHUNK - 1) // M9_CHUNK], np.int64(M9_CHUNK))
 
     return run

@@ -52,21 +52,32 @@ def score_items(answers: F64, *, missing: MissingRule = "error", min_items: int 
         raise QuestionnaireError(f"ECR-R answers must be a matrix with 36 item columns; got shape {answers.shape}.")
     if not 1 <= min_items <= 18:
         raise QuestionnaireError(f"The 'min_items' setting must be between 1 and 18. Got {min_items} instead.")
-    finite = answers[np.isfinite(answers)]
-    if finite.size and (finite.min() < 1 or finite.max() > 7 or np.any(finite != np.round(finite))):
-        raise QuestionnaireError("ECR-R answers must be whole numbers from 1 to 7.")
-    keyed = answers.copy()
+    n = answers.shape[0]
     rev = [i - 1 for i in ITEMS if i in REVERSED]
-    keyed[:, rev] = 8.0 - keyed[:, rev]
-    out = []
-    for items in (ANXIETY_ITEMS, AVOIDANCE_ITEMS):
-        block = keyed[:, [i - 1 for i in items]]
-        answered = np.isfinite(block).sum(axis=1)
-        if missing == "error" and np.any(answered < 18):
-            raise QuestionnaireError("ECR-R answers have missing items and the missing-data rule is 'error'.")
-        with np.errstate(invalid="ignore"):
-            mean = np.nanmean(np.where(answered[:, None] > 0, block, 0.0), axis=1)
-        out.append(np.where(answered >= min_items, mean, np.nan))
+    scales = [[i - 1 for i in items] for items in (ANXIETY_ITEMS, AVOIDANCE_ITEMS)]
+    out = [np.empty(n, dtype=np.float64), np.empty(n, dtype=np.float64)]
+    # blocks of respondents keep the temporaries in cache; each row is scored on its own, so the scores do not
+    # depend on the block size
+    complete = True
+    for lo in range(0, n, _BLOCK):  # every answer is checked before anything is scored
+        rows = answers[lo:lo + _BLOCK]
+        ok = np.isfinite(rows)
+        complete = complete and bool(ok.all())
+        finite = rows[ok]
+        if finite.size and (finite.min() < 1 or finite.max() > 7 or np.any(finite != np.round(finite))):
+            raise QuestionnaireError("ECR-R answers must be whole numbers from 1 to 7.")
+    if missing == "error" and not complete:
+        raise QuestionnaireError("ECR-R answers have missing items and the missing-data rule is 'error'.")
+    for lo in range(0, n, _BLOCK):
+        hi = min(n, lo + _BLOCK)
+        keyed = answers[lo:hi].copy()
+        keyed[:, rev] = 8.0 - keyed[:, rev]
+        for scale, cols in enumerate(scales):
+            block = keyed[:, cols]
+            answered = np.isfinite(block).sum(axis=1)
+            with np.errstate(invalid="ignore"):
+                mean = np.nanmean(np.where(answered[:, None] > 0, block, 0.0), axis=1)
+            out[scale][lo:hi] = np.where(answered >= min_items, mean, np.nan)
     return out[0], out[1]
 
 
@@ -121,15 +132,23 @@ def simulate_items(anxiety: F64, avoidance: F64, ids: npt.NDArray[np.int32], see
     n = ids.shape[0]
     pk = person_key_np(step_key_np(stream_key(seed, stream), step), ids)
     answers = np.empty((n, 36), dtype=np.float64)
-    for col, item in enumerate(ITEMS):
-        theta = anxiety if item in ANXIETY_ITEMS else avoidance
-        if item in REVERSED:
-            theta = -theta
-        u = uniform_np(pk, col)
-        # P(answer > k) for k = 1..6; the answer is 1 + number of boundaries passed
-        p_above = 1.0 / (1.0 + np.exp(-bank.a[col] * (theta[:, None] - bank.b[col][None, :])))
-        answers[:, col] = 1.0 + (u[:, None] < p_above).sum(axis=1)
+    # blocks of respondents keep the (block, 6) temporaries in cache; every operation is elementwise, so the
+    # answers do not depend on the block size
+    for lo in range(0, n, _BLOCK):
+        hi = min(n, lo + _BLOCK)
+        for col, item in enumerate(ITEMS):
+            theta = anxiety[lo:hi] if item in ANXIETY_ITEMS else avoidance[lo:hi]
+            if item in REVERSED:
+                theta = -theta
+            u = uniform_np(pk[lo:hi], col)
+            # P(answer > k) for k = 1..6; the answer is 1 + number of boundaries passed
+            p_above = 1.0 / (1.0 + np.exp(-bank.a[col] * (theta[:, None] - bank.b[col][None, :])))
+            answers[lo:hi, col] = 1.0 + (u[:, None] < p_above).sum(axis=1)
     return answers
+
+
+#: Respondents per block in :func:`simulate_items`.
+_BLOCK = 8192
 
 
 # ---------------------------------------------------------------- real files

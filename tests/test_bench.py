@@ -30,3 +30,19 @@ def test_bench_json_from_the_cli():
     result = CliRunner().invoke(app, ["bench", "--n", "1000", "--years", "1.1", "--json"])
     assert result.exit_code == 0, result.output
     assert KEYS <= set(json.loads(result.output.strip().splitlines()[-1]))
+
+
+def test_kernel_floor_variants_still_match_the_shipped_kernels(tmp_path):
+    """benchmarks/kernel_floor.py rewrites the kernels' draws; every substitution must still apply."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "kernel_floor.py"
+    spec = importlib.util.spec_from_file_location("kernel_floor", path)
+    assert spec is not None and spec.loader is not None
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    dev, relief = floor.floor_kernels(tmp_path)
+    body = (tmp_path / "attachsim_floor_development.py").read_text().split("def _mean_count")[1]
+    assert "poisson_inv_nb(" not in body and "normal_nb(" not in body and "binomial_inv_nb(" not in body
+    assert callable(dev.development_step) and callable(relief.relief_step)

@@ -34,3 +34,18 @@ def test_capacity_is_enforced_and_unknown_states_named():
 def test_a_state_cannot_be_declared_twice():
     with pytest.raises(ValueError, match="declared twice"):
         Layout([StateSpec("x", "f32", 0, "", "", "a"), StateSpec("x", "f32", 0, "", "", "b")])
+
+
+def test_int8_states_have_their_own_matrix_and_bytes():
+    from attachsim.core.mechanism import i8
+
+    lay = Layout([*_layout().specs.values(), StateSpec("code", "i8", -1, "", "", "c")])
+    assert lay.bytes_per_person == 4 + 4 + 4 + 1
+    pop = Population(lay, capacity=5)
+    pop.add(3)
+    assert pop["code"].dtype == np.int8 and np.all(pop["code"] == -1)
+    pop["code"][:] = np.array([0, 3, 127], dtype=np.int32)  # hooks write int32 codes into it
+    assert list(pop.copy()["code"]) == [0, 3, 127]
+    assert pop["k"].dtype == np.int32 and np.all(pop["k"] == 3)  # rows of the other matrices are untouched
+    with pytest.raises(ValueError, match="between -128 and 127"):
+        i8("too_big", 300, "", "")

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import simulation
 from .adulthood import _kernel as adult
+from .core.state import ITEM_BYTES
 from .development._kernel import F_STATES, I_STATES, READ_ONLY_F, READ_ONLY_I
 
 
@@ -158,7 +159,8 @@ def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normativ
         "numpy_reference_agent_steps_per_s": ref["numpy"],
         "speedup_vs_numpy_reference": ref["numba"] / ref["numpy"],
         "state_bytes_per_person": sim.layout.bytes_per_person,
-        "model_state_bytes_per_person": 4 * sum(1 for spec in sim.layout.specs.values() if spec.owner not in RESULTS),
+        "model_state_bytes_per_person": sum(ITEM_BYTES[spec.dtype] for spec in sim.layout.specs.values()
+                                            if spec.owner not in RESULTS),
         "peak_bytes_per_person": peak / n,
         "simulation_bytes_per_person": simulating / n,
         "bytes_per_agent_step_by_kernel": bytes_by_kernel(),

@@ -77,8 +77,9 @@ def plan_cmd(scenario: Annotated[str, typer.Argument(help="A built-in scenario n
     for e in sim.plan():
         console.print(f"{e.position:>3}. [bold]{e.key}[/] - {e.label} [dim]({e.runs_in})[/]", highlight=False)
         console.print(f"       {e.summary}", highlight=False)
-    console.print(f"State: {len(sim.layout.f32)} float32 + {len(sim.layout.i32)} int32 arrays "
-                  f"= {sim.layout.bytes_per_person} bytes per person.")
+    lay = sim.layout
+    console.print(f"State: {len(lay.f32)} float32 + {len(lay.i32)} int32 + {len(lay.i8)} int8 arrays "
+                  f"= {lay.bytes_per_person} bytes per person.")
 
 
 def _shares_table(summary: dict[str, Any]) -> Table:

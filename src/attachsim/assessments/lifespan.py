@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..adulthood.relief import REGULATORS, ReliefParams
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
@@ -210,16 +210,16 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("regulation", "f32", "Regulation."),
     ("ecrr_anxiety", "f32", "ECR-R anxiety scale score (1-7)."),
     ("ecrr_avoidance", "f32", "ECR-R avoidance scale score (1-7)."),
-    ("adult_style", "i32", "ECR-R category: 0 secure, 1 preoccupied, 2 dismissing, 3 fearful."),
-    ("aai", "i32", "Adult-interview class: 0 F, 1 Ds, 2 E."),
-    ("aai_unresolved", "i32", "Adult interview coded U (unresolved) in addition."),
-    ("aai_coherence", "i32", "Coherence of transcript (1-9)."),
+    ("adult_style", "i8", "ECR-R category: 0 secure, 1 preoccupied, 2 dismissing, 3 fearful."),
+    ("aai", "i8", "Adult-interview class: 0 F, 1 Ds, 2 E."),
+    ("aai_unresolved", "i8", "Adult interview coded U (unresolved) in addition."),
+    ("aai_coherence", "i8", "Coherence of transcript (1-9)."),
     ("chronic_stress", "f32", "Chronic stress: one-year mean arousal."),
     ("trust", "f32", "Trust in close others (0-1)."),
     ("isolation", "f32", "Social isolation index (0-1)."),
     *((f"fear_{f}", "f32", f"Intimacy fear index: {f.replace('_', ' ')} (0-1).") for f in FEARS),
-    *((f"compulsive_{t}", "i32", f"Meets the compulsive-use criterion for {t} now.") for t in REGULATORS),
-    ("partnered", "i32", "Has a partner."),
+    *((f"compulsive_{t}", "i8", f"Meets the compulsive-use criterion for {t} now.") for t in REGULATORS),
+    ("partnered", "i8", "Has a partner."),
     ("relationship_quality", "f32", "Quality of the current relationship (0-1; missing when single)."),
     ("relationship_conflict", "f32", "Conflict in the current relationship (0-1; missing when single)."),
 )
@@ -251,13 +251,13 @@ class LifespanAssessments(Mechanism):
         """Result states for every chosen age."""
         specs: list[StateSpec] = []
         for age in self.preschool_years:
-            specs.append(i32(f"reunion_{age}y", -1, "code", f"Reunion classification at {age} years: 0 A .. 3 D."))
+            specs.append(i8(f"reunion_{age}y", -1, "code", f"Reunion classification at {age} years: 0 A .. 3 D."))
         for months in self.preschool_months:
-            specs.append(i32(f"reunion_{months}m", -1, "code",
+            specs.append(i8(f"reunion_{months}m", -1, "code",
                              f"Reunion classification at {months} months: 0 A .. 3 D."))
         for age in self.checklist_years:
             for sign in SIGNS:
-                specs.append(i32(f"{sign}_{age}y", -1, "0-2", f"Checklist sign '{sign}' at {age} years."))
+                specs.append(i8(f"{sign}_{age}y", -1, "0-2", f"Checklist sign '{sign}' at {age} years."))
             specs.append(f32(f"internalizing_{age}y", float("nan"), "0-2", f"Internalizing composite at {age}."))
             specs.append(f32(f"stress_gain_{age}y", float("nan"), "multiplier", f"Stress gain at {age} years."))
             specs.append(f32(f"social_cognition_{age}y", float("nan"), "0-1", f"Social cognition at {age} years."))
@@ -267,7 +267,7 @@ class LifespanAssessments(Mechanism):
                 if dtype == "f32":
                     specs.append(f32(f"{name}_{age}", float("nan"), "see meaning", f"{meaning} At {age} years."))
                 else:
-                    specs.append(i32(f"{name}_{age}", -1, "code", f"{meaning} At {age} years."))
+                    specs.append(i8(f"{name}_{age}", -1, "code", f"{meaning} At {age} years."))
         return owned(self.key, *specs)
 
     def step(self, sim: Simulation, step: int) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
@@ -230,11 +230,11 @@ class StrangeSituation(Mechanism):
         """Category, forced category and five scales for each age, plus regulation at 12 months."""
         specs: list[StateSpec] = []
         for age in self.ages_months:
-            specs.append(i32(f"ssp_{age}m", -1, "code", f"Strange Situation at {age} months: 0 A, 1 B, 2 C, 3 D."))
-            specs.append(i32(f"ssp_{age}m_forced", -1, "code", f"Forced A/B/C classification at {age} months."))
+            specs.append(i8(f"ssp_{age}m", -1, "code", f"Strange Situation at {age} months: 0 A, 1 B, 2 C, 3 D."))
+            specs.append(i8(f"ssp_{age}m_forced", -1, "code", f"Forced A/B/C classification at {age} months."))
             for name in SCALES:
                 top = 9 if name == "disorganization" else 7
-                specs.append(i32(f"{self.prefix(age)}{name}", 0, f"1-{top}", f"{name} scale at {age} months."))
+                specs.append(i8(f"{self.prefix(age)}{name}", 0, f"1-{top}", f"{name} scale at {age} months."))
         specs.append(f32("regulation_12m", float("nan"), "0-1", "Regulation at 12 months."))
         return owned(self.key, *specs)
 

@@ -68,6 +68,13 @@ def i32(name: str, default: int, unit: str, meaning: str) -> StateSpec:
     return StateSpec(name, "i32", default, unit, meaning)
 
 
+def i8(name: str, default: int, unit: str, meaning: str) -> StateSpec:
+    """An int8 state spec: a small code (-128..127) that no kernel reads, such as an assessment result."""
+    if not -128 <= default <= 127:
+        raise ValueError(f"The default of the int8 state '{name}' must be between -128 and 127. Got {default}.")
+    return StateSpec(name, "i8", default, unit, meaning)
+
+
 def owned(owner: str, *specs: StateSpec) -> tuple[StateSpec, ...]:
     """Stamp the owner's key on its state specs."""
     return tuple(StateSpec(s.name, s.dtype, s.default, s.unit, s.meaning, owner) for s in specs)

@@ -123,7 +123,7 @@ def collect(sim: Simulation) -> Results:
         if name.startswith("iv_") and name not in cols:  # M11 records; negative codes (not eligible, not yet
             cols[name] = _nullable(pop[name], "Int16")  # followed up) become missing
 
-    people = pd.DataFrame(cols)
+    people = pd.DataFrame(cols, copy=False)  # the columns are fresh arrays: no second copy
     meta = {"engine": sim.engine, "steps": sim.n_steps, "years": sim.scenario.years,
             "bytes_per_person_state": sim.layout.bytes_per_person}
     return Results(people=people, scenario=sim.scenario.model_dump(mode="json"), seed=sim.seed, meta=meta)
@@ -160,7 +160,7 @@ def _collect_lifespan(sim: Simulation, cols: dict[str, Any], cats: Any) -> None:
                 cols[col] = pd.Categorical(aai[np.where(value < 0, 3, value)], categories=list(AAI_CLASSES))
             elif name == "aai_unresolved" or name.startswith("compulsive_") or name == "partnered":
                 cols[col] = _nullable(value, "boolean")
-            elif dtype == "i32":
+            elif dtype != "f32":
                 cols[col] = _nullable(value, "Int16")
             else:
                 cols[col] = value.copy()

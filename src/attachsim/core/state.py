@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-DType = Literal["f32", "i32"]
+DType = Literal["f32", "i32", "i8"]
+#: Bytes per person of one state of each type.
+ITEM_BYTES = {"f32": 4, "i32": 4, "i8": 1}
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class Layout:
 
     Float states live in one ``float32`` matrix and integer states (links, counters,
     codes) in one ``int32`` matrix, one row per state, so that a kernel streams over
-    contiguous rows and a state is a zero-copy view.
+    contiguous rows and a state is a zero-copy view. Small codes that no kernel reads
+    (assessment classifications and ratings, -128..127) live in a third, ``int8``, matrix.
     """
 
     def __init__(self, specs: Iterable[StateSpec]) -> None:
@@ -38,7 +41,9 @@ class Layout:
             self.specs[spec.name] = spec
         self.f32 = [s.name for s in self.specs.values() if s.dtype == "f32"]
         self.i32 = [s.name for s in self.specs.values() if s.dtype == "i32"]
-        self._row = {name: i for i, name in enumerate(self.f32)} | {name: i for i, name in enumerate(self.i32)}
+        self.i8 = [s.name for s in self.specs.values() if s.dtype == "i8"]
+        self._row = ({name: i for i, name in enumerate(self.f32)} | {name: i for i, name in enumerate(self.i32)}
+                     | {name: i for i, name in enumerate(self.i8)})
 
     def row(self, name: str) -> int:
         """Row of ``name`` in its matrix."""
@@ -52,5 +57,5 @@ class Layout:
 
     @property
     def bytes_per_person(self) -> int:
-        """Bytes of state per person (4 bytes per float32 or int32 state)."""
-        return 4 * (len(self.f32) + len(self.i32))
+        """Bytes of state per person (4 bytes per float32 or int32 state, 1 per int8 state)."""
+        return sum(ITEM_BYTES[s.dtype] for s in self.specs.values())

@@ -19,24 +19,25 @@ import numpy as np
 from . import simulation
 from .adulthood import _kernel as adult
 from .core.state import ITEM_BYTES
-from .development._kernel import F_STATES, I_STATES, READ_ONLY_F, READ_ONLY_I
+from .development._kernel import B_STATES, F_STATES, I_STATES, READ_ONLY_F, READ_ONLY_I
 
 
 def bytes_by_kernel() -> dict[str, int]:
     """Bytes one adult's weekly step reads and writes in each kernel, from the kernels' state lists.
 
-    Every state a kernel reads counts once (4 bytes) and every state it writes in a usual week once more:
-    the development step writes all but its read-only states; relief-seeking reads arousal, regulation,
+    Every state a kernel reads counts once (4 bytes, 1 for an int8 code) and every state it writes in a usual
+    week once more: the development step writes all but its read-only states; relief-seeking reads arousal, regulation,
     birth week, sex and seven states per regulator and writes arousal and habit, tolerance and recent use
     per regulator; the relationships pass reads its states and writes quality, conflict and the partner's
     responsiveness (or the single weeks), reading the partner's five attachment states besides.
     """
     n_reg = len(adult.REGULATORS)
     return {
-        "development": 4 * (len(F_STATES) + len(I_STATES))
-        + 4 * (len(F_STATES) - len(READ_ONLY_F) + len(I_STATES) - len(READ_ONLY_I)),
+        "development": 4 * (len(F_STATES) + len(I_STATES)) + len(B_STATES)
+        + 4 * (len(F_STATES) - len(READ_ONLY_F) + len(I_STATES) - len(READ_ONLY_I)) + len(B_STATES),
         "relief": 4 * (len(adult.SHARED_F) + len(adult.SHARED_I)
                        + n_reg * (len(adult.PER_TYPE_F) + len(adult.PER_TYPE_I)))
+        + len(adult.SHARED_B) + n_reg * len(adult.PER_TYPE_B)
         + 4 * (1 + 3 * n_reg),
         "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 4 * 5 + 4 * 3,
     }

@@ -14,9 +14,12 @@ SCALARS = (
     "quit_per_year", "relapse_per_week", "relapse_stress", "relapse_cue", "relapse_regulation",
 )
 PER_TYPE_F = ("habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age")
-PER_TYPE_I = ("use_state_{}", "compulsive_{}_ever", "relapses_{}")
+PER_TYPE_I = ("relapses_{}",)
+#: Per-regulator codes in the int8 matrix.
+PER_TYPE_B = ("use_state_{}", "compulsive_{}_ever")
 SHARED_F = ("arousal", "regulation")
-SHARED_I = ("birth_step", "sex")
+SHARED_I = ("birth_step",)
+SHARED_B = ("sex",)
 WEEKS_PER_YEAR = 52.1775
 RECENT = 1.0 / 8.0
 
@@ -27,12 +30,13 @@ def _sigmoid(x: float) -> float:
 
 
 @nb.njit(cache=True, parallel=True)
-def relief_step(F, I, rs, rt_f, rt_i, sc, thresholds, access, skey, step, n):  # type: ignore[no-untyped-def]
+def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, sc, thresholds, access, skey, step, n):  # type: ignore[no-untyped-def]
     """One week of relief-seeking for everyone past the start age.
 
-    ``rs`` holds the rows of arousal, regulation, birth_step and sex; ``rt_f`` (4, 5) and
-    ``rt_i`` (3, 5) the rows of the per-regulator states; ``thresholds`` (2, 5) the drive
-    at which use is half-likely, by sex (0 male, 1 female) and regulator; ``access`` (5,) the scenario's access.
+    ``rs`` holds the rows of arousal, regulation, birth_step and sex (in ``F``, ``F``, ``I`` and the int8
+    matrix ``B``); ``rt_f`` (4, 5), ``rt_i`` (1, 5) and ``rt_b`` (2, 5) the rows of the per-regulator states;
+    ``thresholds`` (2, 5) the drive at which use is half-likely, by sex (0 male, 1 female) and regulator;
+    ``access`` (5,) the scenario's access.
     """
     AR, REG, BIRTH, SEX = rs[0], rs[1], rs[2], rs[3]
     start_w = sc[0] * WEEKS_PER_YEAR
@@ -47,19 +51,19 @@ def relief_step(F, I, rs, rt_f, rt_i, sc, thresholds, access, skey, step, n):  #
         pk = person_key_nb(skey, i)
         arousal = float(F[AR, i])
         reg = float(F[REG, i])
-        sex = I[SEX, i]
+        sex = B[SEX, i]
         for t in range(5):
             HAB, TOL, REC, ONS = rt_f[0, t], rt_f[1, t], rt_f[2, t], rt_f[3, t]
-            STATE, EVER, RELAPSE = rt_i[0, t], rt_i[1, t], rt_i[2, t]
+            STATE, EVER, RELAPSE = rt_b[0, t], rt_b[1, t], rt_i[0, t]
             habit = float(F[HAB, i])
             tol = float(F[TOL, i])
             recent = float(F[REC, i])
             # draws 3t (use), 3t + 1 (relapse) and 3t + 2 (quit) are taken only where they decide something
             used = False
-            if I[STATE, i] == 2:
+            if B[STATE, i] == 2:
                 p_relapse = rel_base * (1.0 + rel_stress * arousal + rel_cue * habit) * (1.0 - rel_reg * reg)
                 if uniform_nb(pk, 3 * t + 1) < p_relapse:
-                    I[STATE, i] = 0
+                    B[STATE, i] = 0
                     I[RELAPSE, i] += 1
                     used = True
             else:
@@ -77,12 +81,12 @@ def relief_step(F, I, rs, rt_f, rt_i, sc, thresholds, access, skey, step, n):  #
                 arousal = arousal + rebound * tol
                 tol = tol * (1.0 - t_decay)
                 recent = recent * (1.0 - RECENT)
-            compulsive = habit >= crit_h and recent >= crit_u and I[STATE, i] != 2
-            if compulsive and I[EVER, i] == 0:
-                I[EVER, i] = 1
+            compulsive = habit >= crit_h and recent >= crit_u and B[STATE, i] != 2
+            if compulsive and B[EVER, i] == 0:
+                B[EVER, i] = 1
                 F[ONS, i] = age / WEEKS_PER_YEAR
             if compulsive and uniform_nb(pk, 3 * t + 2) < quit_w * (0.5 + reg):
-                I[STATE, i] = 2
+                B[STATE, i] = 2
                 recent = 0.0
             F[HAB, i] = habit
             F[TOL, i] = tol

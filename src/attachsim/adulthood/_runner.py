@@ -17,10 +17,12 @@ from ._kernel import (
     M9_CHUNK,
     M9_F,
     M9_I,
+    PER_TYPE_B,
     PER_TYPE_F,
     PER_TYPE_I,
     REGULATORS,
     SCALARS,
+    SHARED_B,
     SHARED_F,
     SHARED_I,
     relationships_step,
@@ -36,15 +38,16 @@ if TYPE_CHECKING:
 def relief_inputs(sim: Simulation) -> tuple[npt.NDArray[np.int64], ...]:
     """Row indices of the shared and per-regulator states."""
     lay = sim.layout
-    rs = np.array([lay.row(x) for x in (*SHARED_F, *SHARED_I)], dtype=np.int64)
+    rs = np.array([lay.row(x) for x in (*SHARED_F, *SHARED_I, *SHARED_B)], dtype=np.int64)
     rt_f = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_F], dtype=np.int64)
     rt_i = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_I], dtype=np.int64)
-    return rs, rt_f, rt_i
+    rt_b = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_B], dtype=np.int64)
+    return rs, rt_f, rt_i, rt_b
 
 
 def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
     """A callable that runs one week of M8 with the engine chosen for the simulation."""
-    rs, rt_f, rt_i = relief_inputs(sim)
+    rs, rt_f, rt_i, rt_b = relief_inputs(sim)
     p = sim.scenario.parameters.relief
     sc = np.array([float(getattr(p, name)) for name in SCALARS], dtype=np.float64)
     thresholds = np.array([[getattr(p, f"threshold_{t}_{sex}") for t in REGULATORS] for sex in ("male", "female")],
@@ -59,10 +62,12 @@ def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
         skey = step_key_np(key, step)
         if s.engine == "numba":
             with threads_for(s.pop.n):
-                relief_step(s.pop.f32, s.pop.i32, rs, rt_f, rt_i, sc, thresholds, access, skey, np.int64(step),
+                relief_step(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, sc, thresholds, access, skey,
+                            np.int64(step),
                             np.int64(s.pop.n))
         else:
-            relief_step_np(s.pop.f32, s.pop.i32, rs, rt_f, rt_i, sc, thresholds, access, skey, step, s.pop.n)
+            relief_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, sc, thresholds, access, skey, step,
+                           s.pop.n)
 
     return run
 

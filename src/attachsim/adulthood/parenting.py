@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import normals, uniforms
 from ..core.timeline import WEEKS_PER_YEAR, weeks
@@ -131,9 +131,9 @@ class Parenting(Mechanism):
         key,
         i32("parent", -1, "id", "The mother's id, or -1 for an exogenous caregiver."),
         i32("children", 0, "count", "Children born."),
-        i32("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
-        i32("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
-        i32("ace_substance", 0, "flag", "A parent in compulsive use during childhood (household substance use)."),
+        i8("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
+        i8("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
+        i8("ace_substance", 0, "flag", "A parent in compulsive use during childhood (household substance use)."),
         *(f32(f"exo_{k}", 0.0, "0-1", f"The part of the child's caregiving {k} that does not come from the "
               "parent's attachment: the community draw at birth, with any socioeconomic risk.")
           for k in EXOGENOUS),

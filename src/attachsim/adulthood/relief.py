@@ -12,7 +12,7 @@ when regulation is high.
 
 from __future__ import annotations
 
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.state import StateSpec
 
@@ -107,8 +107,8 @@ def _relief_states() -> tuple[StateSpec, ...]:
             f32(f"tolerance_{t}", 0.0, "0-1", f"Tolerance (opponent process) for {t}."),
             f32(f"recent_use_{t}", 0.0, "0-1", f"Share of recent weeks with {t} use (8-week average)."),
             f32(f"compulsive_{t}_onset_age", float("nan"), "years", f"Age when {t} use first met the criterion."),
-            i32(f"use_state_{t}", 0, "code", f"{t}: 0 not abstinent, 2 abstinent after stopping."),
-            i32(f"compulsive_{t}_ever", 0, "flag", f"{t} use has met the compulsive criterion."),
+            i8(f"use_state_{t}", 0, "code", f"{t}: 0 not abstinent, 2 abstinent after stopping."),
+            i8(f"compulsive_{t}_ever", 0, "flag", f"{t} use has met the compulsive criterion."),
             i32(f"relapses_{t}", 0, "count", f"Relapses into {t} use after abstinence."),
         ]
     return tuple(specs)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.rng import normals, uniforms
 from ..core.timeline import weeks
 from .profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILE_CODES, PROFILES
@@ -32,7 +32,7 @@ class Caregiving(Mechanism):
     kernel = "development"
     states = owned(
         key,
-        i32("profile", -1, "code", "Caregiver profile (index into attachsim.caregiving.PROFILES)."),
+        i8("profile", -1, "code", "Caregiver profile (index into attachsim.caregiving.PROFILES)."),
         i32("caregiver", -1, "id", "Caregiver's id, or -1 for an exogenous profile caregiver."),
         f32("cg_availability", 0.9, "0-1", "Share of distress episodes at which the caregiver is present."),
         f32("cg_sensitivity", 0.6, "0-1", "Probability that a present caregiver soothes a bid promptly."),
@@ -40,7 +40,7 @@ class Caregiving(Mechanism):
         f32("cg_rejection", 0.1, "0-1", "Probability of rebuffing a bid for contact."),
         f32("cg_harm", 0.0, "0-1", "Probability of an abusive response per bid (before adversity)."),
         f32("cg_dysregulation", 0.1, "0-1", "Caregiver's chronic stress, depression or anxiety."),
-        i32("ses_risks", 0, "count", "Number of cumulative socioeconomic risks in the home."),
+        i8("ses_risks", 0, "count", "Number of cumulative socioeconomic risks in the home."),
         f32("threat_intensity", 0.0, "0-1", "Intensity of scheduled threat (active harm)."),
         i32("threat_onset_w", 0, "week of age", "First week of scheduled threat."),
         i32("threat_end_w", 0, "week of age", "First week after scheduled threat."),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .mechanism import Mechanism, i32, owned
+from .mechanism import Mechanism, i8, i32, owned
 from .rng import normals, uniforms
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ class Demography(Mechanism):
     states = owned(
         key,
         i32("id", -1, "index", "Stable id: the person's column in the population."),
-        i32("sex", 0, "code", "0 male, 1 female."),
+        i8("sex", 0, "code", "0 male, 1 female."),
         i32("birth_step", 0, "week", "Simulation week of birth."),
-        i32("generation", 0, "count", "0 for the first generation."),
+        i8("generation", 0, "count", "0 for the first generation."),
     )
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:

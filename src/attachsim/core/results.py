@@ -90,7 +90,7 @@ def collect(sim: Simulation) -> Results:
         "id": pop["id"].copy(),
         "sex": np.where(pop["sex"] == 1, "F", "M"),
         "profile": np.where(pop["profile"] == -2, "parent", profiles[np.maximum(pop["profile"], 0)]),
-        "generation": pop["generation"].copy(),
+        "generation": pop["generation"].astype(np.int32),
     }
     ssp = next(m for m in sim.mechanisms if isinstance(m, StrangeSituation))
     for age in ssp.ages_months:
@@ -118,7 +118,7 @@ def collect(sim: Simulation) -> Results:
     for name in sim.layout.f32:
         if name not in skip and name not in cols:
             cols[name] = pop[name].copy()
-    cols["ses_risks"] = pop["ses_risks"].copy()
+    cols["ses_risks"] = pop["ses_risks"].astype(np.int32)
     for name in sim.layout.i32:
         if name.startswith("iv_") and name not in cols:  # M11 records; negative codes (not eligible, not yet
             cols[name] = _nullable(pop[name], "Int16")  # followed up) become missing

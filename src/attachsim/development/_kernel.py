@@ -48,8 +48,10 @@ F_STATES = (
     "deprived_weeks", "partner_responsiveness",
 )
 I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w",
-            "family_event_until_w", "ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse", "ace_violence",
-            "ace_mental_illness", "ace_divorce", "ace_incarceration", "partner")
+            "family_event_until_w", "partner")
+#: The exposure ledger's flags, rows of the int8 matrix (one byte per person each).
+B_STATES = ("ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse", "ace_violence", "ace_mental_illness",
+            "ace_divorce", "ace_incarceration")
 #: Kernel states that the step reads but never writes (set at birth).
 READ_ONLY_F = ("reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency", "cg_rejection", "cg_harm",
                "cg_dysregulation", "threat_intensity", "deprivation_intensity")
@@ -94,7 +96,7 @@ def age_tables(par, age_end):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, parallel=True)
-def development_step(F, I, rf, ri, par, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
+def development_step(F, I, B, rf, ri, rb, par, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
     """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
 
     The attachment figure whose responses the person learns from is the caregiver up to
@@ -107,9 +109,8 @@ def development_step(F, I, rf, ri, par, skeys, step, n, plasticity, base_rates):
         rf[14], rf[15], rf[16], rf[17], rf[18], rf[19], rf[20], rf[21], rf[22], rf[23], rf[24], rf[25], rf[26],
         rf[27], rf[28], rf[29], rf[30])
     SHIFT, CLOSE, AMEAN, LOWR, DEPW, PRESP = rf[31], rf[32], rf[33], rf[34], rf[35], rf[36]
-    PARTNER = ri[13]
-    BIRTH, TON, TEND, DON, DEND = ri[0], ri[1], ri[2], ri[3], ri[4]
-    EVU, A_EMO, A_PHY, A_SEX, A_VIO, A_MEN, A_DIV, A_INC = ri[5], ri[6], ri[7], ri[8], ri[9], ri[10], ri[11], ri[12]
+    BIRTH, TON, TEND, DON, DEND, EVU, PARTNER = ri[0], ri[1], ri[2], ri[3], ri[4], ri[5], ri[6]
+    A_EMO, A_PHY, A_SEX, A_VIO, A_MEN, A_DIV, A_INC = rb[0], rb[1], rb[2], rb[3], rb[4], rb[5], rb[6]
     age_end = plasticity.shape[0]
     dys_dist, bid_sup = par[5], par[6]
     dys_sens, fr_dys, fr_harm, esc, thr_max, dep_max = par[7], par[8], par[9], par[10], par[11], par[12]
@@ -153,17 +154,17 @@ def development_step(F, I, rf, ri, par, skeys, step, n, plasticity, base_rates):
                 base_sens = base_sens + shift
                 if age >= I[EVU, i] and uniform_nb(pkc, 4) < div_h:
                     I[EVU, i] = age + disrupt_w
-                    I[A_DIV, i] = 1
+                    B[A_DIV, i] = 1
                 if age < I[EVU, i]:
                     dys = min(1.0, dys + div_dys)
                     avail = avail * (1.0 - div_av)
                 if uniform_nb(pkc, 5) < inc_h:
-                    I[A_INC, i] = 1
+                    B[A_INC, i] = 1
             sens = _clip((base_sens * (1.0 - dys_sens * dys)) * (1.0 - dep_i) + F[CIN, i] * normal_nb(pkc, 0),
                          0.0, 1.0)
             harm = _clip(F[CHA, i] + thr_max * thr_i, 0.0, 1.0)
             if dys >= mental_thr:
-                I[A_MEN, i] = 1
+                B[A_MEN, i] = 1
         else:
             # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
             if age == ADULT_W or uniform_nb(pkc, 5) < turnover_h:
@@ -286,13 +287,13 @@ def development_step(F, I, rf, ri, par, skeys, step, n, plasticity, base_rates):
         if age < ADULT_W:
             if n_h > 0:
                 if uniform_nb(pk2, 4) < 1.0 - (1.0 - emo_sh) ** n_h:
-                    I[A_EMO, i] = 1
+                    B[A_EMO, i] = 1
                 if uniform_nb(pk2, 5) < 1.0 - (1.0 - phy_sh) ** n_h:
-                    I[A_PHY, i] = 1
+                    B[A_PHY, i] = 1
                 if uniform_nb(pk2, 6) < 1.0 - (1.0 - sex_sh) ** n_h:
-                    I[A_SEX, i] = 1
+                    B[A_SEX, i] = 1
                 if uniform_nb(pk2, 7) < vio_w:
-                    I[A_VIO, i] = 1
+                    B[A_VIO, i] = 1
             if age >= INFANCY_END_W and r_exp < neg_thr:
                 F[LOWR, i] += 1.0
             if dep_on and F[DIN, i] >= 0.5:

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.rng import binomial_inv_np, box_muller_np, person_key_np, poisson_inv_np, step_key_np, uniform_np
-from ._kernel import ADULT_W, F_STATES, I_STATES, INFANCY_END_W, PARAM_ORDER, WEEKS_PER_YEAR
+from ._kernel import ADULT_W, B_STATES, F_STATES, I_STATES, INFANCY_END_W, PARAM_ORDER, WEEKS_PER_YEAR
 from ._runner import LIFESPAN_END_WEEKS, kernel_inputs
 
 if TYPE_CHECKING:
@@ -31,21 +31,23 @@ def _sigmoid(x: F64) -> F64:
 
 def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
     """A callable that advances the population one week with NumPy."""
-    rf, ri, par_vec, keys = kernel_inputs(sim)
+    rf, ri, rb, par_vec, keys = kernel_inputs(sim)
     par = dict(zip(PARAM_ORDER, par_vec.tolist(), strict=True))
 
     def run(s: Simulation, step: int) -> None:
-        development_step_np(s.pop.f32, s.pop.i32, rf, ri, par, [step_key_np(k, step) for k in keys], step, s.pop.n)
+        development_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rf, ri, rb, par, [step_key_np(k, step) for k in keys],
+                            step, s.pop.n)
 
     return run
 
 
-def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf: npt.NDArray[np.int64],
-                    ri: npt.NDArray[np.int64], p: dict[str, float], skeys: list[np.uint64], step: int,
-                    n: int) -> None:
+def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8],
+                        rf: npt.NDArray[np.int64], ri: npt.NDArray[np.int64], rb: npt.NDArray[np.int64],
+                        p: dict[str, float], skeys: list[np.uint64], step: int, n: int) -> None:
     """Advance every living person by one week (same rules and draws as the Numba kernel)."""
     f = {name: rf[j] for j, name in enumerate(F_STATES)}
     irow = {name: ri[j] for j, name in enumerate(I_STATES)}
+    brow = {name: rb[j] for j, name in enumerate(B_STATES)}
     age_all = step - I[irow["birth_step"], :n].astype(np.int64)
     idx = np.nonzero((age_all >= 0) & (age_all < LIFESPAN_END_WEEKS))[0]
     if idx.size == 0:
@@ -85,16 +87,16 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf
     new_event = later_child & (age >= evu) & (uniform_np(pkc, 4) < div_h)
     evu = np.where(new_event, age + np.int64(p["life_events.disruption_weeks"]), evu)
     I[irow["family_event_until_w"], idx[new_event]] = evu[new_event]
-    I[irow["ace_divorce"], idx[new_event]] = 1
+    B[brow["ace_divorce"], idx[new_event]] = 1
     disrupted = later_child & (age < evu)
     dys = np.where(disrupted, np.minimum(1.0, dys + p["life_events.divorce_dysregulation"]), dys)
     avail = np.where(disrupted, avail * (1.0 - p["life_events.divorce_availability"]), avail)
     inc_h = 1.0 - (1.0 - p["life_events.incarceration_per_year"]) ** (1.0 / WEEKS_PER_YEAR)
-    I[irow["ace_incarceration"], idx[later_child & (uniform_np(pkc, 5) < inc_h)]] = 1
+    B[brow["ace_incarceration"], idx[later_child & (uniform_np(pkc, 5) < inc_h)]] = 1
     sens = (base_sens * (1.0 - p["response.dysregulation_sensitivity"] * dys)) * (1.0 - dep_i)
     sens = np.clip(sens + get("cg_inconsistency") * z, 0.0, 1.0)
     harm = np.clip(get("cg_harm") + p["response.threat_harm_max"] * thr_i, 0.0, 1.0)
-    I[irow["ace_mental_illness"], idx[child & (dys >= p["life_events.mental_illness_threshold"])]] = 1
+    B[brow["ace_mental_illness"], idx[child & (dys >= p["life_events.mental_illness_threshold"])]] = 1
     rej = get("cg_rejection")
     # adulthood: close others, chosen partly by one's own security (S0-7)
     if adult.any():
@@ -233,8 +235,8 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], rf
     for k, (flag, share) in enumerate(zip(("ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse"), shares,
                                           strict=True)):
         hit = harmed & (uniform_np(pk2, 4 + k) < 1.0 - (1.0 - share) ** n_h)
-        I[irow[flag], idx[hit]] = 1
-    I[irow["ace_violence"], idx[harmed & (uniform_np(pk2, 7) < p["life_events.violence_per_harm_week"])]] = 1
+        B[brow[flag], idx[hit]] = 1
+    B[brow["ace_violence"], idx[harmed & (uniform_np(pk2, 7) < p["life_events.violence_per_harm_week"])]] = 1
     low = later_child & (r_exp < p["life_events.neglect_response_threshold"])
     F[f["low_response_weeks"], idx[low]] += np.float32(1.0)
     deprived = child & dep_on & (get("deprivation_intensity") >= 0.5)

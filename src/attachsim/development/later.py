@@ -11,7 +11,7 @@ after adversity and earned after good experience (Roisman et al. 2002; Waters et
 
 from __future__ import annotations
 
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 
 ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
@@ -191,13 +191,13 @@ class LifeEvents(Mechanism):
     states = owned(
         key,
         i32("family_event_until_w", 0, "week of age", "End of the current family disruption."),
-        i32("ace_emotional_abuse", 0, "flag", "Emotional abuse before 18."),
-        i32("ace_physical_abuse", 0, "flag", "Physical abuse before 18."),
-        i32("ace_sexual_abuse", 0, "flag", "Sexual abuse before 18."),
-        i32("ace_violence", 0, "flag", "Violence against the mother witnessed before 18."),
-        i32("ace_mental_illness", 0, "flag", "Household mental illness (caregiver dysregulation) before 18."),
-        i32("ace_divorce", 0, "flag", "Parental separation or divorce before 18."),
-        i32("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
+        i8("ace_emotional_abuse", 0, "flag", "Emotional abuse before 18."),
+        i8("ace_physical_abuse", 0, "flag", "Physical abuse before 18."),
+        i8("ace_sexual_abuse", 0, "flag", "Sexual abuse before 18."),
+        i8("ace_violence", 0, "flag", "Violence against the mother witnessed before 18."),
+        i8("ace_mental_illness", 0, "flag", "Household mental illness (caregiver dysregulation) before 18."),
+        i8("ace_divorce", 0, "flag", "Parental separation or divorce before 18."),
+        i8("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
         f32("low_response_weeks", 0.0, "weeks", "Childhood weeks with little response expected (emotional neglect)."),
         f32("deprived_weeks", 0.0, "weeks", "Weeks of severe deprivation before 18 (physical neglect)."),
     )

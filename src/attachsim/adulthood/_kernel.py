@@ -119,8 +119,9 @@ def _closeness(F, HYP, DEA, CON, oscillation, k_osc, j):  # type: ignore[no-unty
     return min(max(x, 0.0), 1.0)
 
 
-#: Columns of the couples' scratch buffer: one 64-byte row per person (one cache line), written in the first pass
-#: and read by the partner in the second, so that a couple costs one scattered read instead of a dozen.
+#: Columns of the couples' scratch buffer: one 64-byte row per person (one cache line: the runner aligns the
+#: buffer), written in the first pass and read by the partner in the second, so that a couple costs one scattered
+#: read instead of a dozen.
 M9_BUF_R, M9_BUF_CLOSE, M9_BUF_CON, M9_BUF_AR, M9_BUF_Q, M9_BUF_C, M9_BUF_ADULT = 0, 1, 2, 3, 4, 5, 6
 M9_BUF_WIDTH = 8
 

@@ -86,7 +86,7 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> Callable[[Simulatio
     adult_w = np.int64(weeks(years=18))
     seekers = np.zeros(sim.pop.capacity, dtype=np.int64)
     counts = np.zeros((sim.pop.capacity + M9_CHUNK - 1) // M9_CHUNK, dtype=np.int64)
-    buf = np.zeros((sim.pop.capacity, M9_BUF_WIDTH), dtype=np.float64)  # couples' scratch (64 bytes a person)
+    buf = _aligned_rows(sim.pop.capacity, M9_BUF_WIDTH)  # couples' scratch (64 bytes a person, one cache line)
 
     def run(s: Simulation, step: int) -> tuple[int, npt.NDArray[np.int64]]:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
@@ -97,6 +97,14 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> Callable[[Simulatio
         return int(singles), _gather(seekers, counts[: (n + M9_CHUNK - 1) // M9_CHUNK], np.int64(M9_CHUNK))
 
     return run
+
+
+def _aligned_rows(rows: int, width: int, align: int = 64) -> npt.NDArray[np.float64]:
+    """A zeroed C-contiguous (rows, width) float64 array whose first byte sits on an ``align``-byte boundary."""
+    raw = np.zeros(rows * width + align // 8, dtype=np.float64)
+    skip = (-raw.ctypes.data % align) // 8
+    out: npt.NDArray[np.float64] = raw[skip: skip + rows * width].reshape(rows, width)
+    return out
 
 
 @nb.njit(cache=True)

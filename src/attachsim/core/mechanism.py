@@ -69,7 +69,10 @@ def i32(name: str, default: int, unit: str, meaning: str) -> StateSpec:
 
 
 def i8(name: str, default: int, unit: str, meaning: str) -> StateSpec:
-    """An int8 state spec: a small code (-128..127) that no kernel reads, such as an assessment result."""
+    """An int8 state spec: a flag or small code (-128..127), such as an assessment result.
+
+    Writes into an int8 row are not range-checked (NumPy wraps silently), so counts that can grow stay int32.
+    """
     if not -128 <= default <= 127:
         raise ValueError(f"The default of the int8 state '{name}' must be between -128 and 127. Got {default}.")
     return StateSpec(name, "i8", default, unit, meaning)

@@ -24,12 +24,13 @@ class StateSpec:
 
 
 class Layout:
-    """Row indices of every declared state in the population's two state matrices.
+    """Row indices of every declared state in the population's three state matrices.
 
     Float states live in one ``float32`` matrix and integer states (links, counters,
-    codes) in one ``int32`` matrix, one row per state, so that a kernel streams over
-    contiguous rows and a state is a zero-copy view. Small codes that no kernel reads
-    (assessment classifications and ratings, -128..127) live in a third, ``int8``, matrix.
+    weeks) in one ``int32`` matrix, one row per state, so that a kernel streams over
+    contiguous rows and a state is a zero-copy view. Flags and small codes (sex, ACE
+    flags, use state, assessment classifications and ratings: -128..127) live in a
+    third, ``int8``, matrix; kernels that read or write them take it as an argument.
     """
 
     def __init__(self, specs: Iterable[StateSpec]) -> None:

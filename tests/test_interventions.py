@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 import attachsim
 from attachsim.cli import app
-from attachsim.core.engine import build_mechanisms
 from attachsim.experiments import compare, write_comparison
 from attachsim.interventions import KINDS, Intervention
+from attachsim.model import mechanisms as build_mechanisms
 from attachsim.scenarios import ScenarioError, load_scenario
 
 EXPERIMENTS = ("sensitivity-training", "child-parent-trial", "foster-timing", "addiction-treatment",

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import attachsim
-from attachsim.assessments.lifespan import ACE_CATEGORIES, FEARS, SIGNS
+from attachsim.assessments.lifespan import FEARS, SIGNS
 from attachsim.assessments.screening import screen
 from attachsim.core.stats import cohen_kappa
+from attachsim.development.later import ACE_CATEGORIES
 
 N = 20_000
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import attachsim
-from attachsim.core.results import sensitivity_security_r
+from attachsim.assessments.strange_situation import sensitivity_security_r
 
 N = 20_000
 SEEDS = (1, 2)

@@ -42,7 +42,9 @@ def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None =
         updates["years"] = years
     if updates:
         sc = load_scenario({**sc.model_dump(mode="json"), **updates})
-    return Simulation(sc, seed=seed, engine=engine)
+    from .model import build
+
+    return build(sc, seed=seed, engine=engine)
 
 
 def run(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..caregiving.profiles import PARENT_PROFILE
+from ..core.columns import Column, coded, count, flag
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import normals, uniforms
@@ -56,7 +58,6 @@ REFERENCE_BY_CHILD_AGE = np.array([
     (0.0252, 0.034, 0.0996, 0.0064, 0.5765),
     (0.0234, 0.0306, 0.0959, 0.005, 0.5793),
 ])
-PARENT_PROFILE = -2  # profile code of a child cared for by a simulated parent
 EXOGENOUS = ("availability", "sensitivity", "rejection", "inconsistency", "dysregulation")
 
 
@@ -127,13 +128,16 @@ class Parenting(Mechanism):
         "state; temperament partly inherited; parent's interview class at birth"
     stages = ("adulthood",)
     Params = ParentingParams
+    #: at a birth: the newborn's generation, profile and inherited temperament; weekly: the child's caregiving
+    #: and the household-substance item of the ACE ledger
+    writes = ("generation", "profile", "reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency",
+              "cg_rejection", "cg_harm", "cg_dysregulation", "ace_substance")
     states = owned(
         key,
         i32("parent", -1, "id", "The mother's id, or -1 for an exogenous caregiver."),
         i32("children", 0, "count", "Children born."),
         i8("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
         i8("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
-        i8("ace_substance", 0, "flag", "A parent in compulsive use during childhood (household substance use)."),
         *(f32(f"exo_{k}", 0.0, "0-1", f"The part of the child's caregiving {k} that does not come from the "
               "parent's attachment: the community draw at birth, with any socioeconomic risk.")
           for k in EXOGENOUS),
@@ -146,6 +150,18 @@ class Parenting(Mechanism):
         #: ids of the children born in the simulation, by week of birth, while they are under 18 (the only
         #: people whose care comes from a simulated parent), so that no week scans the whole population
         self._born: dict[int, npt.NDArray[np.int32]] = {}
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """The parent link, children born, and the mother's interview at the birth."""
+        from ..assessments.lifespan import AAI_CLASSES
+
+        return (
+            Column("parent_id", "int32", "id", "mother's id (-1: exogenous caregiver)", "none",
+                   lambda s: s.pop["parent"].copy()),
+            count("children", "int16", "count", "children born"),
+            coded("parent_aai_at_birth", AAI_CLASSES, "F/Ds/E", "mother's adult-interview class at the birth"),
+            flag("parent_unresolved_at_birth", "mother coded unresolved (U) at the birth"),
+        )
 
     def step(self, sim: Simulation, step: int) -> None:
         """Births this week, then the caregiving of every child of a simulated parent."""

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..core.columns import Column, count
 from ..core.mechanism import Mechanism, f32, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import normals, uniforms
-from ..core.timeline import weeks
+from ..core.timeline import WEEKS_PER_YEAR, weeks
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -91,6 +92,17 @@ class Relationships(Mechanism):
         self._kernel: Callable[[Simulation, int], tuple[int, npt.NDArray[np.int64]]] | None = None
         # the simulation the kernel's keys and buffers belong to (weak: no reference cycle through the mechanism)
         self._kernel_sim: weakref.ref[Simulation] | None = None
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Partnerships begun and ended, years single, and the current partner."""
+        return (
+            count("partnerships", "int16", "count", "partnerships begun"),
+            count("breakups", "int16", "count", "partnerships ended by break-up"),
+            Column("years_single", "float32", "years", "adult years without a partner", "mean",
+                   lambda s: (s.pop["single_weeks"] / WEEKS_PER_YEAR).astype(np.float32)),
+            Column("partner_id", "int32", "id", "current partner's id (-1: single)", "none",
+                   lambda s: s.pop["partner"].copy()),
+        )
 
     def step(self, sim: Simulation, step: int) -> None:
         """Update couples, end some, and pair some singles (all adults)."""

@@ -12,9 +12,15 @@ when regulation is high.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..core.columns import Column, count, is_one
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.state import StateSpec
+
+if TYPE_CHECKING:
+    from ..core.engine import Simulation
 
 REGULATORS = ("alcohol", "drugs", "food", "sex", "love")
 CAL = ("calibrated by hand on seed 1000: sex thresholds to Dickenson et al. 2018 at age 35; the others set "
@@ -122,6 +128,17 @@ class Relief(Mechanism):
     summary = "need = arousal - regulation; use relieves arousal, builds habit and tolerance; tolerance rebounds; " \
         "criterion = strong habit + continued use; quit and relapse"
     kernel = "relief"
+    writes = ("arousal",)  # use relieves this week's arousal (negative reinforcement)
     stages = ("adolescence", "adulthood")
     Params = ReliefParams
     states = owned(key, *_relief_states())
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Per regulator: ever compulsive, and relapses after abstinence."""
+        cols: list[Column] = []
+        for t in REGULATORS:
+            cols.append(Column(f"compulsive_{t}_ever", "bool", "flag", f"{t} use has met the compulsive criterion",
+                               "share", is_one(f"compulsive_{t}_ever")))
+            cols.append(count(f"relapses_{t}", "int16", "count", f"relapses into {t} use after abstinence"))
+        return tuple(cols)
+

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..adulthood.relief import REGULATORS, ReliefParams
+from ..core.columns import Column, coded, copy_of, count, flag
 from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
@@ -37,8 +38,6 @@ EXTERNALIZING = ("aggressive_outbursts", "volatility", "mistrust")
 FEARS = ("inadequacy", "engulfment", "loss_of_control", "loss_of_autonomy", "attack", "betrayal", "guilt",
          "abandonment")
 AAI_CLASSES = ("F", "Ds", "E")
-ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
-                  "violence", "substance", "mental_illness", "divorce", "incarceration")
 
 
 class LifespanAssessmentParams(ParamModel):
@@ -230,6 +229,7 @@ class LifespanAssessments(Mechanism):
     """Assessment hook: the instruments after infancy, each at the ages the scenario chooses."""
 
     key = "lifespan_assessments"
+    stages = ("childhood", "adolescence", "adulthood")
     label = "assessments: reunion at 5 years, checklist, ECR-R, adult interview, intimacy fears"
     summary = "simulated from states at each chosen age; ECR-R answers scored by the real-file scorer"
     Params = LifespanAssessmentParams
@@ -269,6 +269,37 @@ class LifespanAssessments(Mechanism):
                 else:
                     specs.append(i8(f"{name}_{age}", -1, "code", f"{meaning} At {age} years."))
         return owned(self.key, *specs)
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Reunion classifications, checklist signs and composites, and the adult instruments at each age."""
+        cols: list[Column] = []
+        for col in (*(f"reunion_{y}y" for y in self.preschool_years),
+                    *(f"reunion_{m}m" for m in self.preschool_months)):
+            cols.append(coded(col, CATEGORIES, "A/B/C/D", f"reunion classification ({col[8:]})"))
+        for age in self.checklist_years:
+            for sign in SIGNS:
+                cols.append(count(f"{sign}_{age}y", "Int8", "0-2", f"checklist sign '{sign}' at {age} years"))
+            for extra, unit in (("internalizing", "0-2"), ("externalizing", "0-2"), ("stress_gain", "multiplier"),
+                                ("social_cognition", "0-1")):
+                col = f"{extra}_{age}y"
+                cols.append(Column(col, "float32", unit, f"{extra.replace('_', ' ')} at {age} years", "mean",
+                                   copy_of(col)))
+        for age in self.adult_years:
+            for name, dtype, meaning in ADULT_COLUMNS:
+                col = f"{name}_{age}"
+                label = f"{meaning} At {age} years."
+                if name == "adult_style":
+                    cols.append(coded(col, ecrr.STYLES, "ECR-R category", label))
+                elif name == "aai":
+                    cols.append(coded(col, AAI_CLASSES, "F/Ds/E", label))
+                elif name == "aai_unresolved" or name.startswith("compulsive_") or name == "partnered":
+                    cols.append(flag(col, label))
+                elif dtype != "f32":
+                    cols.append(count(col, "Int16", "code", label))
+                else:
+                    cols.append(Column(col, "float32", "see label", label, "mean",
+                                       copy_of(col)))
+        return tuple(cols)
 
     def step(self, sim: Simulation, step: int) -> None:
         """Assess everyone who completes one of the chosen ages this week."""

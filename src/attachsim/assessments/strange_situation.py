@@ -18,14 +18,17 @@ standard rules:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from ..core.columns import Column, Reader, coded
 from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel, param
-from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
+from ..core.rng import box_muller_np, normals, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
 from ..core.timeline import weeks
 
@@ -238,6 +241,36 @@ class StrangeSituation(Mechanism):
         specs.append(f32("regulation_12m", float("nan"), "0-1", "Regulation at 12 months."))
         return owned(self.key, *specs)
 
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Category, forced category and scales at each age; observed sensitivity; regulation at 12 months."""
+        cols: list[Column] = []
+        for age in self.ages_months:
+            cols.append(coded(f"ssp_{age}m", CATEGORIES, "A/B/C/D", f"Strange Situation category at {age} months"))
+            cols.append(coded(f"ssp_{age}m_forced", CATEGORIES[:3], "A/B/C",
+                              f"forced A/B/C classification at {age} months"))
+            for name in SCALES:
+                col = f"{self.prefix(age)}{name}"
+                top = 9 if name == "disorganization" else 7
+                cols.append(Column(col, "int8", f"1-{top}", f"{name} scale at {age} months", "mean",
+                                   _int8(col)))
+        cols.append(Column("sensitivity_0_1", "float32", "0-1", "caregiver's observed sensitivity, first year",
+                           "mean", self.observed_sensitivity))
+        cols.append(Column("regulation_12m", "float32", "0-1", "regulation at 12 months", "mean",
+                           lambda s: s.pop["regulation_12m"].copy()))
+        return tuple(cols)
+
+    def observed_sensitivity(self, sim: Simulation) -> npt.NDArray[np.float32]:
+        """Sensitivity as researchers observe it: a rating from brief home observations, with occasion error."""
+        pop = sim.pop
+        den = pop["sens_obs_den"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            true_sens = np.where(den > 0, pop["sens_obs_num"] / den, np.nan)
+        obs_sd = self.params.sensitivity_observation_sd  # type: ignore[attr-defined]
+        error = obs_sd * normals(sim.seed, "observe.sensitivity", 0, pop["id"].astype(np.int64)) if obs_sd > 0 \
+            else 0.0
+        out: npt.NDArray[np.float32] = np.clip(true_sens + error, 0.0, 1.0).astype(np.float32)
+        return out
+
     def step(self, sim: Simulation, step: int) -> None:
         """Assess people who complete the target age in weeks this step."""
         for months in self.ages_months:
@@ -258,3 +291,27 @@ class StrangeSituation(Mechanism):
         if 12 not in self.ages_months:
             at12 = sim.completing(step, weeks(months=12))
             sim.pop["regulation_12m"][at12] = sim.pop["regulation"][at12]
+
+
+def _int8(name: str) -> Reader:
+    return lambda sim: sim.pop[name].astype(np.int8)
+
+
+def sensitivity_security_r(people: pd.DataFrame) -> dict[str, float]:
+    """Point-biserial r between ``sensitivity_0_1`` and security (B vs not B), with a Fisher-z 95% interval."""
+    data = people[["sensitivity_0_1", "ssp_12m"]].dropna()
+    x = data["sensitivity_0_1"].to_numpy(dtype=np.float64)
+    y = (data["ssp_12m"] == "B").to_numpy(dtype=np.float64)
+    n = x.size
+    if n < 4 or x.std() == 0 or y.std() == 0:
+        return {"r": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": float(n)}
+    r = float(np.corrcoef(x, y)[0, 1])
+    zr = math.atanh(max(min(r, 0.999999), -0.999999))
+    half = 1.959964 / math.sqrt(n - 3)
+    return {"r": r, "ci_low": math.tanh(zr - half), "ci_high": math.tanh(zr + half), "n": float(n)}
+
+
+def summary_extras(people: pd.DataFrame) -> dict[str, Any]:
+    """What a summary of the 12-month classification adds: the sensitivity-security correlation."""
+    return {"sensitivity_security_r": sensitivity_security_r(people)}
+

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..core.columns import Column, count
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.rng import normals, uniforms
 from ..core.timeline import weeks
-from .profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILE_CODES, PROFILES
+from .profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PARENT_PROFILE, PROFILE_CODES, PROFILES
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -26,6 +27,7 @@ class Caregiving(Mechanism):
     """
 
     key = "caregiving"
+    stages = ("infancy", "childhood", "adolescence")
     label = "caregiving environment (MODEL §5)"
     summary = "weekly sensitivity = profile sensitivity, lowered by dysregulation and deprivation, " \
         "+ inconsistency noise; harm raised by threat"
@@ -48,6 +50,27 @@ class Caregiving(Mechanism):
         i32("deprivation_onset_w", 0, "week of age", "First week of scheduled deprivation."),
         i32("deprivation_end_w", 0, "week of age", "First week after scheduled deprivation."),
     )
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """The caregiver's profile, socioeconomic risks, and whether threat or deprivation was scheduled."""
+        profiles = np.array(list(PROFILES), dtype=object)
+
+        def profile(s: Simulation) -> object:
+            code = s.pop["profile"]
+            return np.where(code == PARENT_PROFILE, "parent", profiles[np.maximum(code, 0)])
+
+        def exposed(kind: str) -> Column:
+            return Column(f"{kind}_exposed", "bool", "flag", f"{kind} scheduled (intensity > 0, for some weeks)",
+                          "share", lambda s: (s.pop[f"{kind}_intensity"] > 0)
+                          & (s.pop[f"{kind}_end_w"] > s.pop[f"{kind}_onset_w"]))
+
+        return (
+            Column("profile", "str", "profile", "caregiver profile ('parent': a simulated parent, M10)", "share",
+                   profile, categories=(*PROFILES, "parent")),
+            count("ses_risks", "int32", "count", "cumulative socioeconomic risks in the home"),
+            exposed("threat"),
+            exposed("deprivation"),
+        )
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Draw each newborn's caregiver from the scenario's profile or mixture."""

@@ -123,3 +123,5 @@ PROFILES: dict[str, Profile] = {
 NAMED_PROFILES = ("sensitive", "rejecting", "inconsistent", "frightening", "neglectful", "depressed",
                   "institution", "foster")
 PROFILE_CODES = {name: i for i, name in enumerate(PROFILES)}
+#: profile code of a child cared for by a simulated parent (M10) rather than by an exogenous profile caregiver
+PARENT_PROFILE = -2

@@ -1,27 +1,39 @@
-"""The simulation: builds mechanisms from a scenario and runs the weekly loop."""
+"""The simulation: runs the weekly loop over the mechanisms it is given.
+
+The core knows no model: the mechanisms (in plan order) and the factories of the fused kernels they run are
+handed in by the composition root, :mod:`attachsim.model`, which is also where a new mechanism is registered.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from .demography import Demography
 from .mechanism import Mechanism
 from .population import Population
 from .state import Layout
 from .timeline import weeks
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..scenarios.schema import Scenario
 
 Engine = Literal["numba", "numpy"]
 _NO_IDS: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
 Progress = Callable[[int, int], None]
+#: one week of a fused kernel's group of mechanisms: ``step(sim, week)``
+KernelStep = Callable[["Simulation", int], None]
+#: builds a kernel's weekly step for a simulation (it chooses the Numba kernel or the NumPy reference by
+#: ``sim.engine``)
+KernelFactory = Callable[["Simulation"], KernelStep]
+#: extra figures a summary of one column adds (e.g. a correlation), from the people table
+SummaryExtra = Callable[["pd.DataFrame"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -33,70 +45,41 @@ class PlanEntry:
     label: str
     runs_in: str
     summary: str
-
-
-def build_mechanisms(scenario: Scenario) -> list[Mechanism]:
-    """The mechanisms of a scenario, in step order."""
-    from ..adulthood.parenting import Parenting
-    from ..adulthood.relationships import Relationships
-    from ..adulthood.relief import Relief
-    from ..assessments.lifespan import LifespanAssessments
-    from ..assessments.strange_situation import StrangeSituation
-    from ..caregiving.mechanism import Caregiving
-    from ..development import infancy as inf
-    from ..development import later
-    from ..interventions import build_interventions
-
-    p = scenario.parameters
-    a = scenario.assessments
-
-    def reached(ages: list[int]) -> tuple[int, ...]:
-        return tuple(sorted({x for x in ages if weeks(years=x) <= weeks(years=scenario.years)}))
-
-    return [
-        Demography(),
-        Relationships(p.partners),
-        Parenting(p.parenting, scenario.population.generations, scenario.population.fertility),
-        *build_interventions(scenario),  # M11: none (no weekly work) unless the scenario declares some
-        Caregiving(),
-        inf.Development(p.development),
-        inf.Distress(p.distress),
-        inf.Response(p.response),
-        inf.CoRegulation(p.regulation),
-        inf.WorkingModels(p.working_models),
-        inf.Strategies(p.strategies),
-        inf.Pathways(p.pathways),
-        later.LaterExperience(p.later),
-        later.LifeEvents(p.life_events),
-        Relief(p.relief),
-        StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
-        LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
-                            reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max,
-                            p.relief, tuple(sorted({m for m in a.preschool_reunion.ages_months
-                                                    if weeks(months=m) <= weeks(years=scenario.years)}))),
-    ]
+    stages: tuple[str, ...] = ()
 
 
 class Simulation:
     """One run of one scenario: a population, its mechanisms and the weekly loop.
 
-    The simulation never writes files or plots; ``run`` returns a :class:`Results`.
+    The simulation never writes files or plots; ``run`` returns a :class:`Results`. Build one with
+    :func:`attachsim.model.build` (or :func:`attachsim.simulation`), which supplies the model's mechanisms and
+    kernels.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0, engine: Engine = "numba") -> None:
+    def __init__(self, scenario: Scenario, mechanisms: Sequence[Mechanism], kernels: Mapping[str, KernelFactory],
+                 seed: int = 0, engine: Engine = "numba", *, summary_column: str | None = None,
+                 summary_extras: Mapping[str, SummaryExtra] | None = None) -> None:
         if engine not in ("numba", "numpy"):
             raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"The 'seed' parameter must be a non-negative integer. Got {seed!r} instead.")
+        missing = sorted({m.kernel for m in mechanisms if m.kernel is not None} - set(kernels))
+        if missing:
+            raise ValueError(f"No kernel factory for {', '.join(repr(k) for k in missing)}; known: "
+                             f"{', '.join(sorted(kernels)) or 'none'}.")
         self.scenario = scenario
         self.seed = int(seed)
         self.engine = engine
-        self.mechanisms = build_mechanisms(scenario)
+        self.mechanisms = list(mechanisms)
+        self.kernel_factories = dict(kernels)
+        #: the column ``Results.summary()`` summarises by default, and extra figures per column
+        self.summary_column = summary_column
+        self.summary_extras = dict(summary_extras or {})
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
         spec = scenario.population
         growth = 1.0 + 0.65 * spec.fertility * (spec.generations - 1) if spec.generations > 1 else 1.0
-        self.pop = Population(self.layout, int(spec.n * growth) + (64 if spec.generations > 1 else 0))
+        self.pop = Population(self.layout, max(1, int(spec.n * growth) + (64 if spec.generations > 1 else 0)))
         self.step_now = 0
         self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
         self.timings: dict[str, float] = {}
@@ -134,8 +117,24 @@ class Simulation:
         entries = []
         for pos, m in enumerate(self.mechanisms, start=1):
             runs_in = f"fused kernel '{m.kernel}'" if m.kernel else ("hook" if _has_step(m) else "at birth only")
-            entries.append(PlanEntry(pos, m.key, m.label, runs_in, m.summary))
+            if _overrides(m, "finish"):
+                runs_in += "; after the last week"
+            entries.append(PlanEntry(pos, m.key, m.label, runs_in, m.summary, m.stages))
         return entries
+
+    def groups(self) -> list[tuple[str, tuple[Mechanism, ...], KernelStep]]:
+        """The weekly work in plan order: (section name, its mechanisms, its step).
+
+        Consecutive members of one kernel form one section (``kernel:<name>``); every other mechanism with
+        weekly work is a section of its own (``hook:<key>``).
+        """
+        out: list[tuple[str, tuple[Mechanism, ...], KernelStep]] = []
+        for kernel, members in self._groups():
+            if kernel is not None:
+                out.append((f"kernel:{kernel}", tuple(members), self._kernel(kernel)))
+            else:
+                out += [(f"hook:{m.key}", (m,), m.step) for m in members]
+        return out
 
     def _groups(self) -> list[tuple[str | None, list[Mechanism]]]:
         groups: list[tuple[str | None, list[Mechanism]]] = []
@@ -146,20 +145,18 @@ class Simulation:
                 groups.append((m.kernel, [m]))
         return groups
 
-    def _kernel(self, name: str) -> Callable[[Simulation, int], None]:
+    def _kernel(self, name: str) -> KernelStep:
         if name not in self._kernels:
-            if name == "development":
-                from ..development import _reference, _runner
-
-                maker = _runner.make_infancy if self.engine == "numba" else _reference.make_infancy
-                self._kernels[name] = maker(self)
-            elif name == "relief":
-                from ..adulthood._runner import make_relief
-
-                self._kernels[name] = make_relief(self)
-            else:
-                raise KeyError(f"No kernel named '{name}'.")
+            self._kernels[name] = self.kernel_factories[name](self)
         return self._kernels[name]
+
+    def start(self) -> npt.NDArray[np.int32]:
+        """Add the first generation and let every mechanism set up its states for them; return their ids."""
+        ids = self.pop.add(self.scenario.population.n)
+        self.cohorts[self.step_now] = ids
+        for m in self.mechanisms:
+            m.init_people(self, ids)
+        return ids
 
     def run(self, progress: Progress | None = None) -> Results:
         """Create the first generation, run every week, and collect results."""
@@ -168,30 +165,19 @@ class Simulation:
         from .results import collect
 
         t0 = time.perf_counter()
-        ids = self.pop.add(self.scenario.population.n)
-        self.cohorts[self.step_now] = ids
-        for m in self.mechanisms:
-            m.init_people(self, ids)
-        groups = self._groups()
+        self.start()
+        sections = self.groups()
         # seconds spent in each kernel and hook over the run (two clock reads per section and week: free)
-        names = [[f"kernel:{kernel}"] if kernel is not None else [f"hook:{m.key}" for m in members]
-                 for kernel, members in groups]
-        spent = [[0.0] * len(x) for x in names]
+        spent = [0.0] * len(sections)
         clock = time.perf_counter
         t1 = clock()
         t_first = 0.0
         for step in range(self.n_steps):
             self.step_now = step
-            for g, (kernel, members) in enumerate(groups):
-                if kernel is not None:
-                    t = clock()
-                    self._kernel(kernel)(self, step)
-                    spent[g][0] += clock() - t
-                else:
-                    for j, m in enumerate(members):
-                        t = clock()
-                        m.step(self, step)
-                        spent[g][j] += clock() - t
+            for g, (_, _, advance) in enumerate(sections):
+                t = clock()
+                advance(self, step)
+                spent[g] += clock() - t
             if step == 0:
                 t_first = time.perf_counter() - t1
             if progress is not None:
@@ -203,14 +189,17 @@ class Simulation:
         self.timings = {"init_s": t1 - t0, "steps_s": t2 - t1, "first_step_s": t_first,
                         "collect_s": time.perf_counter() - t2}
         self.sections = {}
-        for row, secs in zip(names, spent, strict=True):
-            for name, sec in zip(row, secs, strict=True):
-                self.sections[name] = self.sections.get(name, 0.0) + sec
+        for (name, _, _), sec in zip(sections, spent, strict=True):
+            self.sections[name] = self.sections.get(name, 0.0) + sec
         return results
 
 
 def _has_step(m: Mechanism) -> bool:
-    return type(m).step is not Mechanism.step
+    return _overrides(m, "step")
+
+
+def _overrides(m: Mechanism, hook: str) -> bool:
+    return getattr(type(m), hook) is not getattr(Mechanism, hook)
 
 
 from .results import Results  # noqa: E402  (re-exported for type hints)

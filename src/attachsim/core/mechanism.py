@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from .columns import Column, state
 from .params import ParamModel
 from .state import StateSpec
 
@@ -22,9 +23,15 @@ class Mechanism:
     """A small module of the model.
 
     Class attributes declare what it is: a short ``key`` (used in scenarios and in the
-    plan), its MODEL.md ``label``, the ``states`` it owns and its ``Params`` schema.
+    plan), its MODEL.md ``label``, the life ``stages`` in which it acts, the ``states`` it
+    owns, the states of other mechanisms it ``writes``, and its ``Params`` schema.
     Mechanisms that run inside one fused kernel name it in ``kernel``; the engine
-    calls the kernel once per step for the whole group, in plan order.
+    calls the kernel (made by the composition root, ``attachsim.model``) once per step
+    for the whole group, in plan order.
+
+    Results: ``columns(sim)`` declares the people-table columns the mechanism adds beyond
+    its float states (which are copied as they are unless listed in ``internal``);
+    ``result_columns(sim)`` is the full list, in the order the table shows them.
 
     Hooks (all optional):
 
@@ -39,6 +46,10 @@ class Mechanism:
     kernel: ClassVar[str | None] = None
     stages: ClassVar[tuple[str, ...]] = ("infancy",)
     states: ClassVar[tuple[StateSpec, ...]] = ()
+    #: states owned by other mechanisms that this one writes (checked by the mechanism contract tests)
+    writes: ClassVar[tuple[str, ...]] = ()
+    #: float states kept out of the people table (scratch or raw counts that a declared column reads instead)
+    internal: ClassVar[frozenset[str]] = frozenset()
     Params: ClassVar[type[ParamModel]] = NoParams
 
     def __init__(self, params: ParamModel | None = None) -> None:
@@ -47,6 +58,19 @@ class Mechanism:
     def declared(self) -> tuple[StateSpec, ...]:
         """The states this mechanism owns (by default its class's ``states``)."""
         return type(self).states
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """People-table columns beyond the float states (none by default)."""
+        return ()
+
+    def result_columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Every column this mechanism puts in the people table: ``columns`` then its other float states."""
+        explicit = self.columns(sim)
+        named = {c.name for c in explicit}
+        floats = tuple(state(s.name, s.unit, s.meaning) for s in self.declared()
+                       if s.dtype == "f32" and s.name not in named and s.name not in self.internal)
+        return tuple(Column(c.name, c.dtype, c.unit, c.label, c.aggregate, c.read, c.categories, self.key)
+                     for c in (*explicit, *floats))
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Set owned states of new people (defaults are already in place)."""

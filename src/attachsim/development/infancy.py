@@ -11,8 +11,17 @@ distribution and the sensitivity-security correlation of MODEL §8 on seeds 1000
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
 from ..core.mechanism import Mechanism, f32, owned
 from ..core.params import ParamModel, param
+from ..core.rng import normals
+
+if TYPE_CHECKING:
+    from ..core.engine import Simulation
 
 CAL = "calibrated by hand to MODEL §8 low-risk Strange Situation targets (seeds 1000-1003)"
 
@@ -246,6 +255,7 @@ class Development(Mechanism):
     """Plasticity(age): how much a week of experience moves the slow states."""
 
     key = "development"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "plasticity schedule (MODEL §3)"
     summary = "plasticity(age) = floor + (1 - floor) * exp(-age / tau)"
     kernel = "development"
@@ -256,10 +266,18 @@ class Distress(Mechanism):
     """M1: distress episodes and bids."""
 
     key = "m1_distress"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M1 distress and bids"
     summary = "episodes ~ Poisson(rate(age) * reactivity * stress_gain); bids suppressed by deactivation"
     kernel = "development"
     Params = DistressParams
+
+    def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
+        """Draw each newborn's temperament (reactivity): lognormal with mean 1, exp(sd * z - sd^2 / 2)."""
+        sd = sim.scenario.parameters.distress.reactivity_sd
+        z = normals(sim.seed, "init.reactivity", 0, ids)
+        sim.pop["reactivity"][ids] = np.exp(sd * z - 0.5 * sd * sd).astype(np.float32)
+
     states = owned(
         key,
         f32("reactivity", 1.0, "multiplier", "Temperament: how easily distressed; fixed at birth."),
@@ -272,10 +290,12 @@ class Response(Mechanism):
     """M2: caregiver response to each bid."""
 
     key = "m2_response"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M2 caregiver response"
     summary = "bids end soothed, ignored, rejected, frightened or harmed (multinomial counts per week)"
     kernel = "development"
     Params = ResponseParams
+    internal = frozenset({"sens_obs_num", "sens_obs_den"})  # read by the observed-sensitivity column
     states = owned(
         key,
         f32("soothed_total", 0.0, "episodes", "Bids soothed so far."),
@@ -293,6 +313,7 @@ class CoRegulation(Mechanism):
     """M3: co-regulation builds regulation."""
 
     key = "m3_coregulation"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M3 co-regulation -> regulation"
     summary = "soothed distress lowers arousal and builds regulation at plasticity(age) (S0-1)"
     kernel = "development"
@@ -304,6 +325,7 @@ class WorkingModels(Mechanism):
     """M4: working models of others (Beta counts), self-worth and threat."""
 
     key = "m4_working_models"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M4 working models"
     summary = "answered/unanswered bids update the model of others; validation the model of self; harm threat"
     kernel = "development"
@@ -321,6 +343,7 @@ class Strategies(Mechanism):
     """M5: secure, hyperactivating, deactivating and conflicted strategies."""
 
     key = "m5_strategies"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M5 strategies"
     summary = "reliable response -> secure; rebuff -> deactivation; partial reinforcement -> hyperactivation; " \
         "comfort that frightens -> conflict"
@@ -342,6 +365,7 @@ class Pathways(Mechanism):
     """M6: threat and deprivation leave different marks."""
 
     key = "m6_pathways"
+    stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "M6 threat and deprivation pathways"
     summary = "harm raises stress_gain (threat); missing stimulation slows social_cognition (deprivation)"
     kernel = "development"

@@ -11,8 +11,27 @@ after adversity and earned after good experience (Roisman et al. 2002; Waters et
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..core.columns import Column, Reader
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
+from ..core.rng import uniforms
+from ..core.timeline import WEEKS_PER_YEAR, weeks
+
+if TYPE_CHECKING:
+    from ..core.engine import Simulation
+
+#: The ten categories of the ACE study's count, in the order of the people table's ``ace_<name>`` columns.
+ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
+                  "violence", "substance", "mental_illness", "divorce", "incarceration")
+#: Emotional neglect: at least a year of childhood weeks with little response expected; physical neglect: at
+#: least half a year of severe deprivation (the ACE items ask whether it happened "often", not once).
+EMOTIONAL_NEGLECT_WEEKS = 52.0
+PHYSICAL_NEGLECT_WEEKS = 26.0
 
 ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
            "docs/calibration.md); ")
@@ -198,6 +217,48 @@ class LifeEvents(Mechanism):
         i8("ace_mental_illness", 0, "flag", "Household mental illness (caregiver dysregulation) before 18."),
         i8("ace_divorce", 0, "flag", "Parental separation or divorce before 18."),
         i8("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
+        i8("ace_substance", 0, "flag", "Household substance use before 18: a simulated parent in compulsive use "
+           "(written weekly by M10), or an exogenous household's onset drawn after the last week."),
         f32("low_response_weeks", 0.0, "weeks", "Childhood weeks with little response expected (emotional neglect)."),
         f32("deprived_weeks", 0.0, "weeks", "Weeks of severe deprivation before 18 (physical neglect)."),
     )
+
+    def finish(self, sim: Simulation) -> None:
+        """Household substance use before 18 for people whose parent is not simulated (first generation).
+
+        A simulated parent's compulsive use is recorded weekly by M10 (``ace_substance``); for everyone else the
+        onset is drawn once from ``life_events.household_substance_per_year`` (counter-based, per person) and counts
+        when it falls before 18 and before the end of the run.
+        """
+        pop = sim.pop
+        events = sim.scenario.parameters.life_events
+        rate = events.household_substance_per_year
+        if rate <= 0 or pop.n == 0:
+            return
+        abused = (pop["threat_intensity"] > 0) & (pop["threat_end_w"] > pop["threat_onset_w"]) & (
+            pop["threat_onset_w"] < weeks(years=18))  # threat scheduled in childhood
+        hazard = -math.log1p(-rate) * np.where(abused, events.household_substance_abuse_rr, 1.0)
+        u = uniforms(sim.seed, "ace.household_substance", 0, pop["id"].astype(np.int64))
+        onset_years = -np.log1p(-u) / hazard  # exponential onset, years from birth
+        age_years = (sim.n_steps - pop["birth_step"].astype(np.int64)) / WEEKS_PER_YEAR
+        pop["ace_substance"][(pop["parent"] < 0) & (onset_years < np.minimum(age_years, 18.0))] = 1
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """The ACE ledger: one flag per category and the count (0-10)."""
+        def flags(s: Simulation) -> dict[str, Any]:
+            pop = s.pop
+            out = {name: pop[f"ace_{name}"] == 1 for name in ACE_CATEGORIES
+                   if name not in ("emotional_neglect", "physical_neglect")}
+            out["emotional_neglect"] = pop["low_response_weeks"] >= EMOTIONAL_NEGLECT_WEEKS
+            out["physical_neglect"] = pop["deprived_weeks"] >= PHYSICAL_NEGLECT_WEEKS
+            return out
+
+        def flag_of(name: str) -> Reader:
+            return lambda s: flags(s)[name]
+
+        cols = [Column(f"ace_{name}", "bool", "flag", f"ACE: {name.replace('_', ' ')} before 18", "share",
+                       flag_of(name)) for name in ACE_CATEGORIES]
+        cols.append(Column("ace_count", "int8", "0-10", "ACE count", "mean",
+                           lambda s: np.sum([flags(s)[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)))
+        return tuple(cols)
+

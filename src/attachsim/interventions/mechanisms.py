@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from ..adulthood.relief import REGULATORS, ReliefParams
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILE_CODES, PROFILES
+from ..core.columns import Column, count
 from ..core.mechanism import Mechanism, f32, i32, owned
 from ..core.rng import normals, uniforms
 from ..core.state import StateSpec
@@ -58,6 +59,11 @@ def _get(sim: Simulation, name: str, ids: IDS) -> F64:
 
 def _put(sim: Simulation, name: str, ids: IDS, value: F64) -> None:
     sim.pop[name][ids] = value.astype(sim.pop[name].dtype)
+
+
+#: the states ``answered_episodes`` moves (an intervention that uses it declares them in ``writes``)
+ANSWERED_STATES = ("regulation", "others_a", "self_worth", "resp_expect", "rebuff_expect", "soothed_total",
+                   "episodes_total")
 
 
 def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> None:
@@ -131,6 +137,10 @@ class Intervention(Mechanism):
                 f"{self.name}: {self.target} at the end of the treatment window."),
             *self.extra_states(),
         )
+
+    def columns(self, sim: Simulation) -> tuple[Column, ...]:
+        """Integer records (status and the like); negative codes (not eligible, not yet followed up) are missing."""
+        return tuple(count(s.name, "Int16", s.unit, s.meaning) for s in self.declared() if s.dtype == "i32")
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Check the eligibility state names once, when the first people are added."""
@@ -253,6 +263,7 @@ class SensitivityTraining(Intervention):
     """Video-feedback sensitivity training: raises the caregiver's sensitivity (and, if set, availability)."""
 
     key = "m11_sensitivity_training"
+    writes = ("cg_sensitivity", "cg_availability", "deprivation_intensity")
     label = "M11 sensitivity / responsiveness training"
     summary = "per session: cg_sensitivity += dose * d * SD; cg_availability += dose * gain; deprivation eased"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
@@ -294,6 +305,7 @@ class ChildParentPsychotherapy(Intervention):
     """CPP: the caregiver's sensitivity rises and harm falls; the child gets guided repair episodes."""
 
     key = "m11_child_parent_psychotherapy"
+    writes = ("cg_sensitivity", "cg_harm", "threat_intensity", *ANSWERED_STATES)
     label = "M11 child-parent psychotherapy (CPP, DDP)"
     summary = "per session: sensitivity += dose * d * SD; harm and threat schedule *= (1 - dose * r); " \
         "the child's bids answered in guided repair episodes"
@@ -320,6 +332,7 @@ class ParentingSupport(Intervention):
     """Psychoeducational parenting intervention: less caregiver stress, a little more sensitivity, less harm."""
 
     key = "m11_parenting_support"
+    writes = ("cg_dysregulation", "cg_sensitivity")
     label = "M11 psychoeducational parenting intervention"
     summary = "per session: dysregulation, harm *= (1 - dose * r); sensitivity += dose * d * SD"
     target = "caregiver dysregulation (cg_dysregulation, 0-1)"
@@ -346,6 +359,7 @@ class Placement(Intervention):
     """Foster or adoptive placement: the caregiver is replaced by a new one drawn from a profile."""
 
     key = "m11_placement"
+    writes = ("profile", *(f"cg_{p}" for p in CAREGIVING_PARAMETERS), "cg_shift", "threat_end_w", "deprivation_end_w")
     label = "M11 foster or adoptive placement"
     summary = "at the start age: cg_* drawn anew from the placement profile; the former home's adversity ends"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
@@ -381,6 +395,7 @@ class TraumaTherapy(Intervention):
     """TF-CBT or EMDR: trauma processing lowers stress sensitisation and threat; TF-CBT adds skills."""
 
     key = "m11_trauma_therapy"
+    writes = ("stress_gain", "threat", "regulation")
     label = "M11 TF-CBT, EMDR"
     summary = "per session: stress_gain - 1 and threat *= (1 - dose * r); regulation += dose * skills * (1 - reg)"
     target = "stress gain (stress_gain, >= 1)"
@@ -405,6 +420,7 @@ class PlayTherapy(Intervention):
     """Play therapy and sensory integration: social cognition and self-worth of a deprived child."""
 
     key = "m11_play_therapy"
+    writes = ("social_cognition", "self_worth")
     label = "M11 play therapy, sensory integration"
     summary = "per session: social_cognition and self_worth move towards 1 by dose * gain"
     target = "social cognition (social_cognition, 0-1)"
@@ -427,6 +443,7 @@ class Mindfulness(Intervention):
     """Mindfulness and somatic work: regulation rises modestly."""
 
     key = "m11_mindfulness"
+    writes = ("regulation",)
     label = "M11 mindfulness, somatic work"
     summary = "per session: regulation += dose * gain * (1 - regulation)"
     target = "regulation (0-1)"
@@ -447,6 +464,7 @@ class AttachmentTherapy(Intervention):
     """Attachment-focused depth psychotherapy: a therapist who answers consistently, at adult plasticity."""
 
     key = "m11_attachment_therapy"
+    writes = ANSWERED_STATES
     label = "M11 attachment-focused depth psychotherapy"
     summary = "per session: distress episodes answered, soothed and validated (working models, self-worth, " \
         "regulation update at the person's plasticity)"
@@ -474,6 +492,7 @@ class SymptomFocused(Intervention):
     """
 
     key = "m11_symptom_focused"
+    writes = (*(f"use_state_{t}" for t in REGULATORS), *(f"recent_use_{t}" for t in REGULATORS))
     label = "M11 symptom-focused addiction treatment"
     summary = "sessions bring users into abstinence; lapses while in treatment are caught; " \
         "relapse followed up 1 and 5 years after the end"

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.results import CATEGORIES, wilson
+from ..assessments.strange_situation import CATEGORIES
+from ..core.results import wilson
 
 #: Categories of the classifications a report shows, by column stem.
 CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -277,7 +277,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
     the same run gives the same bytes whichever executor computed it.
     """
     from .. import __version__
-    from ..core.engine import Simulation
+    from ..model import build
 
     t0 = time.perf_counter()
     spec = task.spec
@@ -285,7 +285,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
             "point": spec.point, "seed": spec.seed, "n": spec.resolved["population"]["n"],
             "years": spec.resolved["years"], "attachsim_version": __version__}
     try:
-        results = Simulation(load_scenario(spec.resolved), seed=spec.seed).run()
+        results = build(load_scenario(spec.resolved), seed=spec.seed).run()
         record = {**base, "summary": json_safe(results.summary()), "meta": json_safe(results.meta),
                   "resolved": spec.resolved}
         path = write_run_file(task.store, spec.run_id, results.people, record)

@@ -36,7 +36,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ..core.results import sensitivity_security_r
+from ..assessments.strange_situation import sensitivity_security_r
 from ..core.stats import cohen_kappa, transmission
 
 Frames = Mapping[str, pd.DataFrame]

@@ -198,6 +198,16 @@ def region_states() -> str:
             ("state", "type", "unit", "default", "meaning"),
             [[f"`{s.name}`", DTYPES.get(s.dtype, s.dtype), s.unit, number(s.default), s.meaning] for s in own]))
     standard = {m.key for m in sim.mechanisms}
+    other_ages: dict[str, Any] = {}
+    for name in attachsim.builtin_names():
+        for spec in attachsim.simulation(name, n=10).layout.specs.values():
+            if spec.name not in sim.layout.specs and spec.owner in standard and spec.name not in other_ages:
+                other_ages[spec.name] = spec
+    if other_ages:
+        parts.append("**States of other assessment ages** (added by built-in scenarios that assess at other ages):\n\n"
+                     + table(("state", "type", "unit", "default", "meaning", "owner"),
+                             [[f"`{s.name}`", DTYPES.get(s.dtype, s.dtype), s.unit, number(s.default), s.meaning,
+                               f"`{s.owner}`"] for s in other_ages.values()]))
     ivs = intervention_mechanisms(standard)
     if ivs:
         parts.append("**Intervention states.** Each intervention a scenario declares (M11) adds its own states, "

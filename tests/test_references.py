@@ -21,8 +21,8 @@ import attachsim
 
 ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "docs" / "references.bib"
-#: Hand-written docs whose citations are checked too (the generated ODD and the tutorial).
-DOCS = (ROOT / "docs" / "odd.md", ROOT / "docs" / "tutorial.md")
+#: Docs whose citations are checked too.
+DOCS = tuple(ROOT / p for p in ("README.md", "docs/model.md", "docs/calibration.md", "docs/odd.md", "docs/tutorial.md"))
 
 
 # --- a small BibTeX reader ----------------------------------------------------------------------

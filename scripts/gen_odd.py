@@ -164,16 +164,18 @@ def intervention_kinds() -> list[type[BaseModel]]:
 def region_patterns() -> str:
     """The published figures (validation targets) as a table."""
     try:
-        from attachsim.validation.targets import TARGETS
+        from attachsim.validation import targets
     except ImportError:  # pragma: no cover - the targets module moved
         return "_The validation targets could not be imported._"
+    every = getattr(targets, "ALL_TARGETS", targets.TARGETS)  # calibration (and, where declared, validation) sets
     rows = []
-    for t in TARGETS:
+    for t in every:
         published = t.published() if hasattr(t, "published") else number(t.figure)
-        rows.append([f"`{t.name}`", t.label, published, f"± {number(t.tolerance)}", t.citation,
-                     getattr(t, "group", ""), ", ".join(getattr(t, "scenarios", ()))])
+        rows.append([f"`{t.name}`", getattr(t, "target_set", "calibration"), t.label, published,
+                     f"± {number(t.tolerance)}", t.citation, getattr(t, "group", ""),
+                     ", ".join(getattr(t, "scenarios", ()))])
     return (f"{len(rows)} published figures (`attachsim validate` measures each):\n\n"
-            + table(("target", "what", "published", "tolerance", "source", "group", "scenarios"), rows))
+            + table(("target", "set", "what", "published", "tolerance", "source", "group", "scenarios"), rows))
 
 
 def region_states() -> str:

@@ -155,7 +155,9 @@ def _models(roots: typing.Iterable[type[BaseModel]]) -> list[type[BaseModel]]:
 def package_texts() -> list[tuple[str, str]]:
     """(where, text) of every text in the package that may cite a source."""
     from attachsim.caregiving.profiles import PROFILES
-    from attachsim.validation.targets import TARGETS
+    from attachsim.validation import targets
+
+    every_target = getattr(targets, "ALL_TARGETS", targets.TARGETS)  # calibration and validation sets
 
     sim = attachsim.simulation("intergenerational", n=10)
     texts: list[tuple[str, str]] = []
@@ -169,8 +171,9 @@ def package_texts() -> list[tuple[str, str]]:
         texts.append((f"mechanism {m.key}", f"{m.label}\n{m.summary}"))
     for p in PROFILES.values():
         texts.append((f"caregiver profile {p.name}", f"{p.description}\n{p.source}"))
-    for t in TARGETS:
-        texts.append((f"target {t.name}", f"{t.label}\n{t.citation}\n{t.note}\n{t.sample_size}"))
+    for t in every_target:
+        texts.append((f"target {t.name}", f"{t.label}\n{t.citation}\n{t.note}\n{t.sample_size}\n"
+                                          f"{getattr(t, 'basis', '')}\n{getattr(t, 'fitted_on', '')}"))
     for name in attachsim.builtin_names():
         texts.append((f"scenario {name}", attachsim.load_scenario(name).description))
     return texts

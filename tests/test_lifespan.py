@@ -4,6 +4,7 @@ The adult-interview parameters were fitted on seed 1000 (docs/calibration.md); t
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import attachsim
@@ -22,8 +23,20 @@ def normative():
 
 @pytest.fixture(scope="module")
 def cohorts():
-    return {name: attachsim.run(name, n=N // 2, seed=3, years=26).people
+    """Harm (threat) or neglect (deprivation) from birth to 12, or neither; two seeds of 5,000 each."""
+    return {name: pd.concat([attachsim.run(name, n=N // 4, seed=seed, years=26).people for seed in (141, 142)],
+                            ignore_index=True)
             for name in ("normative", "threat-childhood", "deprivation-childhood")}
+
+
+def _z(a: pd.Series, b: pd.Series) -> float:
+    """z of mean(a) - mean(b) for two independent groups (missing values dropped)."""
+    a, b = a.dropna().astype(float), b.dropna().astype(float)
+    return float((a.mean() - b.mean()) / np.sqrt(a.var() / len(a) + b.var() / len(b)))
+
+
+def _substance(p: pd.DataFrame) -> pd.Series:
+    return p["compulsive_alcohol_ever"] | p["compulsive_drugs_ever"]
 
 
 def test_columns(normative):
@@ -86,18 +99,22 @@ def test_s0_1_is_carried_by_soothing_under_distress():
     assert alone > 0 and abs(adjusted) < 0.5 * alone
 
 
-def test_trauma_and_neglect_leave_different_marks(cohorts):
+def test_trauma_and_neglect_lead_to_different_adult_lives(cohorts):
+    """S1-1/S1-2/S1-6, on outcomes thirteen years after the adversity ended, produced by the model's own weekly
+    dynamics rather than read from the states each adversity raises: trauma leaves a heightened stress response
+    (one-year mean arousal at 25, above both neglect and no adversity) and more compulsive substance use;
+    neglect leaves poorer intimate relationships (quality at 25, impaired social skills) than trauma; both leave
+    more insecure adults. With the threat pathway's sensitisation off (``pathways.stress_gain_rate`` 0) the
+    chronic-stress and substance-use claims fail (checked by hand)."""
     t, d, n = cohorts["threat-childhood"], cohorts["deprivation-childhood"], cohorts["normative"]
-    for col in ("hypervigilance_8y", "aggressive_outbursts_8y", "mistrust_8y"):
-        assert t[col].mean() > d[col].mean(), col
-    for col in ("social_withdrawal_8y", "passivity_8y"):
-        assert d[col].mean() > t[col].mean(), col
-    assert d["help_seeking_8y"].mean() < t["help_seeking_8y"].mean()
-    assert t["stress_gain_8y"].mean() > d["stress_gain_8y"].mean()
-    assert d["social_cognition_8y"].mean() < t["social_cognition_8y"].mean()
+    assert _z(t["chronic_stress_25"], d["chronic_stress_25"]) > 3
+    assert _z(t["chronic_stress_25"], n["chronic_stress_25"]) > 3
+    assert _z(_substance(t), _substance(d)) > 3
+    assert _z(d["relationship_quality_25"], t["relationship_quality_25"]) < -3
     for cohort in (t, d):
-        assert (cohort["aai_25"] != "F").mean() > (n["aai_25"] != "F").mean() + 0.05
-        assert (cohort["adult_style_25"] != "secure").mean() > (n["adult_style_25"] != "secure").mean()
+        assert _z(cohort["relationship_quality_25"], n["relationship_quality_25"]) < -3
+        assert _z(cohort["aai_25"] != "F", n["aai_25"] != "F") > 3
+        assert _z(cohort["adult_style_25"] != "secure", n["adult_style_25"] != "secure") > 3
 
 
 def test_screening_on_a_fresh_population():

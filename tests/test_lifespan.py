@@ -1,6 +1,8 @@
 """Issue 3 targets: adult interview, continuity, S0-1, trauma vs neglect, screening (20,000 people).
 
-The adult-interview parameters were fitted on seed 1000 (docs/calibration.md); these use other seeds.
+The adult-interview parameters were fitted on seed 1000 (docs/calibration.md); `attachsim validate` checks seeds
+1-3, where ranges were widened after misses, so the calibration figures here are asserted on seed 151 (below 1000,
+used by no fitting or validation run).
 """
 
 import numpy as np
@@ -18,7 +20,7 @@ N = 20_000
 
 @pytest.fixture(scope="module")
 def normative():
-    return attachsim.run("normative", n=N, seed=2, years=36).people
+    return attachsim.run("normative", n=N, seed=151, years=36).people
 
 
 @pytest.fixture(scope="module")

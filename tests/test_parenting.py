@@ -12,7 +12,9 @@ N = 20_000
 @pytest.fixture(scope="module")
 def families():
     # 47 years: every child of the first generation (born to mothers of 18-45) reaches the 12-month procedure
-    return attachsim.run("intergenerational", n=N, seed=41, years=47).people
+    # seed 161: below 1000 and used by no fitting; M10's gains were scanned while checking seeds 7 and 41, and
+    # `attachsim validate` checks seeds 1-3 (docs/calibration.md)
+    return attachsim.run("intergenerational", n=N, seed=161, years=47).people
 
 
 def test_generations_and_links(families):

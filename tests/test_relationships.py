@@ -6,12 +6,10 @@ import pytest
 
 import attachsim
 
-N = 20_000
-
 
 @pytest.fixture(scope="module")
-def adults():
-    return attachsim.run("normative", n=N, seed=31, years=36).people
+def adults(normative_adults):
+    return normative_adults
 
 
 def test_columns_and_links(adults):
@@ -24,10 +22,11 @@ def test_columns_and_links(adults):
     for col in ("partnerships", "breakups", "years_single"):
         assert col in adults and (adults[col] >= 0).all()
     assert (adults["breakups"] <= adults["partnerships"]).all()
-    linked = adults[adults["partner_id"] >= 0]
-    back = adults.set_index("id").loc[linked["partner_id"], "partner_id"].to_numpy()
-    assert np.array_equal(back, linked["id"].to_numpy())  # partner links are mutual
-    assert (adults.set_index("id").loc[linked["partner_id"], "sex"].to_numpy() != linked["sex"].to_numpy()).all()
+    for _, run in adults.groupby("seed"):  # ids are per run
+        linked = run[run["partner_id"] >= 0]
+        back = run.set_index("id").loc[linked["partner_id"], "partner_id"].to_numpy()
+        assert np.array_equal(back, linked["id"].to_numpy())  # partner links are mutual
+        assert (run.set_index("id").loc[linked["partner_id"], "sex"].to_numpy() != linked["sex"].to_numpy()).all()
     assert 0.4 < adults["partnered_35"].astype(float).mean() < 0.9
 
 

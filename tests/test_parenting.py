@@ -29,14 +29,14 @@ def test_generations_and_links(families):
 
 
 def test_transmission_parent_interview_to_infant_strange_situation(families):
-    """van IJzendoorn 1995: 75% secure/insecure agreement, kappa .49 (tolerances of issue 4)."""
+    """van IJzendoorn 1995: 75% secure/insecure agreement, kappa .49 (MODEL §8: agreement ±7 points, kappa ±.06)."""
     kids = families[families["generation"] == 1]
     parent_f = kids["parent_aai_at_birth"] == "F"
     child_b = kids["ssp_12m"] == "B"
     agreement = (parent_f == child_b).mean()
     kappa = cohen_kappa(parent_f.astype(str), child_b.astype(str))
     assert abs(agreement - 0.75) <= 0.07, agreement
-    assert abs(kappa - 0.49) <= 0.10, kappa
+    assert abs(kappa - 0.49) <= 0.06, kappa
     summary = transmission(families)
     assert summary["agreement"] == pytest.approx(agreement) and summary["kappa"] == pytest.approx(kappa)
 

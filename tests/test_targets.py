@@ -41,12 +41,26 @@ def test_sensitivity_security_correlation(normative):
     assert abs(r - 0.24) <= 0.06, r
 
 
-def test_maltreatment_doubles_disorganisation_and_lowers_security(normative):
+@pytest.fixture(scope="module")
+def maltreated():
+    return _shares("maltreated", 503)
+
+
+def test_maltreatment_doubles_disorganisation_and_lowers_security(normative, maltreated):
     base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
     base_b = np.mean([res.summary()["shares"]["B"]["share"] for res in normative])
-    m = _shares("maltreated", 503)
+    m = maltreated
     assert m["D"] >= 2 * base_d, (m, base_d)
     assert m["B"] <= base_b - 0.2, (m, base_b)
+
+
+@pytest.mark.xfail(strict=True, reason="MODEL §8 as written is not met yet (issue 14 item 3, recalibration pending): "
+                   "maltreated D must lie within 30-45% and two to three times the model's own low-risk D; the model "
+                   "gives about 53%, about five times")
+def test_maltreated_disorganisation_as_model_8_states_it(normative, maltreated):
+    base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
+    assert 0.30 <= maltreated["D"] <= 0.45, maltreated
+    assert 2.0 <= maltreated["D"] / base_d <= 3.0, (maltreated, base_d)
 
 
 def test_high_risk_without_harm_raises_disorganisation(normative):

@@ -1,9 +1,13 @@
 """Issue 3 targets: adult interview, continuity, S0-1, trauma vs neglect, screening (20,000 people).
 
-The adult-interview parameters were fitted on seed 1000 (docs/calibration.md); these use other seeds.
+The adult-interview parameters were fitted on seed 1000 (docs/calibration.md); `attachsim validate` checks seeds
+1-3, where ranges were widened after misses, so the calibration figures here are asserted on the shared normative
+adults of conftest (seeds 151-152, below 1000 and used by no fitting or validation run), averaged over seeds, with
+MODEL §8 tolerances.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import attachsim
@@ -11,19 +15,32 @@ from attachsim.assessments.lifespan import FEARS, SIGNS
 from attachsim.assessments.screening import screen
 from attachsim.core.stats import cohen_kappa
 from attachsim.development.later import ACE_CATEGORIES
+from conftest import seed_mean
 
 N = 20_000
 
 
 @pytest.fixture(scope="module")
-def normative():
-    return attachsim.run("normative", n=N, seed=2, years=36).people
+def normative(normative_adults):
+    return normative_adults
 
 
 @pytest.fixture(scope="module")
 def cohorts():
-    return {name: attachsim.run(name, n=N // 2, seed=3, years=26).people
+    """Harm (threat) or neglect (deprivation) from birth to 12, or neither; two seeds of 5,000 each."""
+    return {name: pd.concat([attachsim.run(name, n=N // 4, seed=seed, years=26).people for seed in (141, 142)],
+                            ignore_index=True)
             for name in ("normative", "threat-childhood", "deprivation-childhood")}
+
+
+def _z(a: pd.Series, b: pd.Series) -> float:
+    """z of mean(a) - mean(b) for two independent groups (missing values dropped)."""
+    a, b = a.dropna().astype(float), b.dropna().astype(float)
+    return float((a.mean() - b.mean()) / np.sqrt(a.var() / len(a) + b.var() / len(b)))
+
+
+def _substance(p: pd.DataFrame) -> pd.Series:
+    return p["compulsive_alcohol_ever"] | p["compulsive_drugs_ever"]
 
 
 def test_columns(normative):
@@ -43,18 +60,20 @@ def test_columns(normative):
 
 
 def test_adult_interview_distribution(normative):
-    shares = normative["aai_25"].value_counts(normalize=True)
-    assert abs(shares["Ds"] - 0.23) <= 0.05, shares
-    assert abs(shares["F"] - 0.58) <= 0.05, shares
-    assert abs(shares["E"] - 0.19) <= 0.05, shares
-    assert abs(normative["aai_unresolved_25"].mean() - 0.18) <= 0.08
+    """Bakermans-Kranenburg & van IJzendoorn 2009; MODEL §8: a share within ±5 points, averaged over seeds."""
+    for cls, figure in (("Ds", 0.23), ("F", 0.58), ("E", 0.19)):
+        share = seed_mean(normative, lambda p, c=cls: (p["aai_25"] == c).mean())
+        assert abs(share - figure) <= 0.05, (cls, share)
+    unresolved = seed_mean(normative, lambda p: p["aai_unresolved_25"].mean())
+    assert abs(unresolved - 0.18) <= 0.05, unresolved
 
 
 def test_continuity_infancy_to_adulthood_and_in_early_childhood(normative):
-    same = ((normative["ssp_12m"] == "B") == (normative["aai_25"] == "F")).mean()
+    """Waters et al. 2000 (72% same, agreement ±7 points); Opie et al. 2021 (kappa .23, ±.06)."""
+    same = seed_mean(normative, lambda p: ((p["ssp_12m"] == "B") == (p["aai_25"] == "F")).mean())
     assert abs(same - 0.72) <= 0.07, same
-    kappa = cohen_kappa(normative["ssp_12m"].astype(str), normative["reunion_5y"].astype(str))
-    assert abs(kappa - 0.23) <= 0.10, kappa
+    kappa = seed_mean(normative, lambda p: cohen_kappa(p["ssp_12m"].astype(str), p["reunion_5y"].astype(str)))
+    assert abs(kappa - 0.23) <= 0.06, kappa
 
 
 def test_s0_1_early_regulation_predicts_adult_regulation_and_security(normative):
@@ -86,18 +105,22 @@ def test_s0_1_is_carried_by_soothing_under_distress():
     assert alone > 0 and abs(adjusted) < 0.5 * alone
 
 
-def test_trauma_and_neglect_leave_different_marks(cohorts):
+def test_trauma_and_neglect_lead_to_different_adult_lives(cohorts):
+    """S1-1/S1-2/S1-6, on outcomes thirteen years after the adversity ended, produced by the model's own weekly
+    dynamics rather than read from the states each adversity raises: trauma leaves a heightened stress response
+    (one-year mean arousal at 25, above both neglect and no adversity) and more compulsive substance use;
+    neglect leaves poorer intimate relationships (quality at 25, impaired social skills) than trauma; both leave
+    more insecure adults. With the threat pathway's sensitisation off (``pathways.stress_gain_rate`` 0) the
+    chronic-stress and substance-use claims fail (checked by hand)."""
     t, d, n = cohorts["threat-childhood"], cohorts["deprivation-childhood"], cohorts["normative"]
-    for col in ("hypervigilance_8y", "aggressive_outbursts_8y", "mistrust_8y"):
-        assert t[col].mean() > d[col].mean(), col
-    for col in ("social_withdrawal_8y", "passivity_8y"):
-        assert d[col].mean() > t[col].mean(), col
-    assert d["help_seeking_8y"].mean() < t["help_seeking_8y"].mean()
-    assert t["stress_gain_8y"].mean() > d["stress_gain_8y"].mean()
-    assert d["social_cognition_8y"].mean() < t["social_cognition_8y"].mean()
+    assert _z(t["chronic_stress_25"], d["chronic_stress_25"]) > 3
+    assert _z(t["chronic_stress_25"], n["chronic_stress_25"]) > 3
+    assert _z(_substance(t), _substance(d)) > 3
+    assert _z(d["relationship_quality_25"], t["relationship_quality_25"]) < -3
     for cohort in (t, d):
-        assert (cohort["aai_25"] != "F").mean() > (n["aai_25"] != "F").mean() + 0.05
-        assert (cohort["adult_style_25"] != "secure").mean() > (n["adult_style_25"] != "secure").mean()
+        assert _z(cohort["relationship_quality_25"], n["relationship_quality_25"]) < -3
+        assert _z(cohort["aai_25"] != "F", n["aai_25"] != "F") > 3
+        assert _z(cohort["adult_style_25"] != "secure", n["adult_style_25"] != "secure") > 3
 
 
 def test_screening_on_a_fresh_population():

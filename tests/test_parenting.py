@@ -12,7 +12,9 @@ N = 20_000
 @pytest.fixture(scope="module")
 def families():
     # 47 years: every child of the first generation (born to mothers of 18-45) reaches the 12-month procedure
-    return attachsim.run("intergenerational", n=N, seed=41, years=47).people
+    # seed 161: below 1000 and used by no fitting; M10's gains were scanned while checking seeds 7 and 41, and
+    # `attachsim validate` checks seeds 1-3 (docs/calibration.md)
+    return attachsim.run("intergenerational", n=N, seed=161, years=47).people
 
 
 def test_generations_and_links(families):
@@ -27,14 +29,14 @@ def test_generations_and_links(families):
 
 
 def test_transmission_parent_interview_to_infant_strange_situation(families):
-    """van IJzendoorn 1995: 75% secure/insecure agreement, kappa .49 (tolerances of issue 4)."""
+    """van IJzendoorn 1995: 75% secure/insecure agreement, kappa .49 (MODEL §8: agreement ±7 points, kappa ±.06)."""
     kids = families[families["generation"] == 1]
     parent_f = kids["parent_aai_at_birth"] == "F"
     child_b = kids["ssp_12m"] == "B"
     agreement = (parent_f == child_b).mean()
     kappa = cohen_kappa(parent_f.astype(str), child_b.astype(str))
     assert abs(agreement - 0.75) <= 0.07, agreement
-    assert abs(kappa - 0.49) <= 0.10, kappa
+    assert abs(kappa - 0.49) <= 0.06, kappa
     summary = transmission(families)
     assert summary["agreement"] == pytest.approx(agreement) and summary["kappa"] == pytest.approx(kappa)
 

@@ -5,13 +5,12 @@ import pytest
 
 import attachsim
 from attachsim.adulthood.relief import REGULATORS
-
-N = 20_000
+from conftest import seed_mean
 
 
 @pytest.fixture(scope="module")
-def adults():
-    return attachsim.run("normative", n=N, seed=21, years=36).people
+def adults(normative_adults):
+    return normative_adults
 
 
 def test_columns(adults):
@@ -27,10 +26,12 @@ def test_columns(adults):
 
 
 def test_compulsive_sexual_behaviour_by_sex(adults):
-    men = adults.loc[adults["sex"] == "M", "compulsive_sex_35"].astype(bool).mean()
-    women = adults.loc[adults["sex"] == "F", "compulsive_sex_35"].astype(bool).mean()
-    assert abs(men - 0.103) <= 0.03, men
-    assert abs(women - 0.070) <= 0.03, women
+    """Dickenson et al. 2018 (thresholds scanned on seed 1000); MODEL §8: a share within ±5 points, averaged over
+    the shared normative adults' seeds (151-152)."""
+    men = seed_mean(adults, lambda p: p.loc[p["sex"] == "M", "compulsive_sex_35"].astype(bool).mean())
+    women = seed_mean(adults, lambda p: p.loc[p["sex"] == "F", "compulsive_sex_35"].astype(bool).mean())
+    assert abs(men - 0.103) <= 0.05, men
+    assert abs(women - 0.070) <= 0.05, women
     assert men > women
 
 

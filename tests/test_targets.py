@@ -1,7 +1,9 @@
 """Statistical checks of the infancy targets (issue 2; MODEL §8) on 20,000 infants per scenario.
 
-The calibrated defaults were tuned on seed 1000 (docs/calibration.md); these tests use other
-seeds and retune nothing. Tolerances are the issue's ranges.
+The calibrated defaults were tuned on seed 1000 (docs/calibration.md), but the Strange Situation thresholds were
+then nudged on seeds 1-4, Cyr et al.'s d's fitted on seed 1 and `attachsim validate` checks seeds 1-3, so these
+tests use seeds 501-506, below 1000 and used by no fitting or validation run, and retune nothing.
+Tolerances are the issue's ranges.
 """
 
 import numpy as np
@@ -11,7 +13,7 @@ import attachsim
 from attachsim.assessments.strange_situation import sensitivity_security_r
 
 N = 20_000
-SEEDS = (1, 2)
+SEEDS = (501, 502)
 YEARS = 2  # the infancy targets need the first two years only
 
 
@@ -39,17 +41,31 @@ def test_sensitivity_security_correlation(normative):
     assert abs(r - 0.24) <= 0.06, r
 
 
-def test_maltreatment_doubles_disorganisation_and_lowers_security(normative):
+@pytest.fixture(scope="module")
+def maltreated():
+    return _shares("maltreated", 503)
+
+
+def test_maltreatment_doubles_disorganisation_and_lowers_security(normative, maltreated):
     base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
     base_b = np.mean([res.summary()["shares"]["B"]["share"] for res in normative])
-    m = _shares("maltreated", 3)
+    m = maltreated
     assert m["D"] >= 2 * base_d, (m, base_d)
     assert m["B"] <= base_b - 0.2, (m, base_b)
 
 
+@pytest.mark.xfail(strict=True, reason="MODEL §8 as written is not met yet (issue 14 item 3, recalibration pending): "
+                   "maltreated D must lie within 30-45% and two to three times the model's own low-risk D; the model "
+                   "gives about 53%, about five times")
+def test_maltreated_disorganisation_as_model_8_states_it(normative, maltreated):
+    base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
+    assert 0.30 <= maltreated["D"] <= 0.45, maltreated
+    assert 2.0 <= maltreated["D"] / base_d <= 3.0, (maltreated, base_d)
+
+
 def test_high_risk_without_harm_raises_disorganisation(normative):
     base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
-    res = attachsim.run("high-risk", n=N, seed=4, years=YEARS)
+    res = attachsim.run("high-risk", n=N, seed=504, years=YEARS)
     assert res.people["harmed_total"].sum() == 0  # no harm at all
     d = res.summary()["shares"]["D"]
     assert d["ci_low"] > base_d + 0.05, (d, base_d)
@@ -58,12 +74,12 @@ def test_high_risk_without_harm_raises_disorganisation(normative):
 @pytest.mark.parametrize("profile,category", [("sensitive", "B"), ("rejecting", "A"), ("inconsistent", "C"),
                                               ("frightening", "D")])
 def test_classic_profiles(profile, category):
-    s = _shares(profile, 5)
+    s = _shares(profile, 505)
     assert s[category] > 0.5 and s[category] == max(s.values()), s
 
 
 def test_neglect_and_institution_lower_security(normative):
     base_b = np.mean([res.summary()["shares"]["B"]["share"] for res in normative])
     for name in ("neglected", "institution", "neglectful"):
-        s = _shares(name, 6)
+        s = _shares(name, 506)
         assert s["B"] < base_b - 0.1, (name, s)

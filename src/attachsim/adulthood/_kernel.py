@@ -29,6 +29,11 @@ PER_TYPE_F = ("habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_
 PER_TYPE_I = ("relapses_{}",)
 #: Per-regulator codes in the int8 matrix.
 PER_TYPE_B = ("use_state_{}", "compulsive_{}_ever")
+#: Rows of ``rt_f``, ``rt_i`` and ``rt_b`` by state (generated from the orders above).
+T_HABIT, T_TOLERANCE, T_RECENT_USE, T_ONSET_AGE = (PER_TYPE_F.index(x) for x in (
+    "habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age"))
+T_RELAPSES = PER_TYPE_I.index("relapses_{}")
+T_USE_STATE, T_EVER = PER_TYPE_B.index("use_state_{}"), PER_TYPE_B.index("compulsive_{}_ever")
 SHARED_F = ("arousal", "regulation")
 SHARED_I = ("birth_step",)
 SHARED_B = ("sex",)
@@ -57,8 +62,8 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, access, skey, step
         reg = float(F[rs.regulation, i])
         sex = B[rs.sex, i]
         for t in range(5):
-            HAB, TOL, REC, ONS = rt_f[0, t], rt_f[1, t], rt_f[2, t], rt_f[3, t]
-            STATE, EVER, RELAPSE = rt_b[0, t], rt_b[1, t], rt_i[0, t]
+            HAB, TOL, REC, ONS = rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t], rt_f[T_ONSET_AGE, t]
+            STATE, EVER, RELAPSE = rt_b[T_USE_STATE, t], rt_b[T_EVER, t], rt_i[T_RELAPSES, t]
             habit = float(F[HAB, i])
             tol = float(F[TOL, i])
             recent = float(F[REC, i])

@@ -14,6 +14,7 @@ import numpy.typing as npt
 from ..core.rng import person_key_np, uniform_np
 from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
 from . import relief
+from ._kernel import T_EVER, T_HABIT, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
 
 
 def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8], rs: Any,
@@ -32,9 +33,10 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
     sex = B[rs.sex, idx]
     quit_w = weekly_chance(p.quit_per_year)
     for t in range(5):
-        hab_r, tol_r, rec_r, ons_r = rt_f[:, t]
-        (rel_r,) = rt_i[:, t]
-        state_r, ever_r = rt_b[:, t]
+        hab_r, tol_r, rec_r, ons_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
+                                      rt_f[T_ONSET_AGE, t])
+        rel_r = rt_i[T_RELAPSES, t]
+        state_r, ever_r = rt_b[T_USE_STATE, t], rt_b[T_EVER, t]
         habit = F[hab_r, idx].astype(np.float64)
         tol = F[tol_r, idx].astype(np.float64)
         recent = F[rec_r, idx].astype(np.float64)

@@ -73,6 +73,24 @@ def _put(sim: Simulation, name: str, ids: IDS, value: F64) -> None:
     sim.pop[name][ids] = value.astype(sim.pop[name].dtype)
 
 
+# The laws of an intervention's effects (each effect is one of these, with the intervention's own amount).
+
+def _shift(sim: Simulation, name: str, ids: IDS, amount: float) -> None:
+    """A 0-1 state raised by ``amount`` (clipped to 0-1), e.g. sensitivity by dose x d x SD."""
+    _put(sim, name, ids, np.clip(_get(sim, name, ids) + amount, 0.0, 1.0))
+
+
+def _scale(sim: Simulation, name: str, ids: IDS, reduction: float) -> None:
+    """A state reduced by the share ``reduction`` (at most all of it), e.g. harm by dose x r."""
+    _put(sim, name, ids, _get(sim, name, ids) * max(0.0, 1.0 - reduction))
+
+
+def _toward_one(sim: Simulation, name: str, ids: IDS, gain: float) -> None:
+    """A 0-1 state moved the share ``gain`` of the way to 1, e.g. regulation by dose x gain."""
+    x = _get(sim, name, ids)
+    _put(sim, name, ids, x + gain * (1.0 - x))
+
+
 def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> None:
     """Add ``episodes`` distress episodes answered and soothed this week (a therapist or guided repair).
 
@@ -275,14 +293,11 @@ class SensitivityTraining(Intervention):
         """Raise sensitivity and availability; ease scheduled deprivation."""
         e = self.params
         assert isinstance(e, sp.SensitivityEffects)
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         if e.availability_gain > 0:
-            _put(sim, "cg_availability", ids,
-                 np.clip(_get(sim, "cg_availability", ids) + dose * e.availability_gain, 0.0, 1.0))
+            _shift(sim, "cg_availability", ids, dose * e.availability_gain)
         if e.deprivation_reduction > 0:
-            _put(sim, "deprivation_intensity", ids,
-                 _get(sim, "deprivation_intensity", ids) * max(0.0, 1.0 - dose * e.deprivation_reduction))
+            _scale(sim, "deprivation_intensity", ids, dose * e.deprivation_reduction)
 
 
 class ResponsivenessTraining(SensitivityTraining):
@@ -317,11 +332,9 @@ class ChildParentPsychotherapy(Intervention):
         """Caregiver sensitivity and safety; repair episodes for the child."""
         e = self.params
         assert isinstance(e, sp.ChildParentEffects)
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
-        keep = max(0.0, 1.0 - dose * e.harm_reduction)
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         for name in ("cg_harm", "threat_intensity"):
-            _put(sim, name, ids, _get(sim, name, ids) * keep)
+            _scale(sim, name, ids, dose * e.harm_reduction)
         answered_episodes(sim, step, ids, e.repair_episodes * self.spec.fidelity * self.spec.strength)
 
 
@@ -342,13 +355,10 @@ class ParentingSupport(Intervention):
         """Lower dysregulation and harm; raise sensitivity a little."""
         e = self.params
         assert isinstance(e, sp.ParentingSupportEffects)
-        _put(sim, "cg_dysregulation", ids,
-             _get(sim, "cg_dysregulation", ids) * max(0.0, 1.0 - dose * e.dysregulation_reduction))
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
-        keep = max(0.0, 1.0 - dose * e.harm_reduction)
+        _scale(sim, "cg_dysregulation", ids, dose * e.dysregulation_reduction)
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         for name in ("cg_harm", "threat_intensity"):
-            _put(sim, name, ids, _get(sim, name, ids) * keep)
+            _scale(sim, name, ids, dose * e.harm_reduction)
 
 
 class Placement(Intervention):
@@ -404,10 +414,9 @@ class TraumaTherapy(Intervention):
         assert isinstance(e, sp.TraumaEffects)
         sg = _get(sim, "stress_gain", ids)
         _put(sim, "stress_gain", ids, 1.0 + (sg - 1.0) * max(0.0, 1.0 - dose * e.stress_gain_reduction))
-        _put(sim, "threat", ids, _get(sim, "threat", ids) * max(0.0, 1.0 - dose * e.threat_reduction))
+        _scale(sim, "threat", ids, dose * e.threat_reduction)
         if e.regulation_skills > 0:
-            reg = _get(sim, "regulation", ids)
-            _put(sim, "regulation", ids, reg + dose * e.regulation_skills * (1.0 - reg))
+            _toward_one(sim, "regulation", ids, dose * e.regulation_skills)
 
 
 class PlayTherapy(Intervention):
@@ -426,10 +435,8 @@ class PlayTherapy(Intervention):
         """Raise social cognition and self-worth."""
         e = self.params
         assert isinstance(e, sp.PlayEffects)
-        sc = _get(sim, "social_cognition", ids)
-        _put(sim, "social_cognition", ids, sc + dose * e.social_cognition_gain * (1.0 - sc))
-        sw = _get(sim, "self_worth", ids)
-        _put(sim, "self_worth", ids, sw + dose * e.self_worth_gain * (1.0 - sw))
+        _toward_one(sim, "social_cognition", ids, dose * e.social_cognition_gain)
+        _toward_one(sim, "self_worth", ids, dose * e.self_worth_gain)
 
 
 class Mindfulness(Intervention):
@@ -448,8 +455,7 @@ class Mindfulness(Intervention):
         """Raise regulation."""
         e = self.params
         assert isinstance(e, sp.MindfulnessEffects)
-        reg = _get(sim, "regulation", ids)
-        _put(sim, "regulation", ids, reg + dose * e.regulation_gain * (1.0 - reg))
+        _toward_one(sim, "regulation", ids, dose * e.regulation_gain)
 
 
 class AttachmentTherapy(Intervention):

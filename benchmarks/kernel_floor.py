@@ -51,7 +51,8 @@ def _mean_count(n, p):  # type: ignore[no-untyped-def]
 '''
 
 
-def _substitute(source: str, pairs: list[tuple[str, str]], regexes: list[tuple[str, str, int]]) -> str:
+def _substitute(source: str, pairs: list[tuple[str, str]], regexes: list[tuple[str, str, int]],
+                package: str) -> str:
     for old, new in pairs:
         if old not in source:
             raise SystemExit(f"kernel_floor: '{old}' is no longer in the kernel; update this script.")
@@ -60,7 +61,9 @@ def _substitute(source: str, pairs: list[tuple[str, str]], regexes: list[tuple[s
         source, count = re.subn(pattern, new, source)
         if count != expected:
             raise SystemExit(f"kernel_floor: pattern {pattern!r} matched {count} times, expected {expected}.")
-    return source.replace("from ..core.rng import", "from attachsim.core.rng import")
+    # the variant is loaded as a top-level module: its relative imports become absolute
+    source = re.sub(r"^from \.\.", "from attachsim.", source, flags=re.M)
+    return re.sub(r"^from \.", f"from {package}.", source, flags=re.M)
 
 
 def _load(name: str, source: str, where: Path) -> ModuleType:
@@ -83,11 +86,12 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
          ("uniform_nb(pkc, 5) < turnover_h", "False"),
          ("poisson_inv_nb(uniform_nb(pk1, 0), lam)", "np.int64(lam + 0.5)")],
         [(r"binomial_inv_nb\(uniform_nb\(pk\d, \d\), ", "_mean_count(", 5),
-         (r"uniform_nb\(pk2, [4-7]\)", "0.5", 4)],
+         (r"uniform_nb\(pk2, (?:4 \+ k|7)\)", "0.5", 2)],
+        "attachsim.development",
     )
     dev = dev.replace("\nPARAM_ORDER = (", MEAN_COUNT + "\n\nPARAM_ORDER = (", 1)
     relief = _substitute(inspect.getsource(adult_kernel), [],
-                         [(r"uniform_nb\(pk, 3 \* t(?: \+ [12])?\)", "0.5", 3)])
+                         [(r"uniform_nb\(pk, 3 \* t(?: \+ [12])?\)", "0.5", 3)], "attachsim.adulthood")
     return _load("attachsim_floor_development", dev, where), _load("attachsim_floor_relief", relief, where)
 
 

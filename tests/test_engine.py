@@ -8,7 +8,7 @@ import pytest
 
 import attachsim
 from attachsim.development._kernel import F_STATES, PARAM_ORDER
-from attachsim.development._runner import param_vector
+from attachsim.development._runner import kernel_params
 from attachsim.scenarios.schema import Parameters
 
 
@@ -61,13 +61,17 @@ def test_people_are_independent_of_population_size():
     pd.testing.assert_frame_equal(small, large.reset_index(drop=True), check_exact=True)
 
 
-def test_parameter_vector_follows_the_schema():
+def test_kernel_parameters_follow_the_schema_by_name():
     groups = Parameters.model_fields
     for dotted in PARAM_ORDER:
         group, name = dotted.split(".")
         assert name in groups[group].annotation.model_fields, dotted
-    vec = param_vector(Parameters())
-    assert vec.shape == (len(PARAM_ORDER),) and np.all(np.isfinite(vec))
+    params = Parameters()
+    record = kernel_params(params)
+    assert len(record) == len(PARAM_ORDER) and np.all(np.isfinite(record))
+    for dotted in PARAM_ORDER:
+        group, name = dotted.split(".")
+        assert getattr(record, name) == getattr(getattr(params, group), name), dotted
 
 
 def test_plan_lists_mechanisms_in_order():

@@ -160,6 +160,7 @@ def _odds_ratio(a: F64, c: F64) -> float:
 def target_effects(sc: Scenario, people: dict[str, pd.DataFrame], arms: list[str]) -> list[dict[str, Any]]:
     """For each intervention and each arm that delivers it: its achieved change in its target state, as d."""
     from .interventions import KIND_CLASSES
+    from .interventions.mechanisms import Status
 
     control = people[arms[0]]
     out = []
@@ -174,11 +175,11 @@ def target_effects(sc: Scenario, people: dict[str, pd.DataFrame], arms: list[str
             ta = p[target].where(eligible).astype(float)
             diff = (ta - tc).dropna()
             sd = float(tc.std(ddof=1))
-            started = p[status].where(eligible).isin([2, 3])
+            started = p[status].where(eligible).isin([Status.COMPLETED, Status.DROPPED_OUT])
             out.append({
                 "arm": a, "intervention": iv.name, "kind": iv.kind, "target": KIND_CLASSES[iv.kind].target,
                 "eligible": int(eligible.sum()), "started": int(started.sum()),
-                "completed": int((p[status].where(eligible) == 2).sum()),
+                "completed": int((p[status].where(eligible) == Status.COMPLETED).sum()),
                 "sessions_mean": float(p[f"iv_{iv.name}_sessions"][started].mean()) if started.any() else 0.0,
                 "control_mean": float(tc.mean()), "arm_mean": float(ta.mean()),
                 "difference": float(diff.mean()) if diff.size else math.nan,

@@ -60,13 +60,13 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
 
 def _development_kernel(sim: Simulation) -> KernelStep:
     """M1-M7, caregiving and life events: the fused Numba kernel, or its NumPy reference."""
-    from .development import _reference, _runner
+    from .development._runner import make_development
 
-    return (_runner.make_infancy if sim.engine == "numba" else _reference.make_infancy)(sim)
+    return make_development(sim)
 
 
 def _relief_kernel(sim: Simulation) -> KernelStep:
-    """M8 relief-seeking (the maker picks the Numba kernel or the NumPy reference)."""
+    """M8 relief-seeking: the Numba kernel, or its NumPy reference."""
     from .adulthood._runner import make_relief
 
     return make_relief(sim)

@@ -1,61 +1,66 @@
-"""Plain NumPy reference of the M8 relief-seeking step (same rules and draws as the kernel)."""
+"""Plain NumPy reference of the M8 relief-seeking step: the same laws (:mod:`.relief`) and draws as the kernel.
+
+The control flow is written here a second time on purpose (masks for branches, every draw taken for
+everyone), which is what makes it an independent check of the kernel's.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..core.rng import person_key_np, uniform_np
-from ._kernel import RECENT, WEEKS_PER_YEAR
+from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
+from . import relief
+from ._kernel import T_EVER, T_HABIT, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
 
 
-def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8],
-                   rs: npt.NDArray[np.int64], rt_f: npt.NDArray[np.int64], rt_i: npt.NDArray[np.int64],
-                   rt_b: npt.NDArray[np.int64], sc: npt.NDArray[np.float64],
+def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8], rs: Any,
+                   rt_f: npt.NDArray[np.int64], rt_i: npt.NDArray[np.int64], rt_b: npt.NDArray[np.int64], p: Any,
                    thresholds: npt.NDArray[np.float64], access: npt.NDArray[np.float64], skey: np.uint64, step: int,
                    n: int) -> None:
     """One week of relief-seeking for everyone past the start age."""
-    age_all = step - I[rs[2], :n].astype(np.int64)
-    idx = np.nonzero(age_all >= sc[0] * WEEKS_PER_YEAR)[0]
+    age_all = step - I[rs.birth_step, :n].astype(np.int64)
+    idx = np.nonzero(age_all >= p.start_age * WEEKS_PER_YEAR)[0]
     if idx.size == 0:
         return
     age = age_all[idx]
     pk = person_key_np(skey, idx)
-    arousal = F[rs[0], idx].astype(np.float64)
-    reg = F[rs[1], idx].astype(np.float64)
-    sex = B[rs[3], idx]
-    quit_w = 1.0 - (1.0 - sc[13]) ** (1.0 / WEEKS_PER_YEAR)
+    arousal = F[rs.arousal, idx].astype(np.float64)
+    reg = F[rs.regulation, idx].astype(np.float64)
+    sex = B[rs.sex, idx]
+    quit_w = weekly_chance(p.quit_per_year)
     for t in range(5):
-        hab_r, tol_r, rec_r, ons_r = rt_f[:, t]
-        (rel_r,) = rt_i[:, t]
-        state_r, ever_r = rt_b[:, t]
+        hab_r, tol_r, rec_r, ons_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
+                                      rt_f[T_ONSET_AGE, t])
+        rel_r = rt_i[T_RELAPSES, t]
+        state_r, ever_r = rt_b[T_USE_STATE, t], rt_b[T_EVER, t]
         habit = F[hab_r, idx].astype(np.float64)
         tol = F[tol_r, idx].astype(np.float64)
         recent = F[rec_r, idx].astype(np.float64)
         state = B[state_r, idx].astype(np.int64)
         u_use, u_event, u_quit = (uniform_np(pk, 3 * t + j) for j in range(3))
-        abstinent = state == 2
-        p_relapse = sc[14] * (1.0 + sc[15] * arousal + sc[16] * habit) * (1.0 - sc[17] * reg)
-        relapse = abstinent & (u_event < p_relapse)
-        need = np.maximum(0.0, arousal - sc[1] * reg)
-        drive = need + sc[4] * tol + sc[3] * habit
-        p_use = access[t] * (1.0 / (1.0 + np.exp(-(sc[2] * (drive - thresholds[sex, t])))))
-        used = np.where(abstinent, relapse, u_use < p_use)
-        state = np.where(relapse, 0, state)
+        abstinent = state == relief.ABSTINENT
+        relapse = abstinent & (u_event < relief.relapse_chance(p.relapse_per_week, p.relapse_stress, arousal,
+                                                         p.relapse_cue, habit, p.relapse_regulation, reg))
+        d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit)
+        used = np.where(abstinent, relapse, u_use < relief.use_chance(access[t], p.use_gain, d, thresholds[sex, t]))
+        state = np.where(relapse, relief.NOT_ABSTINENT, state)
         I[rel_r, idx[relapse]] += 1
-        arousal = np.where(used, arousal * (1.0 - sc[5]), arousal + sc[10] * tol)
-        habit = np.where(used, habit + sc[6] * (1.0 - habit), habit * (1.0 - sc[7]))
-        tol = np.where(used, tol + sc[8] * (1.0 - tol), tol * (1.0 - sc[9]))
-        recent = np.where(used, recent + RECENT * (1.0 - recent), recent * (1.0 - RECENT))
-        compulsive = (habit >= sc[11]) & (recent >= sc[12]) & (state != 2)
-        first = compulsive & (B[ever_r, idx] == 0)
+        on = relief.after_use(arousal, habit, tol, recent, p.relief, p.habit_rate, p.tolerance_rate)
+        off = relief.after_no_use(arousal, habit, tol, recent, p.rebound, p.habit_decay, p.tolerance_decay)
+        arousal, habit, tol, recent = (np.where(used, a, b) for a, b in zip(on, off, strict=True))
+        now = relief.compulsive(habit, recent, state, p.criterion_habit, p.criterion_use)
+        first = now & (B[ever_r, idx] == 0)
         B[ever_r, idx[first]] = 1
         F[ons_r, idx[first]] = (age[first] / WEEKS_PER_YEAR).astype(np.float32)
-        quit = compulsive & (u_quit < quit_w * (0.5 + reg))
-        state = np.where(quit, 2, state)
+        quit = now & (u_quit < relief.quit_chance(quit_w, reg))
+        state = np.where(quit, relief.ABSTINENT, state)
         recent = np.where(quit, 0.0, recent)
         B[state_r, idx] = state
         F[hab_r, idx] = habit
         F[tol_r, idx] = tol
         F[rec_r, idx] = recent
-    F[rs[0], idx] = arousal
+    F[rs.arousal, idx] = arousal

@@ -1,22 +1,25 @@
-"""Glue between the simulation and the M8 relief-seeking kernel (Numba or NumPy reference)."""
+"""Glue between the simulation and the adult kernels (M8 relief-seeking, M9 relationships): Numba or NumPy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from ..core.laws import for_engine
 from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
-from ..core.timeline import weeks
+from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from ._kernel import (
     M9_BUF_WIDTH,
     M9_CHUNK,
+    M9_DERIVED,
     M9_F,
     M9_I,
+    M9_PARAMS,
     PER_TYPE_B,
     PER_TYPE_F,
     PER_TYPE_I,
@@ -25,20 +28,28 @@ from ._kernel import (
     SHARED_B,
     SHARED_F,
     SHARED_I,
+    M9FRows,
+    M9IRows,
+    M9KernelParams,
+    ReliefKernelParams,
+    SharedRows,
     relationships_step,
     relief_step,
 )
 from ._reference import relief_step_np
+from .relationships import PartnerParams, weekly_seek
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
-    from .relationships import PartnerParams
+
+#: A weekly step of M9 that has updated couples and singles: the number of single adults and the seekers' ids.
+M9Step = Callable[["Simulation", int], tuple[int, npt.NDArray[np.int64]]]
 
 
-def relief_inputs(sim: Simulation) -> tuple[npt.NDArray[np.int64], ...]:
-    """Row indices of the shared and per-regulator states."""
+def relief_inputs(sim: Simulation) -> tuple[Any, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows of the shared states (by name) and of the per-regulator states (``PER_TYPE_*`` x ``REGULATORS``)."""
     lay = sim.layout
-    rs = np.array([lay.row(x) for x in (*SHARED_F, *SHARED_I, *SHARED_B)], dtype=np.int64)
+    rs = SharedRows(*(np.int64(lay.row(x)) for x in (*SHARED_F, *SHARED_I, *SHARED_B)))
     rt_f = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_F], dtype=np.int64)
     rt_i = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_I], dtype=np.int64)
     rt_b = np.array([[lay.row(p.format(t)) for t in REGULATORS] for p in PER_TYPE_B], dtype=np.int64)
@@ -49,41 +60,47 @@ def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
     """A callable that runs one week of M8 with the engine chosen for the simulation."""
     rs, rt_f, rt_i, rt_b = relief_inputs(sim)
     p = sim.scenario.parameters.relief
-    sc = np.array([float(getattr(p, name)) for name in SCALARS], dtype=np.float64)
+    par = ReliefKernelParams(*(float(getattr(p, name)) for name in SCALARS))
     thresholds = np.array([[getattr(p, f"threshold_{t}_{sex}") for t in REGULATORS] for sex in ("male", "female")],
                           dtype=np.float64)
     access = np.array([getattr(sim.scenario.regulators.access, t) for t in REGULATORS], dtype=np.float64)
     key = stream_key(sim.seed, "m8.use")
-    start_w = p.start_age * 52.1775
+    start_w = p.start_age * WEEKS_PER_YEAR
+
+    def numba_step(s: Simulation, step: int) -> None:
+        with threads_for(s.pop.n):
+            relief_step(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, access,
+                        step_key_np(key, step), np.int64(step), np.int64(s.pop.n))
+
+    def numpy_step(s: Simulation, step: int) -> None:
+        relief_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, access,
+                       step_key_np(key, step), step, s.pop.n)
+
+    weekly = for_engine(sim.engine, lambda: numba_step, lambda: numpy_step)
 
     def run(s: Simulation, step: int) -> None:
         if s.oldest_age(step) < start_w:
             return  # nobody has reached the start age: nothing to scan
-        skey = step_key_np(key, step)
-        if s.engine == "numba":
-            with threads_for(s.pop.n):
-                relief_step(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, sc, thresholds, access, skey,
-                            np.int64(step),
-                            np.int64(s.pop.n))
-        else:
-            relief_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, sc, thresholds, access, skey, step,
-                           s.pop.n)
+        weekly(s, step)
 
     return run
 
 
-def make_relationships(sim: Simulation, p: PartnerParams) -> Callable[[Simulation, int],
-                                                                       tuple[int, npt.NDArray[np.int64]]]:
+def m9_params(p: PartnerParams) -> Any:
+    """The M9 kernel's :data:`M9KernelParams` record (the parameters by name, and the derived weekly rates)."""
+    derived = {"memory_rate": 1.0 / p.memory_weeks, "breakup_weekly": weekly_chance(p.breakup_per_year),
+               "seek_weekly": weekly_seek(p)}
+    return M9KernelParams(*(float(getattr(p, name)) for name in M9_PARAMS), *(derived[k] for k in M9_DERIVED))
+
+
+def make_relationships(sim: Simulation, p: PartnerParams) -> M9Step:
     """A callable that runs the M9 kernel for one week and returns the number of singles and the seekers' ids."""
     lay = sim.layout
-    rf = np.array([lay.row(x) for x in M9_F], dtype=np.int64)
-    ri = np.array([lay.row(x) for x in M9_I], dtype=np.int64)
-    par = np.array([
-        p.oscillation, 1.0 / p.memory_weeks, 1.0 - (1.0 - p.breakup_per_year) ** (1.0 / 52.1775),
-        p.breakup_conflict, p.breakup_quality, 1.0 - (1.0 - min(p.seek_per_year, 0.999)) ** (1.0 / 52.1775),
-        p.seek_anxiety, p.seek_avoidance], dtype=np.float64)
+    rf = M9FRows(*(np.int64(lay.row(x)) for x in M9_F))
+    ri = M9IRows(*(np.int64(lay.row(x)) for x in M9_I))
+    par = m9_params(p)
     keys = [stream_key(sim.seed, name) for name in ("m9.oscillation", "m9.breakup", "m9.seek")]
-    adult_w = np.int64(weeks(years=18))
+    adult_w = np.int64(ADULT_W)
     seekers = np.zeros(sim.pop.capacity, dtype=np.int64)
     counts = np.zeros((sim.pop.capacity + M9_CHUNK - 1) // M9_CHUNK, dtype=np.int64)
     buf = _aligned_rows(sim.pop.capacity, M9_BUF_WIDTH)  # couples' scratch (64 bytes a person, one cache line)

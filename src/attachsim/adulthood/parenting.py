@@ -22,8 +22,8 @@ from ..core.columns import Column, coded, count, flag
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import normals, uniforms
-from ..core.timeline import WEEKS_PER_YEAR, weeks
-from .relief import REGULATORS
+from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, YEAR_W
+from .relief import REGULATORS, compulsive
 
 if TYPE_CHECKING:
     from ..assessments.lifespan import LifespanAssessmentParams
@@ -58,6 +58,13 @@ REFERENCE_BY_CHILD_AGE = np.array([
     (0.0252, 0.034, 0.0996, 0.0064, 0.5765),
     (0.0234, 0.0306, 0.0959, 0.005, 0.5793),
 ])
+#: Ages (years) between which women give birth (MODEL §6 M10).
+FIRST_BIRTH_AGE, LAST_BIRTH_AGE = 18, 45
+#: Relationship quality at which partner support neither raises nor lowers sensitivity: a new relationship's
+#: quality (``partners.start_quality``'s default); it fixes the unit of ``sensitivity_partner``, so it is not free.
+REFERENCE_QUALITY = 0.6
+#: Highest caregiving inconsistency (the caregiving profiles' bound, ``caregiving.profiles.PARAMETER_MAX``).
+INCONSISTENCY_MAX = 0.5
 EXOGENOUS = ("availability", "sensitivity", "rejection", "inconsistency", "dysregulation")
 
 
@@ -70,6 +77,13 @@ class ParentingParams(ParamModel):
                                 source="rationale: OECD 2022")
     partnered_births: float = param(4.0, 1.0, 50.0, unit="relative rate",
                                     meaning="Birth rate of partnered relative to single women.", source="rationale")
+    partnered_share: float = param(
+        0.65, 0.05, 1.0, unit="share of women 18-45",
+        meaning="Typical share of women of childbearing age with a partner; the birth weights of partnered and "
+        "single women average to one at this share, so that fertility is the mean number of children.",
+        source="rationale: about the share of simulated women 18-45 with a partner in the normative scenario; "
+        "value of the first version, kept",
+    )
     inheritance: float = param(0.5, 0.0, 1.0, unit="correlation",
                                meaning="Parent-child correlation of temperamental reactivity.",
                                source="rationale: modest heritability of infant temperament (Saudino 2005)")
@@ -117,6 +131,13 @@ class ParentingParams(ParamModel):
     dysregulation_stress: float = param(0.2, 0.0, 5.0, unit="per unit chronic stress",
                                         meaning="Chronic stress and depression dysregulate the parent (S0-2).",
                                         source="rationale (seed 0, S0-2)")
+    unresolved_onset: float = param(0.3, 0.0, 2.0, unit="unresolved index",
+                                    meaning="Unresolved index above which a parent's unresolved loss or trauma "
+                                    "dysregulates her caregiving.", source=CAL)
+    compulsive_inconsistency: float = param(0.5, 0.0, 2.0, unit="inconsistency per unit compulsive_cost",
+                                            meaning="A parent in compulsive use is also inconsistent: this share "
+                                            "of compulsive_cost is added to her inconsistency.",
+                                            source="rationale: Suchman et al. 2010; value of the first version, kept")
 
 
 class Parenting(Mechanism):
@@ -173,15 +194,16 @@ class Parenting(Mechanism):
         pop, p = sim.pop, self.params
         assert isinstance(p, ParentingParams)
         age_y = (step - pop["birth_step"]) / WEEKS_PER_YEAR
-        women = np.nonzero((pop["sex"] == 1) & (age_y >= 18) & (age_y < 45)
+        women = np.nonzero((pop["sex"] == 1) & (age_y >= FIRST_BIRTH_AGE) & (age_y < LAST_BIRTH_AGE)
                            & (pop["generation"] < self.generations - 1))[0]
         if women.size == 0:
             return
         a = age_y[women]
         density = np.exp(-0.5 * ((a - p.birth_age_mean) / p.birth_age_sd) ** 2) / (p.birth_age_sd * np.sqrt(2 * np.pi))
         partnered = pop["partner"][women] >= 0
-        # partnered women carry most births; the weights average to one over a typical partnership share of 0.65
-        weight = np.where(partnered, p.partnered_births, 1.0) / (0.65 * p.partnered_births + 0.35)
+        # partnered women carry most births; the weights average to one over a typical partnership share
+        weight = np.where(partnered, p.partnered_births, 1.0) / (p.partnered_share * p.partnered_births
+                                                                 + (1.0 - p.partnered_share))
         hazard = self.fertility * density * weight / WEEKS_PER_YEAR
         mothers = women[uniforms(sim.seed, "m10.birth", step, women) < hazard]
         if mothers.size == 0:
@@ -189,7 +211,7 @@ class Parenting(Mechanism):
         if pop.n + mothers.size > pop.capacity:
             raise RuntimeError(f"Population capacity {pop.capacity:,} reached at week {step}: lower "
                                "population.n, generations or fertility.")
-        from ..assessments.lifespan import AAI_CLASSES, STATE_NAMES, adult_instruments
+        from ..assessments.lifespan import CODES, STATE_NAMES, adult_instruments
 
         ids = pop.add(mothers.size)
         sim.cohorts[step] = np.concatenate([sim.cohorts.get(step, np.zeros(0, np.int32)), ids])
@@ -211,14 +233,13 @@ class Parenting(Mechanism):
         states = {k: pop[k][mothers].astype(np.float64) for k in STATE_NAMES}
         life = sim.scenario.parameters.lifespan_assessments
         out = adult_instruments(states, mothers.astype(np.int32), sim.seed, step, 0, life)
-        codes = {c: i for i, c in enumerate(AAI_CLASSES)}
-        pop["parent_aai_at_birth"][ids] = np.array([codes[c] for c in out["aai"]], dtype=np.int32)
+        pop["parent_aai_at_birth"][ids] = np.array([CODES["aai"][c] for c in out["aai"]], dtype=np.int32)
         pop["parent_unresolved_at_birth"][ids] = out["aai_unresolved"].astype(np.int32)
 
     def _caregiving(self, sim: Simulation, step: int) -> None:
         pop, p = sim.pop, self.params
         assert isinstance(p, ParentingParams)
-        while self._born and step - next(iter(self._born)) >= weeks(years=18):
+        while self._born and step - next(iter(self._born)) >= ADULT_W:
             del self._born[next(iter(self._born))]  # the oldest children born here have come of age
         if not self._born:
             return
@@ -232,23 +253,24 @@ class Parenting(Mechanism):
             return pop[name][par].astype(np.float64)
 
         ix = attachment_indices({k: g(k) for k in INDEX_STATES}, p, sim.scenario.parameters.lifespan_assessments)
-        compulsive = np.zeros(kids.size, dtype=bool)
+        using = np.zeros(kids.size, dtype=bool)
         relief = sim.scenario.parameters.relief
         for t in REGULATORS:
-            compulsive |= (pop[f"habit_{t}"][par] >= relief.criterion_habit) \
-                & (pop[f"recent_use_{t}"][par] >= relief.criterion_use) & (pop[f"use_state_{t}"][par] != 2)
-        pop["ace_substance"][kids[compulsive]] = 1
+            using |= compulsive(pop[f"habit_{t}"][par], pop[f"recent_use_{t}"][par], pop[f"use_state_{t}"][par],
+                                relief.criterion_habit, relief.criterion_use)
+        pop["ace_substance"][kids[using]] = 1
         quality = np.where(pop["partner"][par] >= 0, np.nan_to_num(g("relationship_quality")), 0.0)
-        cost = p.compulsive_cost * compulsive
+        cost = p.compulsive_cost * using
 
         def exo(k: str) -> F64:
             return pop[f"exo_{k}"][kids].astype(np.float64)
 
-        ref = REFERENCE_BY_CHILD_AGE[np.minimum((step - pop["birth_step"][kids]) // 52, 17)].T
+        ref = REFERENCE_BY_CHILD_AGE[np.minimum((step - pop["birth_step"][kids]) // YEAR_W,
+                                                len(REFERENCE_BY_CHILD_AGE) - 1)].T
         rho = p.sensitivity_security
         sens = p.sensitivity_base + np.sqrt(1.0 - rho * rho) * (exo("sensitivity") - p.sensitivity_base) \
             + rho * p.sensitivity_sd * (ix["security"] - ref[4]) / p.security_sd \
-            - p.sensitivity_arousal * g("arousal") + p.sensitivity_partner * (quality - 0.6) - cost
+            - p.sensitivity_arousal * g("arousal") + p.sensitivity_partner * (quality - REFERENCE_QUALITY) - cost
         pop["cg_sensitivity"][kids] = np.clip(sens, 0.0, 1.0)
         pop["cg_availability"][kids] = np.clip(exo("availability") - cost, 0.0, 1.0)
         pop["cg_rejection"][kids] = np.clip(
@@ -256,10 +278,11 @@ class Parenting(Mechanism):
             0.0, 1.0)
         pop["cg_inconsistency"][kids] = np.clip(
             exo("inconsistency") + p.inconsistency_preoccupied
-            * (ix["insecurity"] * (1.0 - ix["dismissing"]) - ref[1]) + 0.5 * cost, 0.0, 0.5)
+            * (ix["insecurity"] * (1.0 - ix["dismissing"]) - ref[1]) + p.compulsive_inconsistency * cost,
+            0.0, INCONSISTENCY_MAX)
         pop["cg_dysregulation"][kids] = np.clip(
             exo("dysregulation") + p.dysregulation_stress * (g("arousal_mean") - ref[2])
-            + p.dysregulation_unresolved * (np.maximum(ix["unresolved"] - 0.3, 0.0) - ref[3])
+            + p.dysregulation_unresolved * (np.maximum(ix["unresolved"] - p.unresolved_onset, 0.0) - ref[3])
             + cost, 0.0, 1.0)
         pop["cg_harm"][kids] = 0.0
 
@@ -275,12 +298,15 @@ def attachment_indices(s: dict[str, F64], p: ParentingParams, life: LifespanAsse
     threshold, 0 above it), ``dismissing`` (0-1: how far the defence is deactivating rather than preoccupied,
     around the interview's dismissal balance) and ``unresolved`` (the interview's unresolved index).
     """
-    m = s["others_a"] / (s["others_a"] + s["others_b"])
+    from ..assessments.lifespan import security_index, unresolved_index
+    from ..development.infancy import model_of_others
+
+    m = model_of_others(s["others_a"], s["others_b"])
     hyp, dea, con = s["hyperactivation"], s["deactivation"], s["conflict"]
-    security = 0.35 * s["regulation"] + 0.35 * m + 0.3 * s["self_worth"] - 0.3 * con - 0.2 * (hyp + dea)
+    security = security_index(s["regulation"], m, s["self_worth"], con, hyp, dea)
     return {
         "security": security,
         "insecurity": np.maximum(life.coherence_threshold - security, 0.0) / p.security_sd,
         "dismissing": 1.0 / (1.0 + np.exp(-(dea - hyp - life.dismissal_balance) / p.dismissing_width)),
-        "unresolved": 0.6 * s["threat"] + 0.8 * con + 0.2 * (s["stress_gain"] - 1.0),
+        "unresolved": unresolved_index(s["threat"], con, s["stress_gain"]),
     }

@@ -12,9 +12,13 @@ when regulation is high.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..core.columns import Column, count, is_one
+from ..core.laws import kernel_law, sigmoid
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.state import StateSpec
@@ -23,6 +27,21 @@ if TYPE_CHECKING:
     from ..core.engine import Simulation
 
 REGULATORS = ("alcohol", "drugs", "food", "sex", "love")
+
+
+class UseState(IntEnum):
+    """Codes of the int8 states ``use_state_<regulator>``."""
+
+    NOT_ABSTINENT = 0  # free to use (whether or not one does)
+    ABSTINENT = 2  # abstinent after stopping; only a relapse ends it
+
+
+#: The codes as plain ints, for Numba kernels and NumPy comparisons.
+NOT_ABSTINENT = int(UseState.NOT_ABSTINENT)
+ABSTINENT = int(UseState.ABSTINENT)
+#: Weekly rate of the running share of recent weeks with use (``recent_use_<regulator>``): an 8-week average,
+#: which is what "use week after week" means in the compulsive criterion; part of the criterion's unit.
+RECENT = 1.0 / 8.0
 CAL = ("calibrated by hand on seed 1000: sex thresholds to Dickenson et al. 2018 at age 35; the others set "
        "relative to them by the sex ratios cited")
 
@@ -113,7 +132,8 @@ def _relief_states() -> tuple[StateSpec, ...]:
             f32(f"tolerance_{t}", 0.0, "0-1", f"Tolerance (opponent process) for {t}."),
             f32(f"recent_use_{t}", 0.0, "0-1", f"Share of recent weeks with {t} use (8-week average)."),
             f32(f"compulsive_{t}_onset_age", float("nan"), "years", f"Age when {t} use first met the criterion."),
-            i8(f"use_state_{t}", 0, "code", f"{t}: 0 not abstinent, 2 abstinent after stopping."),
+            i8(f"use_state_{t}", NOT_ABSTINENT, "code", f"{t}: {NOT_ABSTINENT} not abstinent, {ABSTINENT} abstinent "
+               "after stopping (UseState)."),
             i8(f"compulsive_{t}_ever", 0, "flag", f"{t} use has met the compulsive criterion."),
             i32(f"relapses_{t}", 0, "count", f"Relapses into {t} use after abstinence."),
         ]
@@ -142,3 +162,52 @@ class Relief(Mechanism):
             cols.append(count(f"relapses_{t}", "int16", "count", f"relapses into {t} use after abstinence"))
         return tuple(cols)
 
+
+# ----------------------------------------------------------------------------- laws (see attachsim.core.laws)
+
+@kernel_law
+def compulsive(habit: Any, recent: Any, state: Any, criterion_habit: Any, criterion_use: Any) -> Any:
+    """The compulsive-use criterion: a strong habit, use week after week, and not abstinent."""
+    return (habit >= criterion_habit) & (recent >= criterion_use) & (state != ABSTINENT)
+
+
+@kernel_law
+def relapse_chance(base: Any, stress: Any, arousal: Any, cue: Any, habit: Any, protection: Any, reg: Any) -> Any:
+    """Weekly chance of relapse during abstinence: stress and cues raise it, regulation lowers it (S0-9)."""
+    return base * (1.0 + stress * arousal + cue * habit) * (1.0 - protection * reg)
+
+
+@kernel_law
+def drive(arousal: Any, need_regulation: Any, reg: Any, rebound_weight: Any, tol: Any, habit_weight: Any,
+          habit: Any) -> Any:
+    """The drive to use: arousal that regulation does not bring down, withdrawal dysphoria and habit."""
+    need = np.maximum(0.0, arousal - need_regulation * reg)
+    return need + rebound_weight * tol + habit_weight * habit
+
+
+@kernel_law
+def use_chance(access: Any, gain: Any, drive_: Any, threshold: Any) -> Any:
+    """Weekly chance of use with this access, half-likely at the threshold drive."""
+    return access * sigmoid(gain * (drive_ - threshold))
+
+
+@kernel_law
+def after_use(arousal: Any, habit: Any, tol: Any, recent: Any, relief: Any, habit_rate: Any,
+              tolerance_rate: Any) -> tuple[Any, Any, Any, Any]:
+    """A week of use: arousal relieved; habit, tolerance and recent use grow."""
+    return (arousal * (1.0 - relief), habit + habit_rate * (1.0 - habit), tol + tolerance_rate * (1.0 - tol),
+            recent + RECENT * (1.0 - recent))
+
+
+@kernel_law
+def after_no_use(arousal: Any, habit: Any, tol: Any, recent: Any, rebound: Any, habit_decay: Any,
+                 tolerance_decay: Any) -> tuple[Any, Any, Any, Any]:
+    """A week without use: tolerance rebounds as dysphoria; habit, tolerance and recent use decay."""
+    return (arousal + rebound * tol, habit * (1.0 - habit_decay), tol * (1.0 - tolerance_decay),
+            recent * (1.0 - RECENT))
+
+
+@kernel_law
+def quit_chance(weekly: Any, reg: Any) -> Any:
+    """Weekly chance that a compulsive user stops: the weekly base times (0.5 + regulation)."""
+    return weekly * (0.5 + reg)

@@ -17,6 +17,7 @@ import math
 import os
 import tempfile
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,19 @@ ITEMS = tuple(range(1, 37))
 ANXIETY_ITEMS = tuple(range(1, 19))
 AVOIDANCE_ITEMS = tuple(range(19, 37))
 REVERSED = frozenset({9, 11, 20, 22, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36})
-STYLES = ("secure", "preoccupied", "dismissing", "fearful")
+
+
+class AdultStyle(IntEnum):
+    """Codes of the ECR-R attachment styles (int8 states ``adult_style_<age>``)."""
+
+    SECURE = 0
+    PREOCCUPIED = 1
+    DISMISSING = 2
+    FEARFUL = 3
+
+
+#: The style names in code order.
+STYLES = tuple(s.name.lower() for s in AdultStyle)
 MissingRule = Literal["error", "prorate"]
 F64 = npt.NDArray[np.float64]
 MAX_FILE_BYTES = 500_000_000

@@ -10,20 +10,22 @@ profile or a label.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..adulthood.relief import REGULATORS, ReliefParams
+from ..adulthood.relief import REGULATORS, ReliefParams, compulsive
 from ..core.columns import Column, coded, copy_of, count, flag
 from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
 from ..core.timeline import weeks
+from ..development.infancy import model_of_others as _model_of_others
 from . import ecrr
-from .strange_situation import CATEGORIES, StrangeSituationParams, run_strange_situation
+from .strange_situation import CATEGORIES, StrangeSituationParams, category_codes, run_strange_situation
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -37,7 +39,18 @@ INTERNALIZING = ("social_withdrawal", "passivity", "fear_of_abandonment", "detac
 EXTERNALIZING = ("aggressive_outbursts", "volatility", "mistrust")
 FEARS = ("inadequacy", "engulfment", "loss_of_control", "loss_of_autonomy", "attack", "betrayal", "guilt",
          "abandonment")
-AAI_CLASSES = ("F", "Ds", "E")
+
+
+class AAIClass(IntEnum):
+    """Codes of the adult-interview classes (int8 states ``aai_<age>``, ``parent_aai_at_birth``)."""
+
+    F = 0  # free-autonomous (secure)
+    Ds = 1  # dismissing
+    E = 2  # preoccupied (entangled)
+
+
+#: The class names in code order.
+AAI_CLASSES = tuple(c.name for c in AAIClass)
 
 
 class LifespanAssessmentParams(ParamModel):
@@ -106,8 +119,31 @@ def _states(sim: Simulation, ids: npt.NDArray[np.int32], names: tuple[str, ...])
 
 def model_of_others(s: dict[str, F64]) -> F64:
     """Expected availability of others (the Beta mean of the M4 evidence counts)."""
-    out: F64 = s["others_a"] / (s["others_a"] + s["others_b"])
+    out: F64 = _model_of_others(s["others_a"], s["others_b"])
     return out
+
+
+# The weights of the interview's two indices fix the scale on which coherence_threshold and unresolved_threshold
+# were calibrated (a change of weights is a change of those thresholds), so they are constants, not parameters.
+SECURITY_WEIGHTS = {"regulation": 0.35, "model_of_others": 0.35, "self_worth": 0.3, "conflict": 0.3,
+                    "strategies": 0.2}
+UNRESOLVED_WEIGHTS = {"threat": 0.6, "conflict": 0.8, "stress_gain": 0.2}
+
+
+def security_index(reg: Any, m: Any, sw: Any, con: Any, hyp: Any, dea: Any) -> Any:
+    """The adult interview's security (coherence) index.
+
+    Regulation, trust and self-worth raise it; conflict and the secondary strategies lower it.
+    """
+    w = SECURITY_WEIGHTS
+    return (w["regulation"] * reg + w["model_of_others"] * m + w["self_worth"] * sw - w["conflict"] * con
+            - w["strategies"] * (hyp + dea))
+
+
+def unresolved_index(thr: Any, con: Any, stress_gain: Any) -> Any:
+    """The adult interview's unresolved index: learned threat, conflict and stress sensitisation."""
+    w = UNRESOLVED_WEIGHTS
+    return w["threat"] * thr + w["conflict"] * con + w["stress_gain"] * (stress_gain - 1.0)
 
 
 def sign_propensities(s: dict[str, F64], stress_gain_max: float) -> dict[str, F64]:
@@ -169,12 +205,13 @@ def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, 
     anxiety, avoidance = ecrr.score_items(answers)
     style = ecrr.classify(anxiety, avoidance)
     # adult-interview form: coherence, dismissal, preoccupation, unresolved (Main, Goldwyn & Hesse 2003)
-    security = 0.35 * reg + 0.35 * m + 0.3 * sw - 0.3 * con - 0.2 * (hyp + dea)
+    security = security_index(reg, m, sw, con, hyp, dea)
     coherence = 1.0 + 8.0 * _sigmoid(6.0 * (security - p.coherence_threshold) + p.interview_noise * z(2))
     dismissal = 1.0 + 8.0 * _sigmoid(6.0 * (dea - hyp - p.dismissal_balance) + p.interview_noise * z(3))
-    unresolved_idx = 0.6 * thr + 0.8 * con + 0.2 * (s["stress_gain"] - 1.0)
+    unresolved_idx = unresolved_index(thr, con, s["stress_gain"])
     unresolved = 1.0 + 8.0 * _sigmoid(6.0 * (unresolved_idx - p.unresolved_threshold) + p.interview_noise * z(4))
-    aai = np.where(np.round(coherence) >= 5, "F", np.where(np.round(dismissal) >= 5, "Ds", "E"))
+    aai = np.where(np.round(coherence) >= 5, AAIClass.F.name,
+                   np.where(np.round(dismissal) >= 5, AAIClass.Ds.name, AAIClass.E.name))
     fears = {
         "inadequacy": 1.0 - sw,
         "engulfment": dea * (0.6 + 0.4 * con),
@@ -222,7 +259,7 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("relationship_quality", "f32", "Quality of the current relationship (0-1; missing when single)."),
     ("relationship_conflict", "f32", "Conflict in the current relationship (0-1; missing when single)."),
 )
-CODES = {"adult_style": {s: i for i, s in enumerate(ecrr.STYLES)}, "aai": {s: i for i, s in enumerate(AAI_CLASSES)}}
+CODES = {"adult_style": {s.name.lower(): int(s) for s in ecrr.AdultStyle}, "aai": {c.name: int(c) for c in AAIClass}}
 
 
 class LifespanAssessments(Mechanism):
@@ -313,8 +350,7 @@ class LifespanAssessments(Mechanism):
                     update={"momentary_noise": self.params.preschool_momentary_noise})  # type: ignore[attr-defined]
                 s["reactivity"] = s["reactivity"] * self.params.preschool_stress  # type: ignore[attr-defined]
                 out = run_strange_situation(s, ids, params, sim.seed, step, months)  # type: ignore[arg-type]
-                codes = {c: i for i, c in enumerate(CATEGORIES)}
-                sim.pop[column][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
+                sim.pop[column][ids] = category_codes(out["category"])
         for years in self.checklist_years:
             ids = sim.completing(step, weeks(years=years))
             if ids.size:
@@ -340,8 +376,7 @@ class LifespanAssessments(Mechanism):
 def compulsive_now(sim: Simulation, ids: npt.NDArray[np.int32], regulator: str,
                    relief: ReliefParams) -> npt.NDArray[np.bool_]:
     """Whether each person meets the compulsive-use criterion for a regulator this week."""
-    habit = sim.pop[f"habit_{regulator}"][ids]
-    recent = sim.pop[f"recent_use_{regulator}"][ids]
-    state = sim.pop[f"use_state_{regulator}"][ids]
-    out: npt.NDArray[np.bool_] = (habit >= relief.criterion_habit) & (recent >= relief.criterion_use) & (state != 2)
+    out: npt.NDArray[np.bool_] = compulsive(sim.pop[f"habit_{regulator}"][ids], sim.pop[f"recent_use_{regulator}"][ids],
+                                            sim.pop[f"use_state_{regulator}"][ids], relief.criterion_habit,
+                                            relief.criterion_use)
     return out

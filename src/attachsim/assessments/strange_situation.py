@@ -19,6 +19,7 @@ standard rules:
 from __future__ import annotations
 
 import math
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from ..core.params import ParamModel, param
 from ..core.rng import box_muller_np, normals, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
 from ..core.timeline import weeks
+from ..development.infancy import model_of_others
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -51,7 +53,26 @@ EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
 INTERVALS = 6  # 30-second intervals in a 3-minute episode
 REUNIONS = (4, 7)  # 0-based episode indices
 SEPARATIONS = (3, 5, 6)
-CATEGORIES = ("A", "B", "C", "D")
+
+
+class SSPCategory(IntEnum):
+    """Codes of the Strange Situation and reunion classifications (int8 states ``ssp_*``, ``reunion_*``)."""
+
+    A = 0  # avoidant
+    B = 1  # secure
+    C = 2  # resistant (ambivalent)
+    D = 3  # disorganised
+
+
+#: The category letters in code order.
+CATEGORIES = tuple(c.name for c in SSPCategory)
+#: The insecure categories (A, C and D), as codes.
+INSECURE_CODES = (int(SSPCategory.A), int(SSPCategory.C), int(SSPCategory.D))
+
+
+def category_codes(letters: npt.NDArray[np.generic]) -> npt.NDArray[np.int32]:
+    """The codes of an array of category letters."""
+    return np.array([SSPCategory[c] for c in letters], dtype=np.int32)
 
 
 class StrangeSituationParams(ParamModel):
@@ -133,7 +154,7 @@ def run_strange_situation(
     def g(name: str) -> npt.NDArray[np.float64]:
         return np.asarray(states[name], dtype=np.float64)
 
-    m = g("others_a") / (g("others_a") + g("others_b"))
+    m = model_of_others(g("others_a"), g("others_b"))
     hyper, deact, conflict, threat = g("hyperactivation"), g("deactivation"), g("conflict"), g("threat")
     regulation = g("regulation")
     gain = g("reactivity") * g("stress_gain") * (1.0 + params.threat_vigilance * threat)
@@ -281,9 +302,8 @@ class StrangeSituation(Mechanism):
                      "reactivity", "stress_gain", "arousal")
             states = {name: sim.pop[name][ids] for name in names}
             out = run_strange_situation(states, ids, self.params, sim.seed, step, months)  # type: ignore[arg-type]
-            codes = {c: i for i, c in enumerate(CATEGORIES)}
-            sim.pop[f"ssp_{months}m"][ids] = np.array([codes[c] for c in out["category"]], dtype=np.int32)
-            sim.pop[f"ssp_{months}m_forced"][ids] = np.array([codes[c] for c in out["forced"]], dtype=np.int32)
+            sim.pop[f"ssp_{months}m"][ids] = category_codes(out["category"])
+            sim.pop[f"ssp_{months}m_forced"][ids] = category_codes(out["forced"])
             for name in SCALES:
                 sim.pop[f"{self.prefix(months)}{name}"][ids] = out[name]
             if months == 12:

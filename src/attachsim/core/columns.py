@@ -25,8 +25,9 @@ Reader = Callable[["Simulation"], Any]
 class Column:
     """One column of the people table.
 
-    ``dtype`` is the pandas dtype of the column (``float32``, ``int32``, ``int16``, ``int8``, ``bool``, ``boolean``,
-    ``Int8``, ``Int16``, ``category``, ``str`` (``object`` before pandas 3)); ``aggregate`` says how it summarises over people (``mean`` of
+    ``dtype`` is the pandas dtype of the column (``float32``, ``int32``, ``int16``, ``int8``, ``bool``,
+    ``boolean``, ``Int8``, ``Int16``, ``category``, ``str`` (``object`` before pandas 3)); ``aggregate`` says how
+    it summarises over people (``mean`` of
     a quantity, ``share`` of each category or of true flags, ``sum`` of counts, ``none`` for ids).
     ``categories`` lists a categorical column's levels in order. ``read`` returns the values for the active people.
     """

@@ -1,17 +1,29 @@
-"""Glue between the simulation and the fused infancy kernel."""
+"""Glue between the simulation and the fused development kernel (Numba) or its NumPy reference."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
+from ..core.laws import for_engine
 from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import weeks
-from ._kernel import B_STATES, F_STATES, I_STATES, PARAM_ORDER, STREAMS, age_tables, development_step
+from ._kernel import (
+    B_STATES,
+    F_STATES,
+    I_STATES,
+    PARAM_ORDER,
+    STREAMS,
+    BRows,
+    FRows,
+    IRows,
+    KernelParams,
+    age_tables,
+    development_step,
+)
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -20,23 +32,22 @@ if TYPE_CHECKING:
 LIFESPAN_END_WEEKS = weeks(years=100)
 
 
-def param_vector(parameters: Parameters) -> npt.NDArray[np.float64]:
-    """The kernel's parameter vector, looked up by name in ``PARAM_ORDER``."""
+def kernel_params(parameters: Parameters) -> Any:
+    """The kernel's :data:`KernelParams` record, each field looked up by its dotted name in ``PARAM_ORDER``."""
     values = []
     for dotted in PARAM_ORDER:
         group, name = dotted.split(".")
         values.append(float(getattr(getattr(parameters, group), name)))
-    return np.array(values, dtype=np.float64)
+    return KernelParams(*values)
 
 
-def kernel_inputs(sim: Simulation) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
-                                             npt.NDArray[np.float64], list[np.uint64]]:
-    """Row indices (float32, int32 and int8 matrices), parameter vector and stream keys for the infancy kernel."""
-    rf = np.array([sim.layout.row(name) for name in F_STATES], dtype=np.int64)
-    ri = np.array([sim.layout.row(name) for name in I_STATES], dtype=np.int64)
-    rb = np.array([sim.layout.row(name) for name in B_STATES], dtype=np.int64)
+def kernel_inputs(sim: Simulation) -> tuple[Any, Any, Any, Any, list[np.uint64]]:
+    """State rows by name (float32, int32 and int8 matrices), parameters by name and stream keys for the kernel."""
+    rf = FRows(*(np.int64(sim.layout.row(name)) for name in F_STATES))
+    ri = IRows(*(np.int64(sim.layout.row(name)) for name in I_STATES))
+    rb = BRows(*(np.int64(sim.layout.row(name)) for name in B_STATES))
     keys = [stream_key(sim.seed, s) for s in STREAMS]
-    return rf, ri, rb, param_vector(sim.scenario.parameters), keys
+    return rf, ri, rb, kernel_params(sim.scenario.parameters), keys
 
 
 def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
@@ -51,3 +62,14 @@ def make_infancy(sim: Simulation) -> Callable[[Simulation, int], None]:
                              plasticity, base_rate)
 
     return run
+
+
+def make_development(sim: Simulation) -> Callable[[Simulation, int], None]:
+    """The development step for the simulation's engine: the fused Numba kernel or the NumPy reference."""
+
+    def numpy() -> Callable[[Simulation, int], None]:
+        from ._reference import make_infancy as make_reference
+
+        return make_reference(sim)
+
+    return for_engine(sim.engine, lambda: make_infancy(sim), numpy)

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..core.columns import Column, Reader
+from ..core.laws import clip, kernel_law
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import uniforms
-from ..core.timeline import WEEKS_PER_YEAR, weeks
+from ..core.timeline import INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weeks
+from .infancy import model_of_others
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -28,10 +30,6 @@ if TYPE_CHECKING:
 #: The ten categories of the ACE study's count, in the order of the people table's ``ace_<name>`` columns.
 ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
                   "violence", "substance", "mental_illness", "divorce", "incarceration")
-#: Emotional neglect: at least a year of childhood weeks with little response expected; physical neglect: at
-#: least half a year of severe deprivation (the ACE items ask whether it happened "often", not once).
-EMOTIONAL_NEGLECT_WEEKS = 52.0
-PHYSICAL_NEGLECT_WEEKS = 26.0
 
 ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
            "docs/calibration.md); ")
@@ -134,6 +132,22 @@ class LifeEventParams(ParamModel):
         0.5, 0.0, 1.0, unit="caregiver dysregulation",
         meaning="Caregiver dysregulation that counts as household mental illness.", source="rationale",
     )
+    severe_deprivation: float = param(
+        0.5, 0.0, 1.0, unit="deprivation intensity",
+        meaning="Deprivation intensity from which a childhood week counts toward physical neglect.",
+        source="rationale: physical neglect is severe deprivation (McLaughlin & Sheridan 2016)",
+    )
+    emotional_neglect_weeks: float = param(
+        52.0, 1.0, 520.0, unit="weeks",
+        meaning="Childhood weeks with little response expected (below neglect_response_threshold) that count as "
+        "emotional neglect in the ACE count.",
+        source="rationale: neglect is chronic (a year of it); the response threshold was calibrated with this value",
+    )
+    physical_neglect_weeks: float = param(
+        26.0, 1.0, 520.0, unit="weeks",
+        meaning="Weeks of severe deprivation before 18 that count as physical neglect in the ACE count.",
+        source="rationale: neglect is chronic (half a year of severe deprivation)",
+    )
 
 
 class RelationshipParams(ParamModel):
@@ -157,6 +171,12 @@ class RelationshipParams(ParamModel):
     )
     close_rejection: float = param(
         0.08, 0.0, 1.0, unit="probability per bid", meaning="Chance that a close other rebuffs a bid.",
+        source="rationale",
+    )
+    figure_inconsistency_share: float = param(
+        0.5, 0.0, 1.0, unit="share of the caregiver's inconsistency",
+        meaning="Week-to-week variation of an adult's attachment figures (partner, close others) as a share of "
+        "the childhood caregiver's inconsistency: adults choose and keep steadier figures than they were born to.",
         source="rationale",
     )
     partner_availability: float = param(
@@ -249,8 +269,8 @@ class LifeEvents(Mechanism):
             pop = s.pop
             out = {name: pop[f"ace_{name}"] == 1 for name in ACE_CATEGORIES
                    if name not in ("emotional_neglect", "physical_neglect")}
-            out["emotional_neglect"] = pop["low_response_weeks"] >= EMOTIONAL_NEGLECT_WEEKS
-            out["physical_neglect"] = pop["deprived_weeks"] >= PHYSICAL_NEGLECT_WEEKS
+            out["emotional_neglect"], out["physical_neglect"] = neglect_flags(
+                pop["low_response_weeks"], pop["deprived_weeks"], self.params)  # type: ignore[arg-type]
             return out
 
         def flag_of(name: str) -> Reader:
@@ -262,3 +282,63 @@ class LifeEvents(Mechanism):
                            lambda s: np.sum([flags(s)[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)))
         return tuple(cols)
 
+
+# ----------------------------------------------------------------------------- laws (see attachsim.core.laws)
+
+@kernel_law
+def later_distress_rate(age: Any, rate_child: Any, rate_adult: Any, tau_w: Any) -> Any:
+    """Expected distress episodes per week after infancy, falling from the childhood to the adult rate."""
+    return rate_adult + (rate_child - rate_adult) * np.exp(-(age - INFANCY_END_W) / tau_w)
+
+
+@kernel_law
+def drift_memory(drift_years: Any) -> Any:
+    """Weekly autocorrelation of the caregiving drift (an AR(1) with time constant ``drift_years``)."""
+    return 1.0 - 1.0 / (drift_years * WEEKS_PER_YEAR)
+
+
+@kernel_law
+def drift_step_sd(drift_sd: Any, rho: Any) -> Any:
+    """SD of the weekly innovation that keeps the drift's stationary SD at ``drift_sd``."""
+    return drift_sd * np.sqrt(1.0 - rho * rho)
+
+
+@kernel_law
+def drift_next(shift: Any, rho: Any, step_sd: Any, z: Any) -> Any:
+    """The drift of the caregiver's sensitivity this week."""
+    return shift * rho + step_sd * z
+
+
+@kernel_law
+def chooser_security(others_a: Any, others_b: Any, deactivation: Any) -> Any:
+    """The security with which an adult chooses close others (S0-7): expected availability, less deactivation."""
+    return model_of_others(others_a, others_b) * (1.0 - deactivation)
+
+
+@kernel_law
+def close_other_sensitivity(security: Any, mean: Any, security_weight: Any, sd: Any, z: Any) -> Any:
+    """Responsiveness of newly chosen close others; ``security - 0.5`` centres the weight on a middling chooser."""
+    return clip(mean + security_weight * (security - 0.5) + sd * z, 0.0, 1.0)
+
+
+@kernel_law
+def adult_figure_sensitivity(responsiveness: Any, deprivation: Any, inconsistency: Any, share: Any, z: Any) -> Any:
+    """The sensitivity of an adult's attachment figure (a partner or close others) this week."""
+    return clip(responsiveness * (1.0 - deprivation) + inconsistency * share * z, 0.0, 1.0)
+
+
+@kernel_law
+def any_of(share: Any, n: Any) -> Any:
+    """Chance that at least one of ``n`` events is of a kind with probability ``share``."""
+    return 1.0 - (1.0 - share) ** n
+
+
+@kernel_law
+def running_year_mean(mean: Any, x: Any) -> Any:
+    """A one-year (``YEAR_W`` weeks) exponential running mean, such as chronic stress (mean arousal)."""
+    return mean + (x - mean) / float(YEAR_W)
+
+
+def neglect_flags(low_response_weeks: Any, deprived_weeks: Any, p: LifeEventParams) -> tuple[Any, Any]:
+    """The ACE neglect categories from the ledger's week counts: (emotional neglect, physical neglect)."""
+    return low_response_weeks >= p.emotional_neglect_weeks, deprived_weeks >= p.physical_neglect_weeks

@@ -21,18 +21,22 @@ caregiving recomputed every week from the parent's state (M10), so they are not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
-from ..adulthood.relief import REGULATORS, ReliefParams
+from ..adulthood.relief import ABSTINENT, REGULATORS, ReliefParams, compulsive
+from ..assessments.strange_situation import INSECURE_CODES
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILE_CODES, PROFILES
 from ..core.columns import Column, count
 from ..core.mechanism import Mechanism, f32, i32, owned
 from ..core.rng import normals, uniforms
 from ..core.state import StateSpec
-from ..core.timeline import WEEKS_PER_YEAR, weeks
+from ..core.timeline import INFANCY_END_W, WEEKS_PER_YEAR, weeks
+from ..development.infancy import infant_distress_rate, plasticity
+from ..development.later import later_distress_rate
 from . import specs as sp
 
 if TYPE_CHECKING:
@@ -41,7 +45,16 @@ if TYPE_CHECKING:
 
 IDS = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-INFANCY_END_W = weeks(years=2)
+
+
+class Status(IntEnum):
+    """Codes of an intervention's ``iv_<name>_status`` state."""
+
+    NOT_ELIGIBLE = -1
+    ELIGIBLE = 0  # eligible, not offered in this arm
+    DECLINED = 1
+    COMPLETED = 2
+    DROPPED_OUT = 3
 
 
 @dataclass
@@ -64,6 +77,22 @@ def _put(sim: Simulation, name: str, ids: IDS, value: F64) -> None:
 #: the states ``answered_episodes`` moves (an intervention that uses it declares them in ``writes``)
 ANSWERED_STATES = ("regulation", "others_a", "self_worth", "resp_expect", "rebuff_expect", "soothed_total",
                    "episodes_total")
+# The laws of an intervention's effects (each effect is one of these, with the intervention's own amount).
+
+def _shift(sim: Simulation, name: str, ids: IDS, amount: float) -> None:
+    """A 0-1 state raised by ``amount`` (clipped to 0-1), e.g. sensitivity by dose x d x SD."""
+    _put(sim, name, ids, np.clip(_get(sim, name, ids) + amount, 0.0, 1.0))
+
+
+def _scale(sim: Simulation, name: str, ids: IDS, reduction: float) -> None:
+    """A state reduced by the share ``reduction`` (at most all of it), e.g. harm by dose x r."""
+    _put(sim, name, ids, _get(sim, name, ids) * max(0.0, 1.0 - reduction))
+
+
+def _toward_one(sim: Simulation, name: str, ids: IDS, gain: float) -> None:
+    """A 0-1 state moved the share ``gain`` of the way to 1, e.g. regulation by dose x gain."""
+    x = _get(sim, name, ids)
+    _put(sim, name, ids, x + gain * (1.0 - x))
 
 
 def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> None:
@@ -78,12 +107,9 @@ def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> 
         return
     p: Parameters = sim.scenario.parameters
     age = (step - sim.pop["birth_step"][ids]).astype(np.float64)
-    d = p.development
-    plast = d.plasticity_floor + (1.0 - d.plasticity_floor) * np.exp(-age / (d.plasticity_tau_years * WEEKS_PER_YEAR))
-    infant = p.distress.rate_late + (p.distress.rate_newborn - p.distress.rate_late) * np.exp(
-        -age / p.distress.rate_tau_weeks)
-    later = p.later.rate_adult + (p.later.rate_child - p.later.rate_adult) * np.exp(
-        -(age - INFANCY_END_W) / (p.later.rate_tau_years * WEEKS_PER_YEAR))
+    plast = plasticity(age, p.development.plasticity_floor, p.development.plasticity_tau_years * WEEKS_PER_YEAR)
+    infant = infant_distress_rate(age, p.distress.rate_newborn, p.distress.rate_late, p.distress.rate_tau_weeks)
+    later = later_distress_rate(age, p.later.rate_child, p.later.rate_adult, p.later.rate_tau_years * WEEKS_PER_YEAR)
     expected = np.where(age < INFANCY_END_W, infant, later) * _get(sim, "reactivity", ids) * _get(
         sim, "stress_gain", ids)
     w = episodes / (episodes + expected)
@@ -129,8 +155,8 @@ class Intervention(Mechanism):
         """Status, sessions, and the target at the start and the end of the treatment window."""
         return owned(
             f"iv_{self.name}",
-            i32(self.col("status"), -1, "code", f"{self.name}: -1 not eligible, 0 eligible (not offered in this "
-                "arm), 1 declined, 2 completed, 3 dropped out."),
+            i32(self.col("status"), int(Status.NOT_ELIGIBLE), "code", f"{self.name}: -1 not eligible, 0 eligible (not "
+                "offered in this arm), 1 declined, 2 completed, 3 dropped out (Status)."),
             f32(self.col("sessions"), 0.0, "sessions", f"{self.name}: sessions attended."),
             f32(self.col("baseline"), float("nan"), "see target", f"{self.name}: {self.target} at enrolment."),
             f32(self.col("target"), float("nan"), "see target",
@@ -189,7 +215,7 @@ class Intervention(Mechanism):
             if bound.max is not None:
                 ok &= value <= bound.max
         if e.insecure_12m:
-            ok &= np.isin(pop["ssp_12m"][ids], (0, 2, 3))
+            ok &= np.isin(pop["ssp_12m"][ids], INSECURE_CODES)
         if e.compulsive:
             ok &= compulsive_mask(sim, ids).any(axis=0)
         if self.caregiver_level:
@@ -214,12 +240,12 @@ class Intervention(Mechanism):
         if ids.size == 0:
             return
         pop = sim.pop
-        pop[self.col("status")][ids] = 0
+        pop[self.col("status")][ids] = Status.ELIGIBLE
         _put(sim, self.col("baseline"), ids, self.measure(sim, ids))
         self.enrolled(sim, step, ids)
         if self.delivered:
             start = uniforms(sim.seed, f"iv.{self.name}.uptake", step, ids) < self.spec.uptake
-            pop[self.col("status")][ids] = np.where(start, 2, 1).astype(np.int32)
+            pop[self.col("status")][ids] = np.where(start, Status.COMPLETED, Status.DECLINED).astype(np.int32)
         else:
             start = np.zeros(ids.size, dtype=bool)
         self.courses.append(Course(ids, start, step))
@@ -233,7 +259,7 @@ class Intervention(Mechanism):
             idx = np.nonzero(course.attending)[0]
             drop = uniforms(sim.seed, f"iv.{self.name}.dropout", step, course.ids[idx]) < hazard
             course.attending[idx[drop]] = False
-            sim.pop[self.col("status")][course.ids[idx[drop]]] = 3
+            sim.pop[self.col("status")][course.ids[idx[drop]]] = Status.DROPPED_OUT
         attending = course.ids[course.attending]
         if attending.size:
             if (week + 1) * n_sessions // n_weeks > week * n_sessions // n_weeks:
@@ -251,9 +277,8 @@ def compulsive_mask(sim: Simulation, ids: IDS) -> npt.NDArray[np.bool_]:
     relief: ReliefParams = sim.scenario.parameters.relief
     rows = []
     for t in REGULATORS:
-        rows.append((sim.pop[f"habit_{t}"][ids] >= relief.criterion_habit)
-                    & (sim.pop[f"recent_use_{t}"][ids] >= relief.criterion_use)
-                    & (sim.pop[f"use_state_{t}"][ids] != 2))
+        rows.append(compulsive(sim.pop[f"habit_{t}"][ids], sim.pop[f"recent_use_{t}"][ids],
+                               sim.pop[f"use_state_{t}"][ids], relief.criterion_habit, relief.criterion_use))
     return np.array(rows, dtype=bool).reshape(len(REGULATORS), ids.size)
 
 
@@ -277,14 +302,11 @@ class SensitivityTraining(Intervention):
         """Raise sensitivity and availability; ease scheduled deprivation."""
         e = self.params
         assert isinstance(e, sp.SensitivityEffects)
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         if e.availability_gain > 0:
-            _put(sim, "cg_availability", ids,
-                 np.clip(_get(sim, "cg_availability", ids) + dose * e.availability_gain, 0.0, 1.0))
+            _shift(sim, "cg_availability", ids, dose * e.availability_gain)
         if e.deprivation_reduction > 0:
-            _put(sim, "deprivation_intensity", ids,
-                 _get(sim, "deprivation_intensity", ids) * max(0.0, 1.0 - dose * e.deprivation_reduction))
+            _scale(sim, "deprivation_intensity", ids, dose * e.deprivation_reduction)
 
 
 class ResponsivenessTraining(SensitivityTraining):
@@ -320,11 +342,9 @@ class ChildParentPsychotherapy(Intervention):
         """Caregiver sensitivity and safety; repair episodes for the child."""
         e = self.params
         assert isinstance(e, sp.ChildParentEffects)
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
-        keep = max(0.0, 1.0 - dose * e.harm_reduction)
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         for name in ("cg_harm", "threat_intensity"):
-            _put(sim, name, ids, _get(sim, name, ids) * keep)
+            _scale(sim, name, ids, dose * e.harm_reduction)
         answered_episodes(sim, step, ids, e.repair_episodes * self.spec.fidelity * self.spec.strength)
 
 
@@ -346,13 +366,10 @@ class ParentingSupport(Intervention):
         """Lower dysregulation and harm; raise sensitivity a little."""
         e = self.params
         assert isinstance(e, sp.ParentingSupportEffects)
-        _put(sim, "cg_dysregulation", ids,
-             _get(sim, "cg_dysregulation", ids) * max(0.0, 1.0 - dose * e.dysregulation_reduction))
-        _put(sim, "cg_sensitivity", ids,
-             np.clip(_get(sim, "cg_sensitivity", ids) + dose * e.sensitivity_d * e.sensitivity_sd, 0.0, 1.0))
-        keep = max(0.0, 1.0 - dose * e.harm_reduction)
+        _scale(sim, "cg_dysregulation", ids, dose * e.dysregulation_reduction)
+        _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         for name in ("cg_harm", "threat_intensity"):
-            _put(sim, name, ids, _get(sim, name, ids) * keep)
+            _scale(sim, name, ids, dose * e.harm_reduction)
 
 
 class Placement(Intervention):
@@ -410,10 +427,9 @@ class TraumaTherapy(Intervention):
         assert isinstance(e, sp.TraumaEffects)
         sg = _get(sim, "stress_gain", ids)
         _put(sim, "stress_gain", ids, 1.0 + (sg - 1.0) * max(0.0, 1.0 - dose * e.stress_gain_reduction))
-        _put(sim, "threat", ids, _get(sim, "threat", ids) * max(0.0, 1.0 - dose * e.threat_reduction))
+        _scale(sim, "threat", ids, dose * e.threat_reduction)
         if e.regulation_skills > 0:
-            reg = _get(sim, "regulation", ids)
-            _put(sim, "regulation", ids, reg + dose * e.regulation_skills * (1.0 - reg))
+            _toward_one(sim, "regulation", ids, dose * e.regulation_skills)
 
 
 class PlayTherapy(Intervention):
@@ -433,10 +449,8 @@ class PlayTherapy(Intervention):
         """Raise social cognition and self-worth."""
         e = self.params
         assert isinstance(e, sp.PlayEffects)
-        sc = _get(sim, "social_cognition", ids)
-        _put(sim, "social_cognition", ids, sc + dose * e.social_cognition_gain * (1.0 - sc))
-        sw = _get(sim, "self_worth", ids)
-        _put(sim, "self_worth", ids, sw + dose * e.self_worth_gain * (1.0 - sw))
+        _toward_one(sim, "social_cognition", ids, dose * e.social_cognition_gain)
+        _toward_one(sim, "self_worth", ids, dose * e.self_worth_gain)
 
 
 class Mindfulness(Intervention):
@@ -456,8 +470,7 @@ class Mindfulness(Intervention):
         """Raise regulation."""
         e = self.params
         assert isinstance(e, sp.MindfulnessEffects)
-        reg = _get(sim, "regulation", ids)
-        _put(sim, "regulation", ids, reg + dose * e.regulation_gain * (1.0 - reg))
+        _toward_one(sim, "regulation", ids, dose * e.regulation_gain)
 
 
 class AttachmentTherapy(Intervention):
@@ -530,7 +543,7 @@ class SymptomFocused(Intervention):
 
     def _in_use(self, sim: Simulation, ids: IDS) -> npt.NDArray[np.bool_]:
         mask = self._mask(sim, ids)
-        rows = [mask[t] & (sim.pop[f"use_state_{r}"][ids] != 2) for t, r in enumerate(REGULATORS)]
+        rows = [mask[t] & (sim.pop[f"use_state_{r}"][ids] != ABSTINENT) for t, r in enumerate(REGULATORS)]
         return np.array(rows, dtype=bool).reshape(len(REGULATORS), ids.size)
 
     def measure(self, sim: Simulation, ids: IDS) -> F64:
@@ -552,7 +565,7 @@ class SymptomFocused(Intervention):
         mask = self._mask(sim, ids)
         for t, r in enumerate(REGULATORS):
             who = ids[mask[t]]
-            sim.pop[f"use_state_{r}"][who] = 2
+            sim.pop[f"use_state_{r}"][who] = ABSTINENT
             sim.pop[f"recent_use_{r}"][who] = 0.0
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:

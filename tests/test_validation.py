@@ -186,9 +186,9 @@ def test_validate_cache_reuses_runs(tmp_path):
 def test_calibrate_recovers_known_parameters(tmp_path):
     """Targets computed by the model itself at a chosen parameter set are recovered within tolerance."""
     truth = {"strange_situation.disorg_threshold": 1.0, "strange_situation.avoid_threshold": 0.55}
-    settings = {"n": 1_500, "seeds": [5]}
+    settings = {"n": 1_500, "seeds": [1005]}
     targets = get_targets(SSP)
-    made = {r.target.name: r.mean for r in evaluate(targets, run_frames(plan_runs(targets, [5], 1_500, truth)))}
+    made = {r.target.name: r.mean for r in evaluate(targets, run_frames(plan_runs(targets, [1005], 1_500, truth)))}
     fit = calibrate(SSP, {"strange_situation.disorg_threshold": (0.6, 2.0),
                           "strange_situation.avoid_threshold": (0.0, 1.0)},
                     figures=made, trials=20, sampler_seed=1, **settings)
@@ -197,7 +197,7 @@ def test_calibrate_recovers_known_parameters(tmp_path):
     for r in fit.results:
         assert abs(r.mean - made[r.target.name]) <= r.target.tolerance, (r.target.name, r.mean, made)
     # the fitted set, rerun independently, reproduces its targets (nothing cached from the search)
-    check = {r.target.name: r.mean for r in evaluate(targets, run_frames(plan_runs(targets, [5], 1_500,
+    check = {r.target.name: r.mean for r in evaluate(targets, run_frames(plan_runs(targets, [1005], 1_500,
                                                                                    fit.params)))}
     assert check == pytest.approx({r.target.name: r.mean for r in fit.results})
     path = write_calibration(fit, tmp_path / "fit.yaml")

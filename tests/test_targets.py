@@ -3,7 +3,8 @@
 The calibrated defaults were tuned on seed 1000 (docs/calibration.md), but the Strange Situation thresholds were
 then nudged on seeds 1-4, Cyr et al.'s d's fitted on seed 1 and `attachsim validate` checks seeds 1-3, so these
 tests use seeds 501-506, below 1000 and used by no fitting or validation run, and retune nothing.
-Tolerances are the issue's ranges.
+The validation set (attachsim.validation.VALIDATION) holds the
+figures no parameter was fitted to. Tolerances are the issue's ranges.
 """
 
 import numpy as np

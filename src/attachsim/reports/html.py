@@ -316,7 +316,7 @@ def _comparison_figure(arms: dict[str, list[pd.DataFrame]]) -> Any:
 
 def write_report_dir(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of ``folder`` to ``out`` (default ``folder/report.html``), atomically."""
-    from ..validation.validate import atomic_write
+    from ..core.textio import atomic_write
 
     text = build_report(folder)  # first: a bad folder is an error before anything is created
     target = Path(out) if out is not None else Path(folder) / "report.html"

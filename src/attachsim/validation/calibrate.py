@@ -6,8 +6,9 @@ target's tolerance: a value inside the range costs nothing, one at the edge of t
 tolerance costs 1. The search is optuna's TPE sampler with a fixed seed, so a calibration
 is a deterministic function of its settings; the current values are always the first trial,
 so a calibration never returns something worse than where it started on its own objective.
-Calibrate on seeds the validation does not use (the defaults use seed 1000; ``validate``
-uses 1, 2, 3).
+Calibration reads only the calibration set (MODEL §8's figures) and runs only on seeds from 1000 on;
+the validation set (published results never fitted to) and seeds below 1000 (``validate``, tests) are
+refused.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from .params_file import ParamsFileError, check_params, free_parameters, parameter_bounds, write_params
-from .targets import GROUPS, Target, get_targets
-from .validate import TargetResult, evaluate, plan_runs, run_frames
+from .targets import GROUPS, VALIDATION, Target, get_targets
+from .validate import CALIBRATION_SEEDS_FROM, TargetResult, evaluate, plan_runs, run_frames
+
+#: Names of the validation targets, which calibrate refuses.
+VALIDATION_NAMES = frozenset(t.name for t in VALIDATION) | frozenset(t.group for t in VALIDATION)
 
 #: Parameter groups (of the scenario's ``parameters``) whose free parameters act on each target group.
 GROUP_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -127,9 +131,21 @@ def calibrate(targets: Sequence[str] | Sequence[Target] | None = None,
     if not isinstance(trials, int) or isinstance(trials, bool) or not 1 <= trials <= 100_000:
         raise ValueError(f"The 'trials' setting must be an integer from 1 to 100000. Got {trials!r} instead.")
     chosen = [t for t in (targets or []) if isinstance(t, Target)]
-    names = [t for t in (targets or []) if not isinstance(t, Target)]
+    names = [str(t) for t in (targets or []) if not isinstance(t, Target)]
+    refused = sorted({t.name for t in chosen if t.target_set != "calibration"} |
+                     {n for n in names if n in VALIDATION_NAMES})
+    if refused:
+        raise ValueError(f"calibrate: {', '.join(refused)} belong(s) to the validation set, which no parameter may "
+                         "be fitted to (MODEL §8); name calibration targets or groups instead (see 'attachsim "
+                         "validate --set calibration').")
     if names or not chosen:
-        chosen += get_targets([str(x) for x in names] if names else None)
+        chosen += get_targets(names or None, "calibration")
+    seed_list = list(seeds)
+    low = [s for s in seed_list if isinstance(s, bool) or not isinstance(s, int) or s < CALIBRATION_SEEDS_FROM]
+    if not seed_list or low:
+        raise ValueError(f"calibrate: seeds must be integers from {CALIBRATION_SEEDS_FROM} on (seeds below "
+                         f"{CALIBRATION_SEEDS_FROM} are for validation and tests); got "
+                         f"{', '.join(map(str, low[:5])) or 'none'}.")
     if figures:
         known = {t.name for t in chosen}
         unknown = set(figures) - known
@@ -142,7 +158,6 @@ def calibrate(targets: Sequence[str] | Sequence[Target] | None = None,
     start = {k: float(base.get(k, parameter_bounds()[k]["default"])) for k in space}
     for k, v in start.items():  # a start outside a narrowed range is clipped into it
         start[k] = min(max(v, space[k][0]), space[k][1])
-    seed_list = list(seeds)
 
     def measure(values: Mapping[str, float]) -> tuple[float, list[TargetResult]]:
         items = plan_runs(chosen, seed_list, n, {**base, **values}, years)

@@ -7,6 +7,7 @@ summaries of a :class:`Validation` (atomically, temporary name then rename).
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import os
@@ -20,8 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.textio import atomic_write
 from .params_file import apply_params
-from .targets import SCENARIOS, Target, columns_for, get_targets, needed
+from .targets import ARMS, SCENARIOS, SETS, Target, columns_for, get_targets, needed
 
 #: Called after each finished run: (runs finished, runs planned, scenario key, seed).
 RunProgress = Callable[[int, int, str, int], None]
@@ -41,6 +43,12 @@ class RunItem:
     params: tuple[tuple[str, float], ...]
     columns: tuple[str, ...]
     cache: str | None = None
+    arm: str | None = None
+
+    def scenario_for_run(self) -> Any:
+        """The resolved scenario of this run: parameters replaced, the experiment arm selected."""
+        sc = apply_params(self.scenario, dict(self.params))
+        return sc if self.arm is None else sc.model_copy(update={"arm": self.arm})
 
     def cache_path(self) -> Path | None:
         """Where the full people table of this run is cached (``None`` without a cache folder).
@@ -52,11 +60,11 @@ class RunItem:
             return None
         from .. import __version__, simulation
 
-        sc = simulation(apply_params(self.scenario, dict(self.params)), n=self.n, seed=self.seed,
-                        years=self.years).scenario
+        sc = simulation(self.scenario_for_run(), n=self.n, seed=self.seed, years=self.years).scenario
         text = json.dumps({"scenario": sc.model_dump(mode="json"), "seed": self.seed, "version": __version__},
                           sort_keys=True)
-        return Path(self.cache) / f"{self.key}-seed{self.seed}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.parquet"
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        return Path(self.cache) / f"{self.key.replace('/', '+')}-seed{self.seed}-{digest}.parquet"
 
 
 def run_item(item: RunItem) -> pd.DataFrame:
@@ -71,7 +79,7 @@ def run_item(item: RunItem) -> pd.DataFrame:
     if path is not None and path.is_file():
         people = pd.read_parquet(path, columns=None)
     else:
-        sc = apply_params(item.scenario, dict(item.params))
+        sc = item.scenario_for_run()
         people = simulation(sc, n=item.n, seed=item.seed, years=item.years).run().people
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +100,7 @@ def plan_runs(targets: Sequence[Target], seeds: Sequence[int], n: int, params: M
     if years:
         need.update({k: v for k, v in years.items() if k in need})
     items = [RunItem(key, SCENARIOS[key], seed, n, y, tuple(sorted((params or {}).items())),
-                     tuple(columns_for(list(targets), key)), None if cache is None else str(cache))
+                     tuple(columns_for(list(targets), key)), None if cache is None else str(cache), ARMS.get(key))
              for key, y in need.items() for seed in seeds]
     return sorted(items, key=lambda it: -it.years * _COST.get(it.key, 1.0))
 
@@ -159,6 +167,19 @@ class Validation:
         """Targets outside their tolerance."""
         return [r for r in self.results if not r.passed]
 
+    def by_set(self) -> dict[str, list[TargetResult]]:
+        """Results grouped by target set (``calibration`` first), sets without targets left out."""
+        out = {name: [r for r in self.results if r.target.target_set == name] for name in SETS}
+        return {k: v for k, v in out.items() if v}
+
+    def pass_counts(self) -> dict[str, tuple[int, int]]:
+        """``{set: (passed, targets)}``."""
+        return {k: (sum(r.passed for r in v), len(v)) for k, v in self.by_set().items()}
+
+    def summary(self) -> str:
+        """One line: the pass count of each set."""
+        return "; ".join(f"{k}: {p} of {n} within tolerance" for k, (p, n) in self.pass_counts().items())
+
 
 def evaluate(targets: Sequence[Target], frames: Mapping[int, Mapping[str, pd.DataFrame]]) -> list[TargetResult]:
     """Each target's value on each seed's frames, with the extra notes averaged over seeds."""
@@ -175,23 +196,33 @@ def evaluate(targets: Sequence[Target], frames: Mapping[int, Mapping[str, pd.Dat
     return out
 
 
+#: Validation and tests use seeds below this; calibration uses seeds from it on (MODEL §8).
+CALIBRATION_SEEDS_FROM = 1000
+
+
 def validate(targets: Sequence[str] | None = None, *, n: int = 20_000, seeds: int | Sequence[int] = 3,
              first_seed: int = 1, params: Mapping[str, float] | None = None, executor: str = "serial",
              workers: int | None = None, scheduler: str | None = None, cache: str | Path | None = None,
-             progress: RunProgress | None = None) -> Validation:
-    """Run the scenarios ``targets`` need (default: all) on ``seeds`` and compare with the literature.
+             progress: RunProgress | None = None, target_set: str = "all") -> Validation:
+    """Run the scenarios ``targets`` need (default: every target of ``target_set``) and compare with the literature.
 
-    ``seeds`` is a count (seeds ``first_seed``, ``first_seed + 1``, ...) or a list; the defaults
-    were calibrated on seed 1000, so the default seeds 1, 2, 3 are fresh. ``params`` replaces
-    model parameters in every scenario (see :mod:`attachsim.validation.params_file`). ``cache``:
-    a folder where each run's people table is kept and reused by later validations.
+    ``target_set``: ``calibration`` (MODEL §8's figures, which parameters were fitted to), ``validation``
+    (published results never fitted to) or ``all``. ``seeds`` is a count (seeds ``first_seed``,
+    ``first_seed + 1``, ...) or a list, every seed below 1000: seeds from 1000 on are calibration's, so a
+    validation on them would check figures on the seeds they were fitted on. ``params`` replaces model
+    parameters in every scenario (see :mod:`attachsim.validation.params_file`). ``cache``: a folder where each
+    run's people table is kept and reused by later validations.
     """
-    if isinstance(seeds, bool) or (isinstance(seeds, int) and not 1 <= seeds <= 1000):
-        raise ValueError(f"The 'seeds' setting must be a count from 1 to 1000 or a list of seeds. Got {seeds!r}.")
+    if isinstance(seeds, bool) or (isinstance(seeds, int) and not 1 <= seeds <= 999):
+        raise ValueError(f"The 'seeds' setting must be a count from 1 to 999 or a list of seeds. Got {seeds!r}.")
     if not isinstance(n, int) or isinstance(n, bool) or n < 100:
         raise ValueError(f"The 'n' setting must be an integer of at least 100. Got {n!r} instead.")
     seed_list = list(range(first_seed, first_seed + seeds)) if isinstance(seeds, int) else list(seeds)
-    chosen = get_targets(list(targets) if targets else None)
+    bad = [s for s in seed_list if not 0 <= s < CALIBRATION_SEEDS_FROM]
+    if bad:
+        raise ValueError(f"validate: seeds must be from 0 to {CALIBRATION_SEEDS_FROM - 1} (seeds from "
+                         f"{CALIBRATION_SEEDS_FROM} on are calibration's); got {', '.join(map(str, bad[:5]))}.")
+    chosen = get_targets(list(targets) if targets else None, target_set)
     t0 = time.perf_counter()
     items = plan_runs(chosen, seed_list, n, params, cache=cache)
     frames = run_frames(items, executor=executor, workers=workers, scheduler=scheduler, progress=progress)
@@ -212,42 +243,54 @@ def rows(validation: Validation) -> list[dict[str, Any]]:
         t = r.target
         lo, hi = r.interval
         acc = t.accepted
-        out.append({"target": t.name, "label": t.label, "group": t.group, "unit": t.unit,
+        out.append({"target": t.name, "set": t.target_set, "label": t.label, "group": t.group, "unit": t.unit,
                     "published": t.published(), "figure": t.figure, "tolerance": t.tolerance,
                     "accepted_low": acc[0], "accepted_high": acc[1], "model": r.mean, "seed_min": lo, "seed_max": hi,
                     "per_seed": r.values, "passed": r.passed, "citation": t.citation, "sample_size": t.sample_size,
                     "scenarios": ", ".join(t.scenarios), "note": t.note, "notes": r.notes,
+                    "fitted": list(t.fitted), "fitted_on": t.fitted_on, "basis": t.basis,
                     "model_text": _fmt(t, r.mean), "interval_text": f"{_fmt(t, lo)} to {_fmt(t, hi)}",
                     "accepted_text": f"{_fmt(t, acc[0])} to {_fmt(t, acc[1])}"})
     return out
 
 
+SET_TITLES = {
+    "calibration": "Calibration set: MODEL §8's figures (parameters were fitted to these, on seeds >= 1000)",
+    "validation": "Validation set: published results no parameter is fitted to",
+}
+
+
 def to_markdown(validation: Validation) -> str:
-    """The model-vs-literature table as Markdown."""
+    """The model-vs-literature tables as Markdown, one per target set, each with its pass count."""
     recs = rows(validation)
-    passed = sum(r["passed"] for r in recs)
+    counts = validation.pass_counts()
     lines = [
         "# attachsim validation: model vs literature", "",
         f"{len(validation.seeds)} seed(s) ({', '.join(map(str, validation.seeds))}) x {validation.n:,} people per "
-        f"scenario; {passed} of {len(recs)} targets within tolerance. The model value is the mean over seeds; the "
-        "interval is the lowest to highest seed. A target passes when the mean lies in the accepted interval "
-        "(published figure or range, widened by the tolerance of MODEL §8).", "",
+        f"scenario; {validation.summary()}. The model value is the mean over seeds; the interval is the lowest to "
+        "highest seed. A target passes when the mean lies in the accepted interval: a published range or 95% "
+        "confidence interval as it stands, or a point figure with the tolerance of MODEL §8.", "",
     ]
     if validation.params:
         lines += ["Parameters replaced (--params): " + ", ".join(f"`{k}` = {v:g}" for k, v in
                                                                  validation.params.items()), ""]
-    lines += ["| target | published | model (mean) | over seeds | accepted | pass | source (N) | scenarios |",
-              "|---|---|---|---|---|---|---|---|"]
-    for r in recs:
-        lines.append(f"| {r['label']} | {r['published']} | {r['model_text']} | {r['interval_text']} | "
-                     f"{r['accepted_text']} | {'yes' if r['passed'] else '**no**'} | {r['citation']} "
-                     f"({r['sample_size']}) | {r['scenarios']} |")
-    notes = [r for r in recs if r["note"] or r["notes"]]
+    for name, (passed, total) in counts.items():
+        lines += [f"## {SET_TITLES[name]}: {passed} of {total} pass", "",
+                  "| target | published | model (mean) | over seeds | accepted | pass | source (N) | scenarios |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in (r for r in recs if r["set"] == name):
+            lines.append(f"| {r['label']} | {r['published']} | {r['model_text']} | {r['interval_text']} | "
+                         f"{r['accepted_text']} | {'yes' if r['passed'] else '**no**'} | {r['citation']} "
+                         f"({r['sample_size']}) | {r['scenarios']} |")
+        lines.append("")
+    notes = [r for r in recs if r["note"] or r["notes"] or r["basis"] or r["fitted"]]
     if notes:
-        lines += ["", "## Notes", ""]
+        lines += ["## Notes", ""]
         for r in notes:
             extra = "; ".join(f"{k} = {v:.3f}" for k, v in r["notes"].items())
-            lines.append(f"- `{r['target']}`: {'; '.join(x for x in (r['note'], extra) if x)}")
+            fitted = (f"fitted to it: {', '.join(r['fitted'])} ({r['fitted_on']})" if r["fitted"] else "")
+            basis = f"accepted interval: {r['basis']}" if r["basis"] else ""
+            lines.append(f"- `{r['target']}`: {'; '.join(x for x in (r['note'], extra, basis, fitted) if x)}")
     lines += ["", f"Elapsed: {validation.elapsed_s:.0f} s.", ""]
     return "\n".join(lines)
 
@@ -261,7 +304,7 @@ def to_html(validation: Validation) -> str:
     recs = rows(validation)
     figures = []
     for unit, title in (("share", "Shares (percent)"), ("d", "Effect sizes (d)"), ("r", "Correlations"),
-                        ("kappa", "Agreement (kappa)")):
+                        ("kappa", "Agreement (kappa)"), ("ratio", "Ratios"), ("OR", "Odds ratios")):
         sel = [r for r in recs if r["unit"] == unit]
         if not sel:
             continue
@@ -284,16 +327,18 @@ def to_html(validation: Validation) -> str:
         fig.update_layout(title=title, barmode="overlay", height=120 + 28 * len(sel), margin={"l": 260},
                           yaxis={"autorange": "reversed"}, template="plotly_white")
         figures.append(fig)
-    passed = sum(r["passed"] for r in recs)
     intro = (f"<p>{len(validation.seeds)} seed(s) ({', '.join(map(str, validation.seeds))}) x {validation.n:,} "
-             f"people per scenario; <b>{passed} of {len(recs)}</b> targets within tolerance. Bars: the accepted "
-             "interval (published figure or range ± the tolerance of MODEL §8); dots: the model's mean over seeds "
-             "(green: passes), whiskers: lowest to highest seed.</p>")
-    table = html_table(
-        ["target", "published", "model", "over seeds", "accepted", "pass", "source", "N"],
-        [[r["label"], r["published"], r["model_text"], r["interval_text"], r["accepted_text"],
-          "yes" if r["passed"] else "NO", r["citation"], r["sample_size"]] for r in recs])
-    return page("attachsim validation", [intro, *figures, table])
+             f"people per scenario; <b>{html.escape(validation.summary())}</b>. Bars: the accepted interval (a "
+             "published range or 95% confidence interval, or a point figure ± the tolerance of MODEL §8); dots: the "
+             "model's mean over seeds (green: passes), whiskers: lowest to highest seed.</p>")
+    tables: list[str] = []
+    for name, (passed, total) in validation.pass_counts().items():
+        tables.append(f"<h2>{html.escape(SET_TITLES[name])}: {passed} of {total} pass</h2>")
+        tables.append(html_table(
+            ["target", "published", "model", "over seeds", "accepted", "pass", "source", "N"],
+            [[r["label"], r["published"], r["model_text"], r["interval_text"], r["accepted_text"],
+              "yes" if r["passed"] else "NO", r["citation"], r["sample_size"]] for r in recs if r["set"] == name]))
+    return page("attachsim validation", [intro, *figures, *tables])
 
 
 def write_report(validation: Validation, out: str | Path) -> tuple[Path, Path]:
@@ -303,19 +348,3 @@ def write_report(validation: Validation, out: str | Path) -> tuple[Path, Path]:
     md = atomic_write(folder / "validation.md", to_markdown(validation))
     html = atomic_write(folder / "validation.html", to_html(validation))
     return md, html
-
-
-def atomic_write(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 Engine = Literal["numba", "numpy"]
 _NO_IDS: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
 Progress = Callable[[int, int], None]
+
+
+class Recorder(Protocol):
+    """Reads states during a run (never writes them): ``record`` after every week, ``finish`` on the results."""
+
+    def record(self, sim: Simulation, step: int) -> None: ...
+
+    def finish(self, sim: Simulation, results: Results) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,8 @@ class Simulation:
     The simulation never writes files or plots; ``run`` returns a :class:`Results`.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0, engine: Engine = "numba") -> None:
+    def __init__(self, scenario: Scenario, seed: int = 0, engine: Engine = "numba",
+                 recorders: Sequence[Recorder] = ()) -> None:
         if engine not in ("numba", "numpy"):
             raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
@@ -91,6 +100,8 @@ class Simulation:
         self.scenario = scenario
         self.seed = int(seed)
         self.engine = engine
+        #: called after every week and once on the results; they only read states
+        self.recorders = list(recorders)
         self.mechanisms = build_mechanisms(scenario)
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
@@ -180,6 +191,7 @@ class Simulation:
         clock = time.perf_counter
         t1 = clock()
         t_first = 0.0
+        t_record = 0.0
         for step in range(self.n_steps):
             self.step_now = step
             for g, (kernel, members) in enumerate(groups):
@@ -194,18 +206,27 @@ class Simulation:
                         spent[g][j] += clock() - t
             if step == 0:
                 t_first = time.perf_counter() - t1
+            if self.recorders:
+                t = clock()
+                for rec in self.recorders:
+                    rec.record(self, step)
+                t_record += clock() - t
             if progress is not None:
                 progress(step + 1, self.n_steps)
         for m in self.mechanisms:
             m.finish(self)
         t2 = time.perf_counter()
         results = collect(self)
+        for rec in self.recorders:
+            rec.finish(self, results)
         self.timings = {"init_s": t1 - t0, "steps_s": t2 - t1, "first_step_s": t_first,
                         "collect_s": time.perf_counter() - t2}
         self.sections = {}
         for row, secs in zip(names, spent, strict=True):
             for name, sec in zip(row, secs, strict=True):
                 self.sections[name] = self.sections.get(name, 0.0) + sec
+        if self.recorders:
+            self.sections["recording"] = t_record
         return results
 
 

@@ -38,12 +38,25 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 
 @dataclass
 class Results:
-    """What a run produced: ``people`` (one row per person) and run metadata."""
+    """What a run produced: ``people`` (one row per person) and run metadata.
+
+    ``timeseries`` and ``traces`` are filled by recorders (``attachsim.recording``) when the run had them.
+    """
 
     people: pd.DataFrame
     scenario: dict[str, Any]
     seed: int
     meta: dict[str, Any] = field(default_factory=dict)
+    #: population series by age and group (tidy: time_years, age_years, by, group, variable, value, n)
+    timeseries: pd.DataFrame | None = None
+    #: chosen people's states over the run (id, step, age_weeks, states...)
+    traces: pd.DataFrame | None = None
+
+    def life(self, person: int) -> Any:
+        """One person's life: ``.table`` (their traced states) and ``.story`` (plain words)."""
+        from ..recording.life import life
+
+        return life(self, person)
 
     def summary(self, column: str = "ssp_12m") -> dict[str, Any]:
         """Category shares with 95% Wilson intervals, and the sensitivity-security correlation."""

@@ -126,8 +126,9 @@ def run_cmd(
                          generations=generations, timeseries=None if timeseries == "none" else timeseries,
                          trace=trace, trace_every=trace_every)
     except (ScenarioError, ValueError) as exc:
-        _fail(str(exc).replace("The 'timeseries' resolution", "--timeseries").replace("'trace_every' option",
-                                                                                      "--trace-every"))
+        _fail(str(exc).replace("The 'timeseries' resolution must be one of yearly, monthly",
+                               "--timeseries must be one of yearly, monthly, none")
+              .replace("The 'trace_every' option", "--trace-every"))
     console.print(f"Running '{sim.scenario.name}': {sim.scenario.population.n:,} people, "
                   f"{sim.scenario.years:g} years ({sim.n_steps} weeks), seed {seed}.")
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),

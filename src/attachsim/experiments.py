@@ -95,8 +95,8 @@ def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = No
     people_by_arm = {a: pd.concat(t, ignore_index=True) for a, t in tables.items()}
     effects = [rec for o in sc.outcomes for rec in outcome_effects(o, people_by_arm, names)]
     targets = target_effects(sc, people_by_arm, names)
-    timeseries = {a: pd.concat(t, ignore_index=True) for a, t in series.items() if t}
-    return Comparison(sc, list(range(seed, seed + seeds)), size, effects, targets, people_by_arm, timeseries)
+    recorded = {a: pd.concat(t, ignore_index=True) for a, t in series.items() if t}
+    return Comparison(sc, list(range(seed, seed + seeds)), size, effects, targets, people_by_arm, recorded)
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -251,8 +251,11 @@ def _replace_atomically(write: Any, path: Path) -> None:
 
 
 def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
-    """Write ``effects.json``, ``targets.json``, ``scenario.yaml`` and ``<arm>/people.parquet`` (and
-    ``<arm>/timeseries.parquet`` when recorded), each file atomically."""
+    """Write the comparison's files, each atomically.
+
+    ``effects.json``, ``targets.json``, ``scenario.yaml`` and ``<arm>/people.parquet`` (and
+    ``<arm>/timeseries.parquet`` when recorded).
+    """
     from .scenarios import resolved_yaml
 
     out = Path(out)

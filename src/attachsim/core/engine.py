@@ -27,9 +27,11 @@ Progress = Callable[[int, int], None]
 class Recorder(Protocol):
     """Reads states during a run (never writes them): ``record`` after every week, ``finish`` on the results."""
 
-    def record(self, sim: Simulation, step: int) -> None: ...
+    def record(self, sim: Simulation, step: int) -> None:
+        """Read the states after the week ``step``."""
 
-    def finish(self, sim: Simulation, results: Results) -> None: ...
+    def finish(self, sim: Simulation, results: Results) -> None:
+        """Put what was recorded on ``results``."""
 
 
 @dataclass(frozen=True)

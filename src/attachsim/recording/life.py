@@ -56,6 +56,10 @@ def _ok(v: Any) -> bool:
         return True
 
 
+def _num(v: Any) -> float:
+    return float(v) if _ok(v) else math.nan
+
+
 def _f(v: Any, digits: int = 2) -> str:
     return f"{float(v):.{digits}f}" if _ok(v) else "-"
 
@@ -75,8 +79,9 @@ def life(results: Results, person: int) -> Life:
     return Life(int(person), row, table, story(results, row, table))
 
 
-def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
+def story(results: Results, row: pd.Series, table: pd.DataFrame) -> str:
     """The plain-words story of one person (see the module docstring)."""
+    p: dict[str, Any] = {str(k): v for k, v in row.items()}
     people = results.people
     sc = results.scenario
     pid = int(p["id"])
@@ -106,11 +111,11 @@ def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
                  f"{int(p.get('ses_risks', 0))} socioeconomic risk(s) at home.")
     if _ok(p.get("sensitivity_0_1")):
         lines.append(f"- Sensitivity observed in the first year: {_f(p['sensitivity_0_1'])}.")
-    total = p.get("episodes_total")
-    if _ok(total) and float(total) > 0:
-        parts = [(k, float(p.get(f"{k}_total", 0.0))) for k in ("soothed", "ignored", "rejected", "frightened",
+    total = _num(p.get("episodes_total"))
+    if total > 0:
+        parts = [(k, _num(p.get(f"{k}_total", 0.0))) for k in ("soothed", "ignored", "rejected", "frightened",
                                                                  "harmed")]
-        lines.append(f"- Distress episodes so far {float(total):,.0f}; bids " + ", ".join(
+        lines.append(f"- Distress episodes so far {total:,.0f}; bids " + ", ".join(
             f"{k} {v:,.0f}" for k, v in parts) + ".")
     if bool(p.get("threat_exposed", False)):
         lines.append(f"- Exposed to threat (active harm) of intensity {_f(p.get('threat_intensity'))}.")
@@ -118,7 +123,7 @@ def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
         lines.append(f"- Exposed to deprivation (absent input) of intensity {_f(p.get('deprivation_intensity'))}.")
 
     lines += ["", "Strange Situation and later attachment assessments"]
-    ssp = [c for c in p.index if c.startswith("ssp_") and c.endswith("m") and c[4:-1].isdigit()]
+    ssp = [c for c in p if c.startswith("ssp_") and c.endswith("m") and c[4:-1].isdigit()]
     if not ssp:
         lines.append("- Not assessed in the Strange Situation (the run ended first).")
     for col in ssp:
@@ -132,12 +137,12 @@ def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
         lines.append(f"- Strange Situation at {col[4:-1]} months: {CATEGORY_WORDS.get(str(v), v)}"
                      + (f", forced A/B/C {forced}" if _ok(forced) else "") + (f"; scales: {scales}" if scales else "")
                      + ".")
-    for col in sorted(c for c in p.index if c.startswith("reunion_")):
+    for col in sorted(c for c in p if c.startswith("reunion_")):
         if _ok(p[col]):
             lines.append(f"- Reunion procedure at {col[8:]}: {CATEGORY_WORDS.get(str(p[col]), p[col])}.")
     from ..assessments.lifespan import SIGNS
 
-    ages = sorted({int(c.rsplit("_", 1)[1][:-1]) for c in p.index if c.startswith("clinging_")})
+    ages = sorted({int(c.rsplit("_", 1)[1][:-1]) for c in p if c.startswith("clinging_")})
     for age in ages:
         signs = [s.replace("_", " ") for s in SIGNS if _ok(p.get(f"{s}_{age}y")) and int(p[f"{s}_{age}y"]) == 1]
         if not _ok(p.get(f"clinging_{age}y")):
@@ -150,7 +155,7 @@ def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
     aces = [a.replace("_", " ") for a in ACE_CATEGORIES if bool(p.get(f"ace_{a}", False))]
     lines.append(f"- Adverse childhood experiences: {int(p.get('ace_count', 0))}"
                  + (f" ({', '.join(aces)})" if aces else "") + ".")
-    adult = sorted({int(c.rsplit("_", 1)[1]) for c in p.index if c.startswith("aai_") and c[4:].isdigit()})
+    adult = sorted({int(c.rsplit("_", 1)[1]) for c in p if c.startswith("aai_") and c[4:].isdigit()})
     for age in adult:
         aai = p.get(f"aai_{age}")
         if not _ok(aai):
@@ -181,28 +186,27 @@ def story(results: Results, p: pd.Series, table: pd.DataFrame) -> str:
                      f"available {_f(kid.get('cg_availability'))}; Strange Situation "
                      + (CATEGORY_WORDS.get(str(ssp12), str(ssp12)) if _ok(ssp12) else "not yet assessed") + ".")
     lines += ["", "Interventions"]
-    ivs = sorted({c[3:-7] for c in p.index if c.startswith("iv_") and c.endswith("_status")})
+    ivs = sorted({c[3:-7] for c in p if c.startswith("iv_") and c.endswith("_status")})
     if not ivs:
         lines.append("- None in this scenario.")
     for name in ivs:
         status = p.get(f"iv_{name}_status")
-        code = int(status) if _ok(status) else -1
+        code = int(_num(status)) if _ok(status) else -1
         text = f"- {name}: {IV_STATUS.get(code, code)}"
         if code in (2, 3):
             text += (f", {_f(p.get(f'iv_{name}_sessions'), 0)} sessions; target {_f(p.get(f'iv_{name}_baseline'))}"
                      f" at enrolment -> {_f(p.get(f'iv_{name}_target'))} at the end")
         lines.append(text + ".")
     lines += ["", "At the end of the run"]
-    a = p.get("others_a")
-    b = p.get("others_b")
-    others = float(a) / (float(a) + float(b)) if _ok(a) and _ok(b) and float(a) + float(b) > 0 else math.nan
+    a, b = _num(p.get("others_a")), _num(p.get("others_b"))
+    others = a / (a + b) if a + b > 0 else math.nan
     lines.append(f"- Regulation {_f(p.get('regulation'))}; model of others {_f(others)}, of self "
                  f"{_f(p.get('self_worth'))}; hyperactivation {_f(p.get('hyperactivation'))}, deactivation "
                  f"{_f(p.get('deactivation'))}; stress gain {_f(p.get('stress_gain'))}.")
     return "\n".join(lines) + "\n"
 
 
-def _relief(results: Results, p: pd.Series, table: pd.DataFrame) -> list[str]:
+def _relief(results: Results, p: dict[str, Any], table: pd.DataFrame) -> list[str]:
     from ..adulthood.relief import REGULATORS
 
     relief = results.scenario.get("parameters", {}).get("relief", {})
@@ -238,7 +242,7 @@ def _runs(flag: Any) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def _partnerships(p: pd.Series, table: pd.DataFrame) -> list[str]:
+def _partnerships(p: dict[str, Any], table: pd.DataFrame) -> list[str]:
     if table.empty or "partner" not in table:
         n, b = int(p.get("partnerships", 0)), int(p.get("breakups", 0))
         now = int(p.get("partner_id", -1))

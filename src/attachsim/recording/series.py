@@ -18,7 +18,7 @@ age band (the band is one year wide, or one month with monthly recording).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -122,7 +122,7 @@ class TimeSeries:
         self.band_w = WEEKS_PER_YEAR if resolution == "yearly" else WEEKS_PER_MONTH
         self._steps: set[int] | None = None
         self._previous = -1
-        self._chunks: list[tuple[npt.NDArray[np.float64], ...]] = []
+        self._chunks: list[tuple[npt.NDArray[Any], ...]] = []
 
     # -- set-up at the first call (the layout is known then) ----------------------------------------
     def _setup(self, sim: Simulation) -> None:
@@ -191,10 +191,10 @@ class TimeSeries:
         age_sum = np.bincount(band, weights=age_w, minlength=n_band)
         age_cnt = np.bincount(band, minlength=n_band)
 
-        sums: list[npt.NDArray[np.float64]] = []
-        dens: list[npt.NDArray[np.float64]] = []
+        sums: list[npt.NDArray[Any]] = []
+        dens: list[npt.NDArray[Any]] = []
 
-        def add(weights: npt.NDArray[np.generic], den: npt.NDArray[np.float64] = count) -> None:
+        def add(weights: npt.NDArray[Any], den: npt.NDArray[Any] = count) -> None:
             sums.append(np.bincount(key, weights=weights, minlength=size)[:n_cells])
             dens.append(den)
 
@@ -217,7 +217,7 @@ class TimeSeries:
             k = len(ins.categories)
             # people assessed since the previous record step: birth weeks in a window of `delta` weeks
             lo, hi = step + 1 - ins.age_w - delta + 1, step + 1 - ins.age_w
-            if hi < 0 or not any(b in sim.cohorts for b in range(max(lo, 0), hi + 1)) and sim.cohorts:
+            if hi < 0 or (not any(b in sim.cohorts for b in range(max(lo, 0), hi + 1)) and sim.cohorts):
                 sums.extend(np.zeros(n_cells) for _ in range(k))
                 dens.extend(np.zeros(n_cells) for _ in range(k))
                 continue
@@ -273,8 +273,8 @@ class TimeSeries:
             lookup[b, :len(names)] = [group_index[x] for x in names]
         return pd.DataFrame({
             "time_years": cols[0], "age_years": cols[1],
-            "by": pd.Categorical.from_codes(by_codes, categories=by_names),
-            "group": pd.Categorical.from_codes(lookup[by_codes, grp], categories=group_names),
-            "variable": pd.Categorical.from_codes(var, categories=self._variables),
+            "by": pd.Categorical.from_codes(by_codes, categories=pd.Index(by_names)),
+            "group": pd.Categorical.from_codes(lookup[by_codes, grp], categories=pd.Index(group_names)),
+            "variable": pd.Categorical.from_codes(var, categories=pd.Index(self._variables)),
             "value": cols[5], "n": cols[6].astype(np.int64),
         })

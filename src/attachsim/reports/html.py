@@ -39,6 +39,8 @@ CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "adult_style_25": ("ECR-R style, 25 years", ("secure", "preoccupied", "dismissing", "fearful")),
 }
 SCATTER_POINTS = 2_000
+#: Points of a trajectory computed over fewer people are left out (noise, e.g. the last years of a late cohort).
+MIN_N = 10
 PLOTLY_FILE = "plotly.min.js"
 PlotlyJs = Literal["inline", "file"]
 #: Panels of the trajectory figures: (title, [(variable, label), ...]).
@@ -168,9 +170,10 @@ def load_report_data(folder: str | Path) -> ReportData:
     scenario = scenario if isinstance(scenario, dict) else None
     if (root / "people.parquet").is_file():
         name = root.resolve().name or "run"
-        series = _read_series(root)
+        recorded = _read_series(root)
         return ReportData("run", {name: [pd.read_parquet(root / "people.parquet")]},
-                          {name: series} if series is not None else {}, scenario, texts=texts, source=str(folder))
+                          {name: recorded} if recorded is not None else {}, scenario, texts=texts,
+                          source=str(folder))
     if (root / "catalogue.duckdb").is_file():
         from ..store import ResultStore
 
@@ -198,8 +201,8 @@ def load_report_data(folder: str | Path) -> ReportData:
         order = _arm_order(scenario, effects, sorted(p.name for p in arm_dirs))
         by_name = {p.name: p for p in arm_dirs}
         arms = {a: [pd.read_parquet(by_name[a] / "people.parquet")] for a in order}
-        series = {a: s for a in order if (s := _read_series(by_name[a])) is not None}
-        return ReportData("compare", arms, series, scenario, effects if isinstance(effects, list) else None,
+        by_arm = {a: s for a in order if (s := _read_series(by_name[a])) is not None}
+        return ReportData("compare", arms, by_arm, scenario, effects if isinstance(effects, list) else None,
                           targets if isinstance(targets, list) else None, texts=texts, source=str(folder))
     raise ReportError(f"{root}: found no people.parquet, no <arm>/people.parquet and no catalogue.duckdb; give the "
                       "--out folder of 'attachsim run', 'attachsim compare' or the --store of 'attachsim sweep'.")
@@ -212,7 +215,7 @@ def _arm_order(scenario: dict[str, Any] | None, effects: Any, found: list[str]) 
         arms = scenario["arms"]
         order = [a["name"] for a in arms if a.get("control")] + [a["name"] for a in arms if not a.get("control")]
     elif isinstance(effects, list):
-        order = list(dict.fromkeys(r.get("arm") for r in effects if isinstance(r, dict) and r.get("arm")))
+        order = list(dict.fromkeys(str(r["arm"]) for r in effects if isinstance(r, dict) and r.get("arm")))
     return [a for a in order if a in found] + [a for a in found if a not in order]
 
 
@@ -235,13 +238,12 @@ def trajectory(series: pd.DataFrame, variable: str, by: str = "all") -> pd.DataF
     sel = series[(series["by"] == by) & (series["variable"] == variable)]
     if sel.empty:
         return pd.DataFrame(columns=["group", "age_years", "value", "n"])
-    sel = sel.assign(band=np.floor(sel["age_years"].to_numpy() + 1e-6), w=sel["n"] * sel["value"],
+    times = np.unique(series["time_years"].to_numpy())
+    width = 1.0 / 12.0 if times.size > 2 and float(np.median(np.diff(times))) < 0.5 else 1.0  # monthly or yearly
+    sel = sel.assign(band=np.round(sel["age_years"].to_numpy() / width), w=sel["n"] * sel["value"],
                      wa=sel["n"] * sel["age_years"], group=sel["group"].astype(str))
     out = sel.groupby(["group", "band"], sort=True, observed=True).agg(w=("w", "sum"), wa=("wa", "sum"),
                                                                        n=("n", "sum")).reset_index()
-    if len(sel["age_years"].unique()) > 2 * len(out["band"].unique()):  # monthly bands: keep them apart
-        out = sel.groupby(["group", "age_years"], sort=True, observed=True).agg(
-            w=("w", "sum"), wa=("wa", "sum"), n=("n", "sum")).reset_index()
     out["value"] = out["w"] / out["n"]
     out["age_years"] = out["wa"] / out["n"]
     return out[["group", "age_years", "value", "n"]]
@@ -253,7 +255,7 @@ def trajectory_figure(series: pd.DataFrame, by: str, title: str,
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    data = [(label, trajectory(series, var, by)) for var, label in panels]
+    data = [(label, t[t["n"] >= MIN_N]) for var, label in panels for t in [trajectory(series, var, by)]]
     data = [(label, d) for label, d in data if not d.empty and bool((d["value"] != 0).any())]
     if not data:
         return None
@@ -269,7 +271,8 @@ def trajectory_figure(series: pd.DataFrame, by: str, title: str,
             part = d[d["group"] == group]
             if part.empty:
                 continue
-            fig.add_trace(go.Scatter(x=np.round(part["age_years"], 3), y=np.round(part["value"], 4), mode="lines",
+            fig.add_trace(go.Scatter(x=part["age_years"].to_numpy(np.float32), y=part["value"].to_numpy(np.float32),
+                                     mode="lines",
                                      name=str(group), legendgroup=str(group), showlegend=k == 0,
                                      line={"color": colours[j % len(colours)]},
                                      customdata=part["n"], hovertemplate="age %{x:.1f}: %{y:.3f} (n %{customdata})"),
@@ -332,8 +335,8 @@ def _scatter_figure(arms: dict[str, list[pd.DataFrame]]) -> Any:
             data = data.sample(SCATTER_POINTS, random_state=0)
         groups = data.groupby(data["adult_style_25"].astype(str)) if single else [(arm, data)]
         for name, part in groups:
-            fig.add_trace(go.Scattergl(x=np.round(part["ecrr_avoidance_25"], 3),
-                                       y=np.round(part["ecrr_anxiety_25"], 3), mode="markers",
+            fig.add_trace(go.Scattergl(x=part["ecrr_avoidance_25"].to_numpy(np.float32),
+                                       y=part["ecrr_anxiety_25"].to_numpy(np.float32), mode="markers",
                                        name=str(name), marker={"size": 4, "opacity": 0.5}))
     fig.add_hline(y=4, line_dash="dot", line_color="grey")
     fig.add_vline(x=4, line_dash="dot", line_color="grey")
@@ -382,7 +385,7 @@ def outcome_values(data: ReportData) -> list[dict[str, Any]]:
             n = int(y.size)
             value = float(y.mean()) if n else math.nan
             if outcome.kind == "share":
-                lo, hi = wilson(int(round(y.sum())), n)
+                lo, hi = wilson(round(y.sum()), n)
             else:
                 half = 1.959964 * float(y.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
                 lo, hi = value - half, value + half
@@ -456,7 +459,8 @@ def _experiment_parts(data: ReportData) -> list[Any]:
         if forest is not None:
             parts.append(forest)
         recs = sorted(data.effects, key=lambda r: (order.index(r["arm"]) if r.get("arm") in order else len(order)))
-        recs = sorted(recs, key=lambda r: [x.get("outcome") for x in data.effects].index(r.get("outcome")))
+        outcomes = [x.get("outcome") for x in data.effects]
+        recs = sorted(recs, key=lambda r: outcomes.index(r.get("outcome")))
         parts.append("<h2>Effects (effects.json)</h2>" + _records_table(recs))
     if data.targets:
         parts.append("<h2>Achieved change in each intervention's target (targets.json)</h2>"
@@ -532,10 +536,10 @@ def build_report(data: ReportData | str | Path, title: str | None = None, plotly
     parts.append(f"<p>{html.escape(data.kind)} <code>{html.escape(data.source)}</code>; {html.escape(sizes)}.</p>")
     if data.kind == "compare":
         parts += _experiment_parts(data)
-        series = [s for s in data.series.values() if s is not None]
-        if series:
+        recorded = [s for s in data.series.values() if s is not None]
+        if recorded:
             parts.append("<h2>Trajectories by arm</h2>")
-            parts += _trajectory_parts(pd.concat(series, ignore_index=True), "arm", "arm", list(arms))
+            parts += _trajectory_parts(pd.concat(recorded, ignore_index=True), "arm", "arm", list(arms))
     if data.kind == "sweep" and data.runs is not None:
         parts += _sweep_parts(data)
     parts.append("<h2>Classifications</h2>")
@@ -549,8 +553,9 @@ def build_report(data: ReportData | str | Path, title: str | None = None, plotly
         people = arms[next(iter(arms))][0]
         if series is not None and len(series):
             by, what = _group_by(series, people)
+            monthly = series["time_years"].nunique() > 2 * series["time_years"].max() + 3
             parts.append("<h2>Trajectories</h2><p>Means by age, recorded during the run "
-                         f"({'every year' if series['time_years'].nunique() < 2 * series['age_years'].max() + 3 else 'every month'}).</p>")
+                         f"({'every month' if monthly else 'every year'}).</p>")
             parts += _trajectory_parts(series, by, what)
         else:
             parts.append("<p>No timeseries.parquet in this folder (rerun with 'attachsim run --out' to record the "

@@ -26,7 +26,7 @@ def life_figures(table: Any) -> list[Any]:
 
     if table is None or table.empty:
         return []
-    age = np.round(table["age_weeks"].to_numpy() / WEEKS_PER_YEAR, 4)
+    age = (table["age_weeks"].to_numpy() / WEEKS_PER_YEAR).astype(np.float32)  # float32: half the page
     derived = {}
     if "others_a" in table and "others_b" in table:
         a = table["others_a"].to_numpy(dtype=np.float64)
@@ -40,7 +40,7 @@ def life_figures(table: Any) -> list[Any]:
             values = derived.get(name, table[name].to_numpy(dtype=np.float64) if name in table else None)
             if values is None or not np.any(values):
                 continue
-            fig.add_trace(go.Scatter(x=age, y=np.round(values, 4), mode="lines", name=name))
+            fig.add_trace(go.Scatter(x=age, y=values.astype(np.float32), mode="lines", name=name))
         if fig.data:
             fig.update_layout(title=title, xaxis_title="age (years)", template="plotly_white", height=320)
             figs.append(fig)

@@ -165,4 +165,6 @@ def test_effects_json_order_is_used_without_a_scenario(tmp_path):
     assert _arm_order(None, effects, ["alpha", "zeta"]) == ["zeta", "alpha"]
     assert _arm_order({"arms": [{"name": "alpha"}, {"name": "zeta", "control": True}]}, None,
                       ["alpha", "zeta"]) == ["zeta", "alpha"]
+    treated_only = [{"arm": "treated", "outcome": "o", "difference": 0.1}]
+    assert _arm_order(None, treated_only, ["control", "treated"]) == ["control", "treated"]
     json.dumps(effects)

@@ -209,13 +209,22 @@ def load_report_data(folder: str | Path) -> ReportData:
 
 
 def _arm_order(scenario: dict[str, Any] | None, effects: Any, found: list[str]) -> list[str]:
-    """Arms control first: the scenario's declaration, else the order of effects.json, else by name."""
+    """Arms control first: the scenario's declaration, else from effects.json, else by name.
+
+    In effects.json the control is the arm listed first by ``attachsim compare``; a file that lists only
+    the treated arms leaves the control out, and an arm whose differences are all zero is the control.
+    """
     order: list[str] = []
     if scenario and scenario.get("arms"):
         arms = scenario["arms"]
         order = [a["name"] for a in arms if a.get("control")] + [a["name"] for a in arms if not a.get("control")]
     elif isinstance(effects, list):
-        order = list(dict.fromkeys(str(r["arm"]) for r in effects if isinstance(r, dict) and r.get("arm")))
+        recs = [r for r in effects if isinstance(r, dict) and r.get("arm")]
+        listed = list(dict.fromkeys(str(r["arm"]) for r in recs))
+        absent = [a for a in found if a not in listed]
+        zero = [a for a in listed if all(r.get("difference") == 0 for r in recs if str(r["arm"]) == a)]
+        control = absent[:1] if len(absent) == 1 else zero[:1]
+        order = control + [a for a in listed if a not in control]
     return [a for a in order if a in found] + [a for a in found if a not in order]
 
 

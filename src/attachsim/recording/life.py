@@ -60,6 +60,13 @@ def _num(v: Any) -> float:
     return float(v) if _ok(v) else math.nan
 
 
+def _mean(values: Any) -> str:
+    """Mean of the finite values, or '-' when there are none."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return f"{float(finite.mean()):.2f}" if finite.size else "-"
+
+
 def _f(v: Any, digits: int = 2) -> str:
     return f"{float(v):.{digits}f}" if _ok(v) else "-"
 
@@ -264,8 +271,8 @@ def _partnerships(p: dict[str, Any], table: pd.DataFrame) -> list[str]:
             if i == len(partner):
                 end = "still together at the end of the run"
             else:
-                end = "ended by a break-up" if breakups[i] > breakups[i - 1] else "ended (the partner left)"
+                end = "ended by a break-up" if breakups[i] > breakups[i - 1] else "ended"
             out.append(f"- With person {who} from age {_years(age[start])} to {_years(age[i - 1])} years "
-                       f"(quality {float(np.mean(q)):.2f}, conflict {float(np.mean(c)):.2f} on average); {end}.")
+                       f"(quality {_mean(q)}, conflict {_mean(c)} on average); {end}.")
         start = i
     return out or ["- Never partnered."]

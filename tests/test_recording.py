@@ -147,7 +147,12 @@ def test_life_story_reads_trace_and_people_table(traced):
 
 
 def test_relief_episodes_follow_the_weekly_use_state():
-    from attachsim.recording.life import _runs
+    from attachsim.recording.life import _merge, _runs
 
     assert _runs([False, True, True, False, True]) == [(1, 3), (4, 5)]
     assert _runs([]) == []
+    age = np.arange(30)
+    abstinent = np.zeros(30, dtype=bool)
+    assert _merge([(1, 3), (6, 9), (25, 27)], abstinent, age) == [(1, 9), (25, 27)]
+    abstinent[4] = True  # stopped in between: two episodes
+    assert _merge([(1, 3), (6, 9)], abstinent, age) == [(1, 3), (6, 9)]

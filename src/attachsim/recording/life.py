@@ -231,7 +231,7 @@ def _relief(results: Results, p: dict[str, Any], table: pd.DataFrame) -> list[st
         abstinent = (table[f"use_state_{t}"] == 2).to_numpy()
         age = table["age_weeks"].to_numpy()
         events: list[tuple[int, str]] = []
-        for start, stop in _runs(now):
+        for start, stop in _merge(_runs(now), abstinent, age):
             end = ("still compulsive at the end of the run" if stop == len(now)
                    else "stopped (abstinent)" if abstinent[stop] else "use fell below the criterion")
             events.append((int(age[start]), f"- {t}: compulsive use from age {_years(age[start])} to "
@@ -247,6 +247,25 @@ def _runs(flag: Any) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], np.asarray(flag, dtype=bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+#: Weeks below the criterion (without stopping) that do not end an episode: use that flickers around the
+#: criterion is one episode.
+EPISODE_GAP_WEEKS = 8
+
+
+def _merge(runs: list[tuple[int, int]], abstinent: Any, age: Any) -> list[tuple[int, int]]:
+    """Join runs separated by a short gap without abstinence (at most ``EPISODE_GAP_WEEKS`` weeks of age)."""
+    out: list[tuple[int, int]] = []
+    for start, stop in runs:
+        if out:
+            prev_start, prev_stop = out[-1]
+            gap_weeks = int(age[start]) - int(age[prev_stop - 1])
+            if gap_weeks <= EPISODE_GAP_WEEKS + 1 and not bool(np.any(abstinent[prev_stop:start])):
+                out[-1] = (prev_start, stop)
+                continue
+        out.append((start, stop))
+    return out
 
 
 def _partnerships(p: dict[str, Any], table: pd.DataFrame) -> list[str]:

@@ -75,10 +75,14 @@ def life_cmd(
         _fail(f"--id {person}: {exc.args[0]}")
     typer.echo(life.story, nl=False)
     if out is not None:
-        from ..reports.html import write_page
+        import io
+
+        from ..reports.html import atomic_write, write_page
         from ..reports.life import life_page
 
         out.mkdir(parents=True, exist_ok=True)
         path = write_page(life_page(life), out / f"life-{person}.html")
-        life.table.to_parquet(out / f"life-{person}.parquet", index=False)
+        buffer = io.BytesIO()
+        life.table.to_parquet(buffer, index=False)
+        atomic_write(out / f"life-{person}.parquet", buffer.getvalue())
         typer.echo(f"Wrote {path} and {out / f'life-{person}.parquet'}.", err=True)

@@ -10,6 +10,7 @@ Public API::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,17 @@ __all__ = [
 
 
 def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
-               years: float | None = None, engine: Engine = "numba", generations: int | None = None) -> Simulation:
-    """Build (but do not run) a :class:`Simulation`; ``n``, ``years`` and ``generations`` override the scenario's."""
+               years: float | None = None, engine: Engine = "numba", generations: int | None = None, *,
+               timeseries: str | None = None, trace: Iterable[int] | str | None = None,
+               trace_every: str = "weekly") -> Simulation:
+    """Build (but do not run) a :class:`Simulation`; ``n``, ``years`` and ``generations`` override the scenario's.
+
+    ``timeseries`` ("yearly" or "monthly") records population series, ``trace`` (ids) records those people's
+    states every week (or month: ``trace_every="monthly"``); see :mod:`attachsim.recording`.
+    """
+    from .recording import recorders
+
+    chosen = recorders(timeseries, trace, trace_every)  # bad values are errors before the scenario is built
     sc = load_scenario(scenario)
     updates: dict[str, Any] = {}
     population = sc.population.model_dump()
@@ -44,12 +54,18 @@ def simulation(scenario: str | Path | dict[str, Any] | Scenario, n: int | None =
         sc = load_scenario({**sc.model_dump(mode="json"), **updates})
     from .model import build
 
-    return build(sc, seed=seed, engine=engine)
+    return build(sc, seed=seed, engine=engine, recorders=chosen)
 
 
 def run(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seed: int = 0,
         years: float | None = None, *, engine: Engine = "numba", generations: int | None = None,
-        progress: Progress | None = None) -> Results:
-    """Run a scenario (a built-in name, a YAML path or a dict) and return its :class:`Results`."""
-    return simulation(scenario, n=n, seed=seed, years=years, engine=engine,
-                      generations=generations).run(progress=progress)
+        progress: Progress | None = None, timeseries: str | None = "yearly",
+        trace: Iterable[int] | str | None = None, trace_every: str = "weekly") -> Results:
+    """Run a scenario (a built-in name, a YAML path or a dict) and return its :class:`Results`.
+
+    By default population series are recorded yearly (``Results.timeseries``; ``timeseries=None`` for none,
+    "monthly" for monthly); ``trace=[ids]`` records those people's states weekly (``Results.traces``,
+    ``Results.life(id)``).
+    """
+    return simulation(scenario, n=n, seed=seed, years=years, engine=engine, generations=generations,
+                      timeseries=timeseries, trace=trace, trace_every=trace_every).run(progress=progress)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .recording.cli import register as register_recording
 from .scenarios import ScenarioError, describe_builtins, load_scenario, resolved_yaml
 
 app = typer.Typer(
@@ -105,6 +106,11 @@ def run_cmd(
     params: Annotated[Path | None, typer.Option("--params", help="Parameter file (YAML: dotted parameter paths -> "
                                                                  "values), e.g. written by 'attachsim calibrate'.")]
     = None,
+    timeseries: Annotated[str, typer.Option("--timeseries", help="Record population series: yearly, monthly or "
+                                                                 "none (written as timeseries.parquet).")] = "yearly",
+    trace: Annotated[str | None, typer.Option("--trace", help="Ids of people to follow week by week, e.g. 1,2,3 "
+                                                              "(written as traces.parquet).")] = None,
+    trace_every: Annotated[str, typer.Option("--trace-every", help="weekly or monthly.")] = "weekly",
 ) -> None:
     """Run a scenario, print the Strange Situation shares and optionally write the results."""
     from . import simulation
@@ -117,9 +123,12 @@ def run_cmd(
         _fail(f"--engine must be 'numba' or 'numpy'; got {engine!r}.")
     try:
         sim = simulation(scenario, n=n, seed=seed, years=years, engine=engine,  # type: ignore[arg-type]
-                         generations=generations)
-    except ScenarioError as exc:
-        _fail(str(exc))
+                         generations=generations, timeseries=None if timeseries == "none" else timeseries,
+                         trace=trace, trace_every=trace_every)
+    except (ScenarioError, ValueError) as exc:
+        _fail(str(exc).replace("The 'timeseries' resolution must be one of yearly, monthly",
+                               "--timeseries must be one of yearly, monthly, none")
+              .replace("The 'trace_every' option", "--trace-every"))
     console.print(f"Running '{sim.scenario.name}': {sim.scenario.population.n:,} people, "
                   f"{sim.scenario.years:g} years ({sim.n_steps} weeks), seed {seed}.")
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -157,10 +166,13 @@ def write_results(results: Any, scenario: Any, summary: dict[str, Any], out: Pat
         results.people.to_parquet(tmp / "people.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps({**summary, "meta": results.meta}, indent=2) + "\n")
         (tmp / "scenario.yaml").write_text(resolved_yaml(scenario))
-        for name in ("people.parquet", "summary.json", "scenario.yaml"):
+        from .recording.cli import write_recordings
+
+        names = ["people.parquet", "summary.json", "scenario.yaml", *write_recordings(results, tmp)]
+        for name in names:
             with open(tmp / name, "rb") as fh:  # on disk before the rename makes it visible
                 os.fsync(fh.fileno())
-        for name in ("people.parquet", "summary.json", "scenario.yaml"):
+        for name in names:
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -553,15 +565,20 @@ def report_cmd(
     folder: Annotated[Path, typer.Argument(help="Output folder of 'run --out', 'compare' or a sweep's --store.")],
     out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (default: FOLDER/report.html).")]
     = None,
+    inline_js: Annotated[bool, typer.Option("--inline-js", help="Put Plotly's script in the page (one 5 MB file) "
+                                                                "instead of plotly.min.js beside it.")] = False,
 ) -> None:
     """Write an HTML report (Plotly figures, readable offline) of a run, comparison or sweep."""
     from .reports.html import ReportError, write_report_dir
 
     try:
-        path = write_report_dir(folder, out)
+        path = write_report_dir(folder, out, plotlyjs="inline" if inline_js else "file")
     except ReportError as exc:
         _fail(str(exc))
     console.print(f"Wrote {path}.")
+
+
+register_recording(app)  # attachsim life
 
 
 def main() -> None:

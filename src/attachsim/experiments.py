@@ -41,6 +41,8 @@ class Comparison:
     effects: list[dict[str, Any]]
     targets: list[dict[str, Any]]
     people: dict[str, pd.DataFrame] = field(repr=False)
+    #: each arm's population series recorded during the runs (seeds stacked, with a ``seed`` column)
+    timeseries: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self) -> str:
         """The effect table as text (what ``attachsim compare`` prints)."""
@@ -55,8 +57,12 @@ def arm_names(scenario: Scenario) -> list[str]:
 
 def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = None, seeds: int = 1,
             seed: int = 0, years: float | None = None, *, engine: Engine = "numba",
-            progress: Any = None) -> Comparison:
-    """Run every arm of ``scenario`` for ``seeds`` seeds (``seed``, ``seed + 1``, ...) and compare outcomes."""
+            progress: Any = None, timeseries: str | None = "auto") -> Comparison:
+    """Run every arm of ``scenario`` for ``seeds`` seeds (``seed``, ``seed + 1``, ...) and compare outcomes.
+
+    ``timeseries`` records each arm's population series: "yearly", "monthly", None (none) or "auto"
+    (monthly for experiments of up to five years, yearly for longer ones).
+    """
     from . import simulation
 
     sc = load_scenario(scenario)
@@ -68,21 +74,29 @@ def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = No
     if not isinstance(seeds, int) or seeds < 1 or seeds > 1000:
         raise ValueError(f"The 'seeds' parameter must be an integer from 1 to 1000. Got {seeds!r} instead.")
     names = arm_names(sc)
+    if timeseries == "auto":
+        timeseries = "monthly" if (years if years is not None else sc.years) <= 5 else "yearly"
     tables: dict[str, list[pd.DataFrame]] = {a: [] for a in names}
+    series: dict[str, list[pd.DataFrame]] = {a: [] for a in names}
     size = sc.population.n
     for s in range(seed, seed + seeds):
         for a in names:
-            sim: Simulation = simulation(sc.model_copy(update={"arm": a}), n=n, seed=s, years=years, engine=engine)
+            sim: Simulation = simulation(sc.model_copy(update={"arm": a}), n=n, seed=s, years=years, engine=engine,
+                                         timeseries=timeseries)
             size = sim.scenario.population.n
-            people = sim.run().people
+            res = sim.run()
+            people = res.people
             people.insert(0, "seed", s)
             tables[a].append(people)
+            if res.timeseries is not None:
+                series[a].append(res.timeseries.assign(seed=s))
             if progress is not None:
                 progress(a, s)
     people_by_arm = {a: pd.concat(t, ignore_index=True) for a, t in tables.items()}
     effects = [rec for o in sc.outcomes for rec in outcome_effects(o, people_by_arm, names)]
     targets = target_effects(sc, people_by_arm, names)
-    return Comparison(sc, list(range(seed, seed + seeds)), size, effects, targets, people_by_arm)
+    recorded = {a: pd.concat(t, ignore_index=True) for a, t in series.items() if t}
+    return Comparison(sc, list(range(seed, seed + seeds)), size, effects, targets, people_by_arm, recorded)
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -238,7 +252,13 @@ def _replace_atomically(write: Any, path: Path) -> None:
 
 
 def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
-    """Write ``effects.json``, ``targets.json`` and ``<arm>/people.parquet`` (each file atomically)."""
+    """Write the comparison's files, each atomically.
+
+    ``effects.json``, ``targets.json``, ``scenario.yaml`` and ``<arm>/people.parquet`` (and
+    ``<arm>/timeseries.parquet`` when recorded).
+    """
+    from .scenarios import resolved_yaml
+
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"The 'out' folder {out} exists and is not a folder.")
@@ -246,8 +266,10 @@ def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
     written = []
     keys = ("arm", "outcome", "value", "difference", "ci_low", "ci_high", "effect_size", "effect_kind", "n")
     records = [{k: rec[k] for k in keys} for rec in cmp.effects]
-    for name, data in (("effects.json", records), ("targets.json", cmp.targets)):
-        text = json.dumps(data, indent=2, allow_nan=True) + "\n"
+    texts = {name: json.dumps(data, indent=2, allow_nan=True) + "\n"
+             for name, data in (("effects.json", records), ("targets.json", cmp.targets))}
+    texts["scenario.yaml"] = resolved_yaml(cmp.scenario)
+    for name, text in texts.items():
         _replace_atomically(lambda tmp, text=text: Path(tmp).write_text(text), out / name)
         written.append(out / name)
     for arm, people in cmp.people.items():
@@ -255,4 +277,8 @@ def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
         _replace_atomically(lambda tmp, people=people: people.to_parquet(tmp, index=False),
                             out / arm / "people.parquet")
         written.append(out / arm / "people.parquet")
+        if arm in cmp.timeseries:
+            _replace_atomically(lambda tmp, t=cmp.timeseries[arm]: t.to_parquet(tmp, index=False),
+                                out / arm / "timeseries.parquet")
+            written.append(out / arm / "timeseries.parquet")
     return written

@@ -6,6 +6,7 @@ this module is the one place that names them. A new mechanism is added here (see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .adulthood.parenting import Parenting
@@ -15,7 +16,7 @@ from .assessments.lifespan import LifespanAssessments
 from .assessments.strange_situation import StrangeSituation, summary_extras
 from .caregiving.mechanism import Caregiving
 from .core.demography import Demography
-from .core.engine import Engine, KernelFactory, KernelStep, Simulation
+from .core.engine import Engine, KernelFactory, KernelStep, Recorder, Simulation
 from .core.mechanism import Mechanism
 from .core.timeline import weeks
 from .development import infancy as inf
@@ -78,7 +79,11 @@ KERNELS: dict[str, KernelFactory] = {"development": _development_kernel, "relief
 SUMMARY_COLUMN = "ssp_12m"
 
 
-def build(scenario: Scenario, seed: int = 0, engine: Engine = "numba") -> Simulation:
-    """A :class:`Simulation` of ``scenario`` with the model's mechanisms and kernels."""
+def build(scenario: Scenario, seed: int = 0, engine: Engine = "numba",
+          recorders: Sequence[Recorder] = ()) -> Simulation:
+    """A :class:`Simulation` of ``scenario`` with the model's mechanisms and kernels (and optional recorders)."""
+    from .recording.life import life
+
     return Simulation(scenario, mechanisms(scenario), KERNELS, seed=seed, engine=engine,
-                      summary_column=SUMMARY_COLUMN, summary_extras={SUMMARY_COLUMN: summary_extras})
+                      summary_column=SUMMARY_COLUMN, summary_extras={SUMMARY_COLUMN: summary_extras},
+                      recorders=recorders, story=life)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,16 @@ KernelFactory = Callable[["Simulation"], KernelStep]
 SummaryExtra = Callable[["pd.DataFrame"], dict[str, Any]]
 
 
+class Recorder(Protocol):
+    """Reads states during a run (never writes them): ``record`` after every week, ``finish`` on the results."""
+
+    def record(self, sim: Simulation, step: int) -> None:
+        """Read the states after the week ``step``."""
+
+    def finish(self, sim: Simulation, results: Results) -> None:
+        """Put what was recorded on ``results``."""
+
+
 @dataclass(frozen=True)
 class PlanEntry:
     """One line of the step order."""
@@ -58,7 +68,8 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, mechanisms: Sequence[Mechanism], kernels: Mapping[str, KernelFactory],
                  seed: int = 0, engine: Engine = "numba", *, summary_column: str | None = None,
-                 summary_extras: Mapping[str, SummaryExtra] | None = None) -> None:
+                 summary_extras: Mapping[str, SummaryExtra] | None = None,
+                 recorders: Sequence[Recorder] = (), story: Callable[[Results, int], Any] | None = None) -> None:
         if engine not in ("numba", "numpy"):
             raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
@@ -75,6 +86,10 @@ class Simulation:
         #: the column ``Results.summary()`` summarises by default, and extra figures per column
         self.summary_column = summary_column
         self.summary_extras = dict(summary_extras or {})
+        #: called after every week and once on the results; they only read states
+        self.recorders = list(recorders)
+        #: tells one person's life from the results (``Results.life``)
+        self.story = story
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
         spec = scenario.population
@@ -172,6 +187,7 @@ class Simulation:
         clock = time.perf_counter
         t1 = clock()
         t_first = 0.0
+        t_record = 0.0
         for step in range(self.n_steps):
             self.step_now = step
             for g, (_, _, advance) in enumerate(sections):
@@ -180,17 +196,26 @@ class Simulation:
                 spent[g] += clock() - t
             if step == 0:
                 t_first = time.perf_counter() - t1
+            if self.recorders:
+                t = clock()
+                for rec in self.recorders:
+                    rec.record(self, step)
+                t_record += clock() - t
             if progress is not None:
                 progress(step + 1, self.n_steps)
         for m in self.mechanisms:
             m.finish(self)
         t2 = time.perf_counter()
         results = collect(self)
+        for rec in self.recorders:
+            rec.finish(self, results)
         self.timings = {"init_s": t1 - t0, "steps_s": t2 - t1, "first_step_s": t_first,
                         "collect_s": time.perf_counter() - t2}
         self.sections = {}
         for (name, _, _), sec in zip(sections, spent, strict=True):
             self.sections[name] = self.sections.get(name, 0.0) + sec
+        if self.recorders:
+            self.sections["recording"] = t_record
         return results
 
 

@@ -31,6 +31,9 @@ class Results:
     ``columns`` maps each column of ``people`` to its metadata (dtype, unit, label, how it aggregates, the
     mechanism that declared it); ``summary_column`` is the column ``summary()`` reads by default and
     ``summary_extras`` adds figures to the summary of particular columns (both set by the model).
+
+    ``timeseries`` and ``traces`` are filled by recorders (``attachsim.recording``) when the run had them;
+    ``life(id)`` tells a traced person's life through the ``story`` the trace recorder leaves.
     """
 
     people: pd.DataFrame
@@ -40,6 +43,19 @@ class Results:
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
     summary_column: str | None = None
     summary_extras: Mapping[str, Callable[[pd.DataFrame], dict[str, Any]]] = field(default_factory=dict)
+    #: population series by age and group (tidy: time_years, age_years, by, group, variable, value, n)
+    timeseries: pd.DataFrame | None = None
+    #: chosen people's states over the run (id, step, age_weeks, states...)
+    traces: pd.DataFrame | None = None
+    #: tells a person's life from the people table and their trace, if traced (set by the model): ``story(results, id)``
+    story: Callable[[Results, int], Any] | None = None
+
+    def life(self, person: int) -> Any:
+        """One person's life: ``.table`` (their traced states) and ``.story`` (plain words)."""
+        if self.story is None:
+            raise ValueError("These results have no life stories (the simulation was built without a story teller; "
+                             "attachsim.run and attachsim.model.build provide one).")
+        return self.story(self, person)
 
     def summary(self, column: str | None = None) -> dict[str, Any]:
         """Category shares of a categorical column with 95% Wilson intervals, plus the column's extra figures.
@@ -83,4 +99,5 @@ def collect(sim: Simulation) -> Results:
     meta = {"engine": sim.engine, "steps": sim.n_steps, "years": sim.scenario.years,
             "bytes_per_person_state": sim.layout.bytes_per_person}
     return Results(people=people, scenario=sim.scenario.model_dump(mode="json"), seed=sim.seed, meta=meta,
-                   columns=meta_cols, summary_column=sim.summary_column, summary_extras=sim.summary_extras)
+                   columns=meta_cols, summary_column=sim.summary_column, summary_extras=sim.summary_extras,
+                   story=sim.story)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
+from .checks import check_engine, check_memory, check_seed
 from .demography import Demography
 from .mechanism import Mechanism
 from .population import Population
@@ -84,19 +85,17 @@ class Simulation:
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, engine: Engine = "numba") -> None:
-        if engine not in ("numba", "numpy"):
-            raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"The 'seed' parameter must be a non-negative integer. Got {seed!r} instead.")
         self.scenario = scenario
-        self.seed = int(seed)
-        self.engine = engine
+        self.seed = check_seed(seed)
+        self.engine: Engine = check_engine(engine)  # type: ignore[assignment]
         self.mechanisms = build_mechanisms(scenario)
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
         spec = scenario.population
         growth = 1.0 + 0.65 * spec.fertility * (spec.generations - 1) if spec.generations > 1 else 1.0
-        self.pop = Population(self.layout, int(spec.n * growth) + (64 if spec.generations > 1 else 0))
+        capacity = int(spec.n * growth) + (64 if spec.generations > 1 else 0)
+        check_memory(self.layout.bytes_per_person, capacity, spec.n)  # refuse before allocating
+        self.pop = Population(self.layout, capacity)
         self.step_now = 0
         self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
         self.timings: dict[str, float] = {}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.results import CATEGORIES, wilson
+from ..errors import UserError
 
 #: Categories of the classifications a report shows, by column stem.
 CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -31,7 +32,7 @@ CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 SCATTER_POINTS = 2_000
 
 
-class ReportError(ValueError):
+class ReportError(UserError):
     """A folder that holds nothing a report can show, with what was expected."""
 
 
@@ -315,9 +316,9 @@ def _comparison_figure(arms: dict[str, list[pd.DataFrame]]) -> Any:
 
 def write_report_dir(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of ``folder`` to ``out`` (default ``folder/report.html``), atomically."""
-    from ..validation.validate import atomic_write
+    from ..io import atomic_write_text
 
     text = build_report(folder)  # first: a bad folder is an error before anything is created
     target = Path(out) if out is not None else Path(folder) / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write(target, text)
+    return atomic_write_text(target, text)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..io import atomic_write_parquet, atomic_write_text
 from .params_file import apply_params
 from .targets import SCENARIOS, Target, columns_for, get_targets, needed
 
@@ -75,13 +74,7 @@ def run_item(item: RunItem) -> pd.DataFrame:
         people = simulation(sc, n=item.n, seed=item.seed, years=item.years).run().people
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-            os.close(fd)
-            try:
-                people.to_parquet(tmp, index=False)
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+            atomic_write_parquet(path, people)
     return people[[c for c in item.columns if c in people]].copy()
 
 
@@ -306,16 +299,5 @@ def write_report(validation: Validation, out: str | Path) -> tuple[Path, Path]:
 
 
 def atomic_write(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``text`` to ``path`` atomically (kept for callers; see :func:`attachsim.io.atomic_write_text`)."""
+    return atomic_write_text(path, text)

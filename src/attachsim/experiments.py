@@ -11,10 +11,7 @@ e.g. an outcome given a state measured after treatment).
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +72,9 @@ def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = No
             sim: Simulation = simulation(sc.model_copy(update={"arm": a}), n=n, seed=s, years=years, engine=engine)
             size = sim.scenario.population.n
             people = sim.run().people
-            people.insert(0, "seed", s)
+            # one new column joined at once: insert() on the people table (one block per column) warns about
+            # fragmentation (pandas PerformanceWarning)
+            people = pd.concat([pd.DataFrame({"seed": np.full(len(people), s, dtype=np.int64)}), people], axis=1)
             tables[a].append(people)
             if progress is not None:
                 progress(a, s)
@@ -223,35 +222,30 @@ def format_table(cmp: Comparison) -> str:
     return "\n".join(lines)
 
 
-def _replace_atomically(write: Any, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def comparison_files(cmp: Comparison) -> dict[str, Any]:
+    """The files of a comparison's output folder, name -> writer.
 
+    ``effects.json``, ``targets.json`` and ``<arm>/people.parquet`` for each arm.
+    """
+    from .io import atomic_write_json
 
-def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
-    """Write ``effects.json``, ``targets.json`` and ``<arm>/people.parquet`` (each file atomically)."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"The 'out' folder {out} exists and is not a folder.")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     keys = ("arm", "outcome", "value", "difference", "ci_low", "ci_high", "effect_size", "effect_kind", "n")
     records = [{k: rec[k] for k in keys} for rec in cmp.effects]
-    for name, data in (("effects.json", records), ("targets.json", cmp.targets)):
-        text = json.dumps(data, indent=2, allow_nan=True) + "\n"
-        _replace_atomically(lambda tmp, text=text: Path(tmp).write_text(text), out / name)
-        written.append(out / name)
+    files: dict[str, Any] = {
+        "effects.json": lambda p, data=records: atomic_write_json(p, data),
+        "targets.json": lambda p, data=cmp.targets: atomic_write_json(p, data),
+    }
     for arm, people in cmp.people.items():
-        (out / arm).mkdir(exist_ok=True)
-        _replace_atomically(lambda tmp, people=people: people.to_parquet(tmp, index=False),
-                            out / arm / "people.parquet")
-        written.append(out / arm / "people.parquet")
-    return written
+        files[f"{arm}/people.parquet"] = lambda p, people=people: people.to_parquet(p, index=False)
+    return files
+
+
+def write_comparison(cmp: Comparison, out: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write the comparison's output folder (see :func:`comparison_files`) in one swap: all files or none.
+
+    ``out`` must be absent, empty, or a previous comparison output with ``overwrite`` set
+    (raises :class:`~attachsim.errors.OutputError` otherwise).
+    """
+    from .io import write_output_dir
+
+    return write_output_dir(out, "compare", comparison_files(cmp), overwrite=overwrite, flag="out")

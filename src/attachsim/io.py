@@ -46,7 +46,7 @@ _LEGACY_MARKERS: dict[str, tuple[str, ...]] = {
     "validation": ("validation.md",),
 }
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]
 
 
 # ---------------------------------------------------------------- atomic files
@@ -121,8 +121,16 @@ def _check_creatable(path: Path, flag: str) -> None:
     base = _nearest_existing(path.parent if path.parent != path else path)
     if not base.is_dir():
         raise OutputError(f"{flag} {path}: cannot be created because {base} is a file, not a folder.", flag=flag)
-    if not os.access(base, os.W_OK | os.X_OK):
-        raise OutputError(f"{flag} {path}: cannot be created: {base} is not writable.", flag=flag)
+    _probe_writable(base, f"{flag} {path}: cannot be created", flag)
+
+
+def _probe_writable(folder: Path, what: str, flag: str) -> None:
+    """Create and remove a temporary file in ``folder`` (os.access is not enough: root, read-only mounts)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{what}: {folder} is not writable ({exc.strerror or exc}).", flag=flag) from None
 
 
 def output_kind(folder: str | Path) -> str | None:
@@ -155,8 +163,7 @@ def check_output_dir(path: str | Path, kind: str, *, overwrite: bool = False, fl
     if not target.exists():
         _check_creatable(target, flag)
         return target
-    if not os.access(target, os.W_OK | os.X_OK):
-        raise OutputError(f"{flag} {target}: the folder is not writable.", flag=flag)
+    _probe_writable(target, f"{flag} {target}", flag)
     if not any(target.iterdir()):
         return target
     found = output_kind(target)
@@ -168,7 +175,7 @@ def check_output_dir(path: str | Path, kind: str, *, overwrite: bool = False, fl
                           "empty folder (outputs of different kinds are never mixed).", flag=flag)
     if not overwrite:
         raise OutputError(f"{flag} {target}: the folder holds a previous '{kind}' output; pass --overwrite to "
-                          "replace it (its files, a report.html included, are removed).", flag=flag)
+                          "replace it (its old files, a report.html included, are removed).", flag=flag)
     return target
 
 
@@ -183,8 +190,7 @@ def check_output_file(path: str | Path, *, overwrite: bool = False, flag: str = 
     if target.exists():
         if not overwrite:
             raise OutputError(f"{flag} {target}: the file exists; pass --overwrite to replace it.", flag=flag)
-        if not os.access(target.parent, os.W_OK | os.X_OK):
-            raise OutputError(f"{flag} {target}: its folder is not writable.", flag=flag)
+        _probe_writable(target.parent, f"{flag} {target}", flag)
         return target
     _check_creatable(target, flag)
     return target
@@ -275,12 +281,12 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
             try:
-                first = seen.get(key)
+                dup = key in seen
             except TypeError:  # an unhashable key: the base class reports it
                 continue
-            if key in seen:
+            if dup:
                 raise _DuplicateKeyError(
-                    None, None, f"the key '{key}' is given twice (first at line {first.line + 1}); "
+                    None, None, f"the key '{key}' is given twice (first at line {seen[key].line + 1}); "
                                 "each key may appear once", key_node.start_mark)
             seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)

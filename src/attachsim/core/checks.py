@@ -76,9 +76,9 @@ def check_memory(bytes_per_person: int, capacity: int, people: int) -> None:
     avail = available_memory()
     if avail is not None and need > avail:
         raise ResourceError(
-            f"population.n: {people:,} people need about {need / 2**30:.1f} GiB ({bytes_per_person} bytes of state "
+            f"{people:,} people need about {need / 2**30:.1f} GiB ({bytes_per_person} bytes of state "
             f"per person, room for {capacity:,}, x{PEAK_PER_STATE_BYTE:g} at the peak) but {avail / 2**30:.1f} GiB "
-            f"are available; use fewer people (at most about {int(people * avail / need):,}).")
+            f"are available; use fewer people (--n or population.n; at most about {int(people * avail / need):,}).")
 
 
 __all__ = ["ENGINES", "available_memory", "check_engine", "check_memory", "check_seed", "estimate_bytes"]

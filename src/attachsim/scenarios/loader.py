@@ -137,10 +137,11 @@ def _bounds(loc: tuple[Any, ...]) -> tuple[str, str]:
                 v = getattr(meta, attr, None)
                 if v is None:
                     continue
+                text = f"{v:,}" if isinstance(v, int) else f"{v:g}"
                 if side.startswith("lo"):
-                    lo = f"{v:g}" + (" (exclusive)" if side == "lo>" else "")
+                    lo = text + (" (exclusive)" if side == "lo>" else "")
                 else:
-                    hi = f"{v:g}" + (" (exclusive)" if side == "hi<" else "")
+                    hi = text + (" (exclusive)" if side == "hi<" else "")
     elif isinstance(loc[-1], int):  # an item of a list: bounds of the item type
         return _bounds(loc[:-1])
     return lo, hi

@@ -26,6 +26,7 @@ line and exit 1, with the traceback only under ``--debug``.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -42,6 +43,11 @@ FAMILIES: tuple[str, ...] = ("running", "experiments", "validation", "instrument
 
 class _Boundary(TyperGroup):
     """The top-level group: turns every exception into one line and an exit status."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Remember the command line (recorded in summary.json), then run."""
+        FLAGS.argv = [str(a) for a in args] if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:

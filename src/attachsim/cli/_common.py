@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ class Flags:
 
     debug: bool = False
     quiet: bool = False
+    argv: list[str] = field(default_factory=list)
 
 
 FLAGS = Flags()
@@ -136,8 +136,7 @@ def provenance(resolved_scenario: str, params: dict[str, float] | None = None) -
         "attachsim_version": __version__,
         "git_describe": git_describe(),
         "written_utc": utc_now(),
-        "command_line": ["attachsim" if Path(sys.argv[0]).name in ("__main__.py", "-c") else Path(sys.argv[0]).name,
-                         *sys.argv[1:]],
+        "command_line": ["attachsim", *FLAGS.argv],
         "scenario_sha256": digest.hexdigest(),
     }
     if params:

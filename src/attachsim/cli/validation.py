@@ -125,8 +125,6 @@ def calibrate_cmd(
     inside its range, 1 for one target at the edge of its tolerance. A run whose value is not a
     number (e.g. no one assessed) counts 1,000 tolerances, so an objective of 1e+06 means such a run.
     """
-    import numpy as np
-
     from ..core.checks import check_seed
     from ..execution import KINDS
     from ..io import check_output_file
@@ -144,16 +142,16 @@ def calibrate_cmd(
     base = load_params(params) if params is not None else {}
     check_output_file(out, overwrite=overwrite, suffixes=(".yaml", ".yml"))  # before any compute
     say("Objective: sum over targets of (distance from the published figure or range / tolerance)^2; 0 = every "
-        "target inside its range, 1 = one target at the edge of its tolerance.")
+        "target inside its range, 1 = one target at the edge of its tolerance, 1e+06 = a target the run could not "
+        "measure (e.g. no one assessed: counted as 1,000 tolerances).")
     with progress("calibrating", trials, "trials") as update:
 
         def step(done: int, total: int, value: float, best: float) -> None:
             update(completed=done, description=f"objective {value:.3g} (best {best:.3g})")
 
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # extreme trial values: inf/nan -> penalty
-            fit = calibrate(target, space, n=n, seeds=range(first_seed, first_seed + seeds), trials=trials,
-                            sampler_seed=sampler_seed, base_params=base, executor=executor, workers=workers,
-                            progress=step)
+        fit = calibrate(target, space, n=n, seeds=range(first_seed, first_seed + seeds), trials=trials,
+                        sampler_seed=sampler_seed, base_params=base, executor=executor, workers=workers,
+                        progress=step)
     t = Table("target", "published", "model (fitted)", "pass", box=None)
     for r in fit.results:
         t.add_row(r.target.name, r.target.published().replace("[", "\\["), f"{r.mean:.4f}",

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..core.checks import check_engine, check_seed
@@ -51,7 +52,7 @@ def plan_cmd(scenario: Annotated[str, typer.Argument(help="A built-in scenario n
     sim = simulation(scenario)
     console.print(f"Step order for '{sim.scenario.name}' (one step = one week, {sim.n_steps} steps):", markup=False)
     for e in sim.plan():
-        console.print(f"{e.position:>3}. [bold]{e.key}[/] - {e.label} [dim]({e.runs_in})[/]")
+        console.print(f"{e.position:>3}. [bold]{escape(e.key)}[/] - {escape(e.label)} [dim]({escape(e.runs_in)})[/]")
         console.print(f"       {e.summary}", markup=False)
     lay = sim.layout
     console.print(f"State: {len(lay.f32)} float32 + {len(lay.i32)} int32 + {len(lay.i8)} int8 arrays "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
@@ -64,8 +65,7 @@ def validate_cmd(
                           executor=executor, workers=workers, cache=cache, progress=step)
     t = Table("target", "published", "model", "over seeds", "accepted", "pass", box=None)
     for r in rows(result):
-        t.add_row(*(str(r[k]).replace("[", "\\[") for k in ("target", "published", "model_text", "interval_text",
-                                                            "accepted_text")),
+        t.add_row(*(escape(str(r[k])) for k in ("target", "published", "model_text", "interval_text", "accepted_text")),
                   "[green]yes[/]" if r["passed"] else "[red]no[/]")
     show(t)
     md_text, html_text = to_markdown(result), to_html(result)
@@ -154,7 +154,7 @@ def calibrate_cmd(
                         progress=step)
     t = Table("target", "published", "model (fitted)", "pass", box=None)
     for r in fit.results:
-        t.add_row(r.target.name, r.target.published().replace("[", "\\["), f"{r.mean:.4f}",
+        t.add_row(escape(r.target.name), escape(r.target.published()), f"{r.mean:.4f}",
                   "[green]yes[/]" if r.passed else "[red]no[/]")
     show(t)
     for k, v in fit.params.items():

@@ -70,11 +70,13 @@ def load_arms(folder: str | Path) -> tuple[str, dict[str, list[pd.DataFrame]], d
     if not root.is_dir():
         raise ReportError(f"{root}: no such folder (give the --out folder of a run, compare or sweep).")
     extras: dict[str, Any] = {}
-    if (root / "people.parquet").is_file():
+    if (root / "people.parquet").is_file() or (root / "people.csv").is_file():  # run --out (--format csv: CSV only)
         for name in ("summary.json", "scenario.yaml"):
             if (root / name).is_file():
                 extras[name] = (root / name).read_text("utf-8")
-        return "run", {root.name or "run": [pd.read_parquet(root / "people.parquet")]}, extras
+        people = (pd.read_parquet(root / "people.parquet") if (root / "people.parquet").is_file()
+                  else pd.read_csv(root / "people.csv", low_memory=False))
+        return "run", {root.name or "run": [people]}, extras
     if (root / "catalogue.duckdb").is_file():
         from ..store import ResultStore
 

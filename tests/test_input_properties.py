@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from attachsim.assessments.ecrr import QuestionnaireError, read_responses, score_file
@@ -28,7 +28,8 @@ from attachsim.store import GridError, plan_sweep
 from attachsim.store._sweep import load_grid
 from attachsim.validation.params_file import ParamsFileError, load_params, parameter_bounds
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the default suite explores the same inputs every run (a failure is reproducible, never flaky)
+FAST = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 SCENARIO_KEYS = ["name", "years", "population", "n", "generations", "fertility", "female_share", "caregiving",
                  "profile", "mixture", "sensitive", "community", "adversity", "threat", "deprivation", "intensity",
@@ -206,6 +207,7 @@ def _ecrr_text(rows: int, sep: str, id_name: str | None, bom: bool, blank_rows: 
 
 
 @FAST
+@example(rows=2, sep=",", id_name="id", bom=False, blank_rows=0, junk=['"', '"'], seed=0, suffix=".csv")  # found once
 @given(rows=st.integers(0, 6), sep=st.sampled_from([",", ";", "\t", "|"]),
        id_name=st.sampled_from([None, "id", "ID", " Id "]), bom=st.booleans(), blank_rows=st.integers(0, 3),
        junk=st.lists(st.sampled_from(["", " ", "8", "0", "x", "3.5", "nan", "\"", "7", "1"]), max_size=4),

@@ -224,6 +224,11 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
     frame = frame.drop(columns=unnamed)  # blank columns (a trailing separator on every line)
     if frame.shape[0] == 0:
         raise QuestionnaireError(f"{path}: the file has a header but no respondents.")
+    broken = frame.apply(lambda col: col.astype(str).str.contains("[\r\n]", regex=True)).any(axis=1).to_numpy()
+    if broken.any():
+        line = int(frame.index[np.argmax(broken)]) + 2
+        raise QuestionnaireError(f"{path}: the row starting on line {line} runs over several lines (an unbalanced "
+                                 "quote mark '\"'?); every respondent must be one line.")
     columns = {str(c).strip(): c for c in frame.columns}
     wanted = id_column.strip().lower()
     id_matches = [c for name, c in columns.items() if name.lower() == wanted]

@@ -92,6 +92,8 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
             got = f" (got {value!r})" if err["loc"] and not isinstance(value, dict) else ""
             lines.append(f"  - {msg}{got}." if not err["loc"] else f"  - {loc}: {msg}{got}.")
         del ctx
+    if len(lines) == 2:  # one problem: one line
+        return f"{origin}: invalid scenario: {lines[1].removeprefix('  - ')}"
     return "\n".join(lines)
 
 

@@ -56,4 +56,4 @@ def test_existing_results_survive_a_failed_run(tmp_path):
 def test_bad_options():
     assert runner.invoke(app, ["run", "normative", "--seed", "-4"]).exit_code == 2
     result = runner.invoke(app, ["run", "normative", "--n", "0"])
-    assert result.exit_code == 2 and "population.n" in result.output
+    assert result.exit_code == 2 and "--n must be between 1 and 50,000,000; got 0" in result.output

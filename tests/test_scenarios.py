@@ -79,7 +79,7 @@ def test_unknown_nested_key():
 
 def test_out_of_range_int_names_field_value_and_range():
     msg = _error({"population": {"n": -5}})
-    assert "population.n" in msg and "-5" in msg and "allowed range is 1 to 5e+07" in msg
+    assert "population.n" in msg and "-5" in msg and "allowed range is 1 to 50,000,000" in msg
 
 
 def test_out_of_range_float():

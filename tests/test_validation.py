@@ -242,10 +242,10 @@ def test_validate_writes_both_reports_and_strict_exit_codes(tmp_path):
     assert "Plotly.newPlot" in html and not re.search(r"<script[^>]+src=|<link[^>]+href=\"http", html)
     assert "| **no** |" in md
     res = runner.invoke(app, ["validate", "--target", "sensitivity_security_r", "--n", "1000", "--seeds", "1",
-                              "--out", str(out), "--strict", "--params", str(noisy)])
+                              "--out", str(out), "--strict", "--params", str(noisy), "--overwrite"])
     assert res.exit_code == 1
     res = runner.invoke(app, ["validate", "--target", "ssp_low_risk_A", "--n", "1000", "--seeds", "1",
-                              "--out", str(out), "--strict"])
+                              "--out", str(out), "--strict", "--overwrite"])
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["validate", "--target", "nope", "--out", str(out)])
     assert res.exit_code == 2 and "Unknown target 'nope'" in " ".join(res.output.split())

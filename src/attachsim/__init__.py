@@ -17,13 +17,14 @@ from typing import Any
 from ._version import __version__
 from .core.engine import Engine, Progress, Simulation
 from .core.results import Results
+from .errors import UserError
 from .experiments import Comparison, compare
 from .scenarios import Scenario, ScenarioError, builtin_names, describe_builtins, load_scenario, resolved_yaml
 from .store import ResultStore, sweep
 
 __all__ = [
-    "Comparison", "ResultStore", "Results", "Scenario", "ScenarioError", "Simulation", "__version__", "builtin_names",
-    "compare", "describe_builtins", "load_scenario", "resolved_yaml", "run", "simulation", "sweep",
+    "Comparison", "ResultStore", "Results", "Scenario", "ScenarioError", "Simulation", "UserError", "__version__",
+    "builtin_names", "compare", "describe_builtins", "load_scenario", "resolved_yaml", "run", "simulation", "sweep",
 ]
 
 

@@ -11,10 +11,7 @@ e.g. an outcome given a state measured after treatment).
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,7 +83,9 @@ def compare(scenario: str | Path | dict[str, Any] | Scenario, n: int | None = No
             size = sim.scenario.population.n
             res = sim.run()
             people = res.people
-            people.insert(0, "seed", s)
+            # one new column joined at once: insert() on the people table (one block per column) warns about
+            # fragmentation (pandas PerformanceWarning)
+            people = pd.concat([pd.DataFrame({"seed": np.full(len(people), s, dtype=np.int64)}), people], axis=1)
             tables[a].append(people)
             if res.timeseries is not None:
                 series[a].append(res.timeseries.assign(seed=s))
@@ -238,47 +237,36 @@ def format_table(cmp: Comparison) -> str:
     return "\n".join(lines)
 
 
-def _replace_atomically(write: Any, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
-    """Write the comparison's files, each atomically.
+def comparison_files(cmp: Comparison) -> dict[str, Any]:
+    """The files of a comparison's output folder, name -> writer.
 
     ``effects.json``, ``targets.json``, ``scenario.yaml`` and ``<arm>/people.parquet`` (and
-    ``<arm>/timeseries.parquet`` when recorded).
+    ``<arm>/timeseries.parquet`` when recorded) for each arm.
     """
+    from .io import atomic_write_json, atomic_write_text
     from .scenarios import resolved_yaml
 
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"The 'out' folder {out} exists and is not a folder.")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     keys = ("arm", "outcome", "value", "difference", "ci_low", "ci_high", "effect_size", "effect_kind", "n")
     records = [{k: rec[k] for k in keys} for rec in cmp.effects]
-    texts = {name: json.dumps(data, indent=2, allow_nan=True) + "\n"
-             for name, data in (("effects.json", records), ("targets.json", cmp.targets))}
-    texts["scenario.yaml"] = resolved_yaml(cmp.scenario)
-    for name, text in texts.items():
-        _replace_atomically(lambda tmp, text=text: Path(tmp).write_text(text), out / name)
-        written.append(out / name)
+    scenario_text = resolved_yaml(cmp.scenario)
+    files: dict[str, Any] = {
+        "effects.json": lambda p, data=records: atomic_write_json(p, data),
+        "targets.json": lambda p, data=cmp.targets: atomic_write_json(p, data),
+        "scenario.yaml": lambda p: atomic_write_text(p, scenario_text),
+    }
     for arm, people in cmp.people.items():
-        (out / arm).mkdir(exist_ok=True)
-        _replace_atomically(lambda tmp, people=people: people.to_parquet(tmp, index=False),
-                            out / arm / "people.parquet")
-        written.append(out / arm / "people.parquet")
+        files[f"{arm}/people.parquet"] = lambda p, people=people: people.to_parquet(p, index=False)
         if arm in cmp.timeseries:
-            _replace_atomically(lambda tmp, t=cmp.timeseries[arm]: t.to_parquet(tmp, index=False),
-                                out / arm / "timeseries.parquet")
-            written.append(out / arm / "timeseries.parquet")
-    return written
+            files[f"{arm}/timeseries.parquet"] = lambda p, t=cmp.timeseries[arm]: t.to_parquet(p, index=False)
+    return files
+
+
+def write_comparison(cmp: Comparison, out: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write the comparison's output folder (see :func:`comparison_files`) in one swap: all files or none.
+
+    ``out`` must be absent, empty, or a previous comparison output with ``overwrite`` set
+    (raises :class:`~attachsim.errors.OutputError` otherwise).
+    """
+    from .io import write_output_dir
+
+    return write_output_dir(out, "compare", comparison_files(cmp), overwrite=overwrite, flag="out")

@@ -13,9 +13,8 @@ anxiety, low avoidance), dismissing (low anxiety, high avoidance), fearful (both
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..core.rng import person_key_np, step_key_np, stream_key, uniform_np
+from ..errors import UserError
 
 ITEMS = tuple(range(1, 37))
 ANXIETY_ITEMS = tuple(range(1, 19))
@@ -49,7 +49,7 @@ F64 = npt.NDArray[np.float64]
 MAX_FILE_BYTES = 500_000_000
 
 
-class QuestionnaireError(ValueError):
+class QuestionnaireError(UserError):
     """A questionnaire file that cannot be scored, with a message naming the rows, columns and values."""
 
 
@@ -175,14 +175,46 @@ def _item_column(name: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _sniff_separator(header: str, suffix: str) -> str:
+    """The separator of a delimited text file, from its header line (tab, semicolon, comma or bar)."""
+    counts = {sep: header.count(sep) for sep in ("\t", ";", ",", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    if counts[best] == 0:
+        return "\t" if suffix == ".tsv" else ","
+    return best
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV/TSV (separator and byte-order mark sniffed; UTF-8, else Windows-1252) or Parquet file as text."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        return frame.astype(object).where(frame.notna(), "").astype(str)
+    if suffix not in (".csv", ".txt", ".tsv"):
+        raise QuestionnaireError(f"{path}: unknown file type '{path.suffix}'; use .csv, .tsv or .parquet.")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    text = text.replace("\x00", "")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return pd.read_csv(io.StringIO(text), sep=_sniff_separator(first, suffix), dtype=str, keep_default_na=False,
+                       skip_blank_lines=False, engine="python")
+
+
 def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, F64]:
     """Read a CSV or Parquet file of ECR-R answers: one row per respondent, item columns named by number.
 
-    Item columns may be named ``1`` ... ``36`` (or ``item1``, ``q1``, ``ecrr_1``). An ``id``
-    column (or ``id_column``) is optional; without it the row number (from 1) is the id.
-    Raises :class:`QuestionnaireError` naming the problem.
+    Item columns may be named ``1`` ... ``36`` (or ``item1``, ``q1``, ``ecrr_1``, in any case). An
+    ``id`` column (or ``id_column``, matched in any case) is optional; without it the row number
+    (from 1) is the id. Files come as real exports do: the separator (comma, semicolon, tab or
+    bar) and a byte-order mark are sniffed, blank rows (an Excel export's trailing ``;;;;``) are
+    ignored, and a blank id is an error naming the row. Raises :class:`QuestionnaireError`.
     """
     path = Path(path)
+    if path.is_dir():
+        raise QuestionnaireError(f"{path}: is a directory, not a questionnaire file.")
     if not path.is_file():
         raise QuestionnaireError(f"{path}: no such file.")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -190,21 +222,32 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
     if path.stat().st_size == 0:
         raise QuestionnaireError(f"{path}: the file is empty.")
     try:
-        if path.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(path)
-        elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
-            frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
-                                keep_default_na=False)
-        else:
-            raise QuestionnaireError(f"{path}: unknown file type '{path.suffix}'; use .csv, .tsv or .parquet.")
+        frame = _read_table(path)
     except QuestionnaireError:
         raise
     except Exception as exc:  # any parser failure becomes a clear error
-        raise QuestionnaireError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc}).") from None
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise QuestionnaireError(f"{path}: cannot be read as a table ({first}).") from None
+    # line numbers in the file (header = line 1) before blank rows are dropped
+    frame = frame.reset_index(drop=True)
+    frame = frame.astype(object).where(frame.notna(), "")
+    empty_cells = frame.apply(lambda col: col.astype(str).str.strip() == "")
+    frame = frame.loc[~empty_cells.all(axis=1).to_numpy(), :]  # blank rows, e.g. an Excel export's trailing ';;;'
+    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:") and empty_cells[c].all()]
+    frame = frame.drop(columns=unnamed)  # blank columns (a trailing separator on every line)
     if frame.shape[0] == 0:
         raise QuestionnaireError(f"{path}: the file has a header but no respondents.")
-    columns = {str(c): c for c in frame.columns}
-    ids_col = columns.get(id_column)
+    broken = frame.apply(lambda col: col.astype(str).str.contains("[\r\n]", regex=True)).any(axis=1).to_numpy()
+    if broken.any():
+        line = int(frame.index[np.argmax(broken)]) + 2
+        raise QuestionnaireError(f"{path}: the row starting on line {line} runs over several lines (an unbalanced "
+                                 "quote mark '\"'?); every respondent must be one line.")
+    columns = {str(c).strip(): c for c in frame.columns}
+    wanted = id_column.strip().lower()
+    id_matches = [c for name, c in columns.items() if name.lower() == wanted]
+    if len(id_matches) > 1:
+        raise QuestionnaireError(f"{path}: {len(id_matches)} columns are named '{id_column}' (in some case); keep one.")
+    ids_col = id_matches[0] if id_matches else None
     item_cols: dict[int, object] = {}
     unknown = []
     for name, original in columns.items():
@@ -227,8 +270,18 @@ def read_responses(path: str | Path, id_column: str = "id") -> tuple[pd.Series, 
                          + (" ..." if len(unknown) > 10 else ""))
         raise QuestionnaireError(f"{path}: wrong column set: {'; '.join(parts)}. Expected an '{id_column}' column "
                                  "(optional) and item columns named 1 to 36.")
-    ids = frame[ids_col].astype(str) if ids_col is not None else pd.Series(np.arange(1, len(frame) + 1)).astype(str)
-    ids = ids.reset_index(drop=True)
+    rows_in_file = frame.index.to_numpy() + 2  # line numbers in a text file (the header is line 1)
+    if ids_col is not None:
+        ids = frame[ids_col].astype(str).str.strip().reset_index(drop=True)
+        empty = np.nonzero((ids == "").to_numpy())[0]
+        if empty.size:
+            where = ", ".join(str(int(rows_in_file[i])) for i in empty[:10]) + (" ..." if empty.size > 10 else "")
+            raise QuestionnaireError(f"{path}: blank respondent id in column '{ids_col}' on line"
+                                     f"{'s' if empty.size > 1 else ''} {where} of the file; every respondent needs "
+                                     "an id (or leave out the id column to number rows from 1).")
+    else:
+        ids = pd.Series(np.arange(1, len(frame) + 1)).astype(str)
+    frame = frame.reset_index(drop=True)
     dup = ids[ids.duplicated(keep=False)].unique()
     if dup.size:
         raise QuestionnaireError(f"{path}: duplicate respondent ids: {', '.join(map(str, dup[:10]))}"
@@ -304,16 +357,8 @@ def score_file(path: str | Path, out: str | Path, *, id_column: str = "id", miss
         raise QuestionnaireError(f"{out}: the output would overwrite the input file.")
     ids, answers = read_responses(path, id_column)
     scores = score_frame(ids, answers, missing=missing, min_items=min_items, cut=cut)
+    from ..io import atomic_write_csv, atomic_write_parquet
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".attachsim-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".csv":
-            scores.to_csv(tmp, index=False)
-        else:
-            scores.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    (atomic_write_csv if out.suffix.lower() == ".csv" else atomic_write_parquet)(out, scores)
     return scores

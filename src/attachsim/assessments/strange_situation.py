@@ -134,7 +134,8 @@ class StrangeSituationParams(ParamModel):
 
 
 def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-x))
+    with np.errstate(over="ignore"):  # exp(-x) = inf for x < -709 gives 1 / inf = 0, the exact limit
+        out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-x))
     return out
 
 

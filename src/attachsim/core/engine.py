@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .checks import check_engine, check_memory, check_seed
 from .mechanism import Mechanism
 from .population import Population
 from .state import Layout
@@ -70,17 +71,13 @@ class Simulation:
                  seed: int = 0, engine: Engine = "numba", *, summary_column: str | None = None,
                  summary_extras: Mapping[str, SummaryExtra] | None = None,
                  recorders: Sequence[Recorder] = (), story: Callable[[Results, int], Any] | None = None) -> None:
-        if engine not in ("numba", "numpy"):
-            raise ValueError(f"The 'engine' parameter must be 'numba' or 'numpy'. Got {engine!r} instead.")
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"The 'seed' parameter must be a non-negative integer. Got {seed!r} instead.")
         missing = sorted({m.kernel for m in mechanisms if m.kernel is not None} - set(kernels))
         if missing:
             raise ValueError(f"No kernel factory for {', '.join(repr(k) for k in missing)}; known: "
                              f"{', '.join(sorted(kernels)) or 'none'}.")
         self.scenario = scenario
-        self.seed = int(seed)
-        self.engine = engine
+        self.seed = check_seed(seed)
+        self.engine: Engine = check_engine(engine)  # type: ignore[assignment]
         self.mechanisms = list(mechanisms)
         self.kernel_factories = dict(kernels)
         #: the column ``Results.summary()`` summarises by default, and extra figures per column
@@ -94,7 +91,9 @@ class Simulation:
         self.n_steps = max(1, weeks(years=scenario.years))
         spec = scenario.population
         growth = 1.0 + 0.65 * spec.fertility * (spec.generations - 1) if spec.generations > 1 else 1.0
-        self.pop = Population(self.layout, max(1, int(spec.n * growth) + (64 if spec.generations > 1 else 0)))
+        capacity = max(1, int(spec.n * growth) + (64 if spec.generations > 1 else 0))
+        check_memory(self.layout.bytes_per_person, capacity, spec.n)  # refuse before allocating
+        self.pop = Population(self.layout, capacity)
         self.step_now = 0
         self.cohorts: dict[int, npt.NDArray[np.int32]] = {}
         self.timings: dict[str, float] = {}

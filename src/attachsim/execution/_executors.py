@@ -9,6 +9,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
 
+from ..errors import UserError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -18,7 +20,7 @@ KINDS: tuple[str, ...] = ("serial", "processes", "dask")
 OnResult = Callable[[int, Any], None]
 
 
-class ExecutorError(ValueError):
+class ExecutorError(UserError):
     """An executor that cannot be built, with a message naming the setting and what is allowed."""
 
 

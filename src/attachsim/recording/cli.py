@@ -1,9 +1,9 @@
-"""Command-line commands of the recording package: ``attachsim life``, and the files ``run --out`` adds."""
+"""Command-line commands of the recording package: ``attachsim life``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,20 +13,6 @@ from ..scenarios import ScenarioError
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
-
-
-def write_recordings(results: Any, folder: Path) -> list[str]:
-    """Write ``timeseries.parquet`` and ``traces.parquet`` of ``results`` into ``folder`` (those it has).
-
-    Called on the temporary folder that ``run --out`` moves into place, so the files appear atomically
-    with the people table. Returns the names written.
-    """
-    names = []
-    for name, table in (("timeseries.parquet", results.timeseries), ("traces.parquet", results.traces)):
-        if table is not None:
-            table.to_parquet(folder / name, index=False)
-            names.append(name)
-    return names
 
 
 def register(app: typer.Typer) -> None:

@@ -19,8 +19,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ import pandas as pd
 
 from ..assessments.strange_situation import CATEGORIES
 from ..core.results import wilson
+from ..errors import UserError
 
 #: Categories of the classifications a report shows, by column stem.
 CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -56,7 +55,7 @@ TRAJECTORY_PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-class ReportError(ValueError):
+class ReportError(UserError):
     """A folder that holds nothing a report can show, with what was expected."""
 
 
@@ -114,19 +113,10 @@ def page(title: str, parts: Sequence[Any], plotlyjs: PlotlyJs = "inline") -> str
 
 
 def atomic_write(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``data`` to ``path`` atomically (see :func:`attachsim.io.atomic_write_bytes`)."""
+    from ..io import atomic_write_bytes
+
+    return atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_page(text: str, path: str | Path) -> Path:
@@ -169,10 +159,12 @@ def load_report_data(folder: str | Path) -> ReportData:
             texts[name] = (root / name).read_text("utf-8")
     scenario = yaml.safe_load(texts["scenario.yaml"]) if "scenario.yaml" in texts else None
     scenario = scenario if isinstance(scenario, dict) else None
-    if (root / "people.parquet").is_file():
+    if (root / "people.parquet").is_file() or (root / "people.csv").is_file():  # run --out (--format csv: CSV only)
         name = root.resolve().name or "run"
         recorded = _read_series(root)
-        return ReportData("run", {name: [pd.read_parquet(root / "people.parquet")]},
+        people = (pd.read_parquet(root / "people.parquet") if (root / "people.parquet").is_file()
+                  else pd.read_csv(root / "people.csv", low_memory=False))
+        return ReportData("run", {name: [people]},
                           {name: recorded} if recorded is not None else {}, scenario, texts=texts,
                           source=str(folder))
     if (root / "catalogue.duckdb").is_file():

@@ -6,11 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..core.params import NoBoolNumbers
+
 ARM_PATTERN = r"^[A-Za-z0-9_.\-]{1,40}$"
 Value = str | int | float | bool
 
 
-class _Strict(BaseModel):
+class _Strict(NoBoolNumbers, BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
@@ -9,13 +10,22 @@ from typing import Any, get_args
 import yaml
 from pydantic import ValidationError
 
+from ..errors import UserError
+from ..io import load_yaml, read_text_file
 from .schema import Scenario
 
 MAX_SCENARIO_BYTES = 1_000_000
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserError):
     """A scenario that cannot be used, with a message that names the field and what is allowed."""
+
+
+def _unknown(name: str) -> ScenarioError:
+    close = difflib.get_close_matches(name, builtin_names(), n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ScenarioError(f"Unknown scenario '{name}'.{hint} Built-in scenarios: {', '.join(builtin_names())}; "
+                         "or give a path to a YAML file.")
 
 
 def builtin_names() -> list[str]:
@@ -27,8 +37,7 @@ def builtin_names() -> list[str]:
 def builtin_text(name: str) -> str:
     """The YAML text of a built-in scenario."""
     if name not in builtin_names():
-        raise ScenarioError(f"Unknown scenario '{name}'. Built-in scenarios: {', '.join(builtin_names())}; "
-                            "or give a path to a YAML file.")
+        raise _unknown(name)
     return (resources.files("attachsim.scenarios") / "builtin" / f"{name}.yaml").read_text("utf-8")
 
 
@@ -36,7 +45,7 @@ def describe_builtins() -> list[tuple[str, str]]:
     """(name, one-line description) of each built-in scenario."""
     out = []
     for name in builtin_names():
-        data = yaml.safe_load(builtin_text(name))
+        data = load_yaml(builtin_text(name), name, ScenarioError)
         out.append((name, str(data.get("description", "")).strip().splitlines()[0]))
     return out
 
@@ -46,13 +55,7 @@ def parse_yaml(text: str, origin: str) -> dict[str, Any]:
     if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(f"{origin}: the file is {len(text.encode('utf-8')):,} bytes; a scenario may be at most "
                             f"{MAX_SCENARIO_BYTES:,} bytes.")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"{origin}: not valid YAML{where}: {problem}.") from None
+    data = load_yaml(text, origin, ScenarioError)
     if data is None:
         raise ScenarioError(f"{origin}: the scenario is empty; it must be a YAML mapping such as 'name: my-run'.")
     if not isinstance(data, dict):
@@ -77,13 +80,20 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             lo, hi = _bounds(err["loc"])
             lines.append(f"  - {loc}: value {value!r} is out of range; allowed range is {lo} to {hi}.")
+        elif kind == "bool_not_number":
+            at = (*err["loc"], ctx.get("field", ""))
+            lo, hi = _bounds(at)
+            lines.append(f"  - {'.'.join(str(p) for p in at)}: a number is expected, not true or false; allowed "
+                         f"range is {lo} to {hi}.")
         elif kind == "missing":
             lines.append(f"  - {loc}: required field is missing.")
         else:
             msg = str(err["msg"]).removeprefix("Value error, ")
             got = f" (got {value!r})" if err["loc"] and not isinstance(value, dict) else ""
-            lines.append(f"  - {loc}: {msg}{got}.")
+            lines.append(f"  - {msg}{got}." if not err["loc"] else f"  - {loc}: {msg}{got}.")
         del ctx
+    if len(lines) == 2:  # one problem: one line
+        return f"{origin}: invalid scenario: {lines[1].removeprefix('  - ')}"
     return "\n".join(lines)
 
 
@@ -129,10 +139,11 @@ def _bounds(loc: tuple[Any, ...]) -> tuple[str, str]:
                 v = getattr(meta, attr, None)
                 if v is None:
                     continue
+                text = f"{v:,}" if isinstance(v, int) else f"{v:g}"
                 if side.startswith("lo"):
-                    lo = f"{v:g}" + (" (exclusive)" if side == "lo>" else "")
+                    lo = text + (" (exclusive)" if side == "lo>" else "")
                 else:
-                    hi = f"{v:g}" + (" (exclusive)" if side == "hi<" else "")
+                    hi = text + (" (exclusive)" if side == "hi<" else "")
     elif isinstance(loc[-1], int):  # an item of a list: bounds of the item type
         return _bounds(loc[:-1])
     return lo, hi
@@ -148,22 +159,12 @@ def load_scenario(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
         path = Path(source)
         if isinstance(source, str) and source in builtin_names():
             data, origin = parse_yaml(builtin_text(source), f"built-in scenario '{source}'"), source
-        elif path.suffix.lower() in (".yaml", ".yml") or path.exists():
-            if not path.is_file():
-                raise ScenarioError(f"{path}: no such scenario file.")
-            size = path.stat().st_size
-            if size > MAX_SCENARIO_BYTES:
-                raise ScenarioError(f"{path}: the file is {size:,} bytes; a scenario may be at most "
-                                    f"{MAX_SCENARIO_BYTES:,} bytes.")
-            try:
-                text = path.read_text("utf-8")
-            except UnicodeDecodeError:
-                raise ScenarioError(f"{path}: not a text file (a scenario is UTF-8 YAML).") from None
+        elif path.suffix.lower() in (".yaml", ".yml") or path.exists() or "/" in str(source):
+            text = read_text_file(path, str(path), "a scenario file", ScenarioError, MAX_SCENARIO_BYTES)
             data, origin = parse_yaml(text, str(path)), str(path)
             data.setdefault("name", path.stem)
         else:
-            raise ScenarioError(f"Unknown scenario '{source}'. Built-in scenarios: {', '.join(builtin_names())}; "
-                                "or give a path to a YAML file.")
+            raise _unknown(str(source))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

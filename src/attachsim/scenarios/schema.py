@@ -12,6 +12,7 @@ from ..adulthood.relief import ReliefParams
 from ..assessments.lifespan import LifespanAssessmentParams
 from ..assessments.strange_situation import StrangeSituationParams
 from ..caregiving.profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PROFILES
+from ..core.params import NoBoolNumbers
 from ..development.infancy import (
     DevelopmentParams,
     DistressParams,
@@ -27,9 +28,18 @@ from .experiment import Arm, Outcome, check_experiment
 
 MAX_YEARS = 200.0
 MAX_PEOPLE = 50_000_000
+#: Oldest age the model covers (MODEL: "ages from 0 to at least 60 years"; adult instruments to 60).
+MAX_AGE_YEARS = 60.0
+#: Latest age of childbearing in the parenting mechanism (women give birth between 18 and 45).
+LATEST_BIRTH_AGE_YEARS = 45.0
 
 
-class Strict(BaseModel):
+def max_years(generations: int) -> float:
+    """Longest run the model covers: the last generation (born at most 45 years after its parents) reaches 60."""
+    return min(MAX_YEARS, MAX_AGE_YEARS + LATEST_BIRTH_AGE_YEARS * (generations - 1))
+
+
+class Strict(NoBoolNumbers, BaseModel):
     """Base: unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid")
@@ -264,6 +274,18 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _experiment(self) -> Scenario:
         check_experiment([iv.name for iv in self.interventions], self.arms, self.arm, self.outcomes)
+        return self
+
+    @model_validator(mode="after")
+    def _within_lifespan(self) -> Scenario:
+        gens = self.population.generations
+        limit = max_years(gens)
+        if self.years > limit:
+            raise ValueError(
+                f"years must be at most {limit:g} with {gens} generation{'s' if gens > 1 else ''} (the model covers "
+                f"ages 0 to {MAX_AGE_YEARS:g}; each further generation adds {LATEST_BIRTH_AGE_YEARS:g} years, the "
+                f"latest age of childbearing); got {self.years:g}"
+            )
         return self
 
     @model_validator(mode="after")

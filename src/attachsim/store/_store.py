@@ -32,6 +32,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import UserError
+from ..io import fsync_dir as _fsync_dir
+
 CATALOGUE = "catalogue.duckdb"
 RUNS = "runs"
 LOCK = ".lock"
@@ -84,7 +87,7 @@ _RUN_COLUMNS = ("run_id", "scenario", "scenario_hash", "point", "seed", "n", "ye
                 "sensitivity_security_r", "summary", "error", "attachsim_version")
 
 
-class StoreError(RuntimeError):
+class StoreError(UserError, RuntimeError):
     """A store that cannot be used as asked (locked by another sweep, not a store folder, ...)."""
 
 
@@ -120,15 +123,6 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def write_run_file(root: str | Path, run_id: str, people: pd.DataFrame, record: dict[str, Any]) -> Path:

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel
 
+from ..errors import UserError
+from ..io import load_yaml, read_text_file
 from ..scenarios import Scenario, ScenarioError, load_scenario
 from ._store import ResultStore, canonical_json, json_safe, run_id_for, scenario_hash, write_run_file
 
@@ -21,7 +22,7 @@ MAX_RUNS = 100_000
 MAX_GRID_BYTES = 1_000_000
 
 
-class GridError(ValueError):
+class GridError(UserError):
     """A grid that cannot be swept, with a message naming the key and what is allowed."""
 
 
@@ -88,19 +89,7 @@ def load_grid(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, list[An
     else:
         path = Path(source)
         origin = f"grid file {path}"
-        if not path.is_file():
-            raise GridError(f"{origin}: no such file.")
-        if path.stat().st_size > MAX_GRID_BYTES:
-            raise GridError(f"{origin}: the file is {path.stat().st_size:,} bytes; a grid may be at most "
-                            f"{MAX_GRID_BYTES:,} bytes.")
-        try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except UnicodeDecodeError:
-            raise GridError(f"{origin}: not a text file (a grid is UTF-8 YAML).") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-            raise GridError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}.") from None
+        data = load_yaml(read_text_file(path, origin, "a grid file", GridError, MAX_GRID_BYTES), origin, GridError)
     if not isinstance(data, dict) or not data:
         got = "nothing" if data is None or data == {} else f"a {type(data).__name__}"
         raise GridError(f"{origin}: a grid must be a YAML mapping of dotted scenario paths to lists of values, "

@@ -15,8 +15,6 @@ replace those of whatever scenario is run, so one file serves every scenario.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,13 +22,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..errors import UserError
+from ..io import atomic_write_text, load_yaml, read_text_file
 from ..scenarios import Scenario, load_scenario
 from ..scenarios.schema import Parameters
 
 MAX_PARAMS_BYTES = 1_000_000
 
 
-class ParamsFileError(ValueError):
+class ParamsFileError(UserError):
     """A parameter file that cannot be used; the message names the key, the value and what is allowed."""
 
 
@@ -101,20 +101,11 @@ def load_params(source: str | Path | Mapping[str, Any]) -> dict[str, float]:
         return check_params(source)
     path = Path(source)
     origin = f"parameter file {path}"
-    if not path.is_file():
-        raise ParamsFileError(f"{origin}: no such file.")
-    if path.stat().st_size > MAX_PARAMS_BYTES:
-        raise ParamsFileError(f"{origin}: the file is {path.stat().st_size:,} bytes; at most {MAX_PARAMS_BYTES:,}.")
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except UnicodeDecodeError:
-        raise ParamsFileError(f"{origin}: not a text file (a parameter file is UTF-8 YAML).") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ParamsFileError(f"{origin}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}.") from None
-    if data is None:
-        return {}
+    data = load_yaml(read_text_file(path, origin, "a parameter file", ParamsFileError, MAX_PARAMS_BYTES), origin,
+                     ParamsFileError)
+    if data is None or data == {}:
+        raise ParamsFileError(f"{origin}: the file is empty; a parameter file maps dotted parameter paths to numbers, "
+                              "e.g. 'strategies.hyper_gain: 20' (without --params the defaults are used).")
     if not isinstance(data, dict):
         raise ParamsFileError(f"{origin}: a parameter file must be a YAML mapping of dotted parameter paths to "
                               f"numbers, e.g. 'strategies.hyper_gain: 20'; got a {type(data).__name__}.")
@@ -142,16 +133,5 @@ def write_params(path: str | Path, values: Mapping[str, Any], header: str = "") 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     comments = "".join(f"# {line}\n" for line in header.splitlines())
-    text = comments + yaml.safe_dump(checked, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=".params-", suffix=".yaml", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, comments + yaml.safe_dump(checked, sort_keys=True))
     return target

@@ -10,8 +10,6 @@ import hashlib
 import html
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.textio import atomic_write
+from ..io import atomic_write_parquet, atomic_write_text
 from .params_file import apply_params
 from .targets import ARMS, SCENARIOS, SETS, Target, columns_for, get_targets, needed
 
@@ -83,13 +81,7 @@ def run_item(item: RunItem) -> pd.DataFrame:
         people = simulation(sc, n=item.n, seed=item.seed, years=item.years).run().people
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-            os.close(fd)
-            try:
-                people.to_parquet(tmp, index=False)
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+            atomic_write_parquet(path, people)
     return people[[c for c in item.columns if c in people]].copy()
 
 
@@ -348,3 +340,8 @@ def write_report(validation: Validation, out: str | Path) -> tuple[Path, Path]:
     md = atomic_write(folder / "validation.md", to_markdown(validation))
     html = atomic_write(folder / "validation.html", to_html(validation))
     return md, html
+
+
+def atomic_write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (kept for callers; see :func:`attachsim.io.atomic_write_text`)."""
+    return atomic_write_text(path, text)

@@ -1,0 +1,5 @@
+"""``python -m attachsim``: the command-line interface."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""``python -m attachsim.cli``: the command-line interface."""
+
+from . import main
+
+main()

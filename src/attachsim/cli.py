@@ -556,6 +556,9 @@ def report_cmd(
     console.print(f"Wrote {path}.")
 
 
+__import__("attachsim.explorer.cli", fromlist=["register"]).register(app)  # attachsim serve (the web explorer)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -309,8 +309,7 @@ def _compare(job: Job, progress: Callable[[int, int, str], None]) -> CompareOutp
             progress(i * n + step, total, f"arm {arm} ({i + 1} of {len(names)})")
 
         table = sim.run(progress=each).people
-        table.insert(0, "seed", job.seed)
-        people[arm] = table
+        people[arm] = pd.concat([pd.Series(job.seed, index=table.index, name="seed"), table], axis=1)
     effects = [rec for o in sc.outcomes for rec in outcome_effects(o, people, names)]
     targets = target_effects(sc, people, names)
     cmp = Comparison(sc, [job.seed], sc.population.n, effects, targets, people)

@@ -366,3 +366,18 @@ def test_serve_binds_loopback_by_default_and_warns_otherwise(monkeypatch: pytest
     assert result.exit_code == 0 and calls[-1]["host"] == "0.0.0.0" and "WARNING" in result.output
     result = runner.invoke(app, ["serve", "--max-people", "10000000"])
     assert result.exit_code == 2 and "--max-people must be at most" in result.output
+
+
+def test_edit_fills_the_form_with_the_jobs_scenario(client: TestClient, finished_run: str) -> None:
+    r = client.get(finished_run + "/edit")
+    assert r.status_code == 200
+    assert re.search(r'id="f-population--n" name="population.n"[^>]*value="200"', r.text)
+    assert re.search(r'name="_seed" value="3"', r.text)
+
+
+def test_open_person_by_id_and_gzip_assets(client: TestClient, finished_run: str) -> None:
+    r = client.get(finished_run + "/people", params={"pid": "7"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("/people/7")
+    assert client.get(finished_run + "/people", params={"pid": "../x"}).status_code == 400
+    r = client.get("/static/plotly.min.js", headers={"Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip" and len(r.content) > 1_000_000  # httpx decodes it

@@ -211,6 +211,15 @@ def starting_point(name: str) -> FormState:
                      has_arms=bool(sc.arms), note=note)
 
 
+def from_scenario(sc: Scenario, seed: int, start: str = "normative") -> FormState:
+    """The form filled from a scenario (to edit and run again what a job ran)."""
+    data = sc.model_dump(mode="json")
+    values = {f.path: f.display(_get(data, f.path)) for f in FIELDS}
+    start = start if start in builtin_names() else "normative"
+    return FormState(start=start, values=values, structured=structured_yaml(data), seed=str(seed), errors={},
+                     general=[], has_arms=bool(sc.arms), note="The scenario of an earlier job; edit and run again.")
+
+
 @dataclass
 class Submission:
     """A parsed form: the scenario (when valid) and the form state to show again when not."""

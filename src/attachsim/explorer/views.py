@@ -6,6 +6,7 @@ in the ``plotly`` package. Numbers are rounded to what a chart can show, to keep
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import math
@@ -21,7 +22,8 @@ CATEGORY_NAMES = {"A": "A avoidant", "B": "B secure", "C": "C resistant", "D": "
 STYLE_COLOURS = {"secure": "#1b9e77", "preoccupied": "#d95f02", "dismissing": "#7570b3", "fearful": "#e7298a"}
 ARM_COLOURS = ("#4d4d4d", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 MAX_PLANE_POINTS = 5_000
-MAX_SERIES_CHARTS = 12
+MAX_SERIES_CHARTS = 48
+MAX_LIFE_POINTS = 600
 LAYOUT: dict[str, Any] = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "height": 340,
                           "font": {"family": "system-ui, sans-serif", "size": 12}, "template": None}
 
@@ -108,18 +110,40 @@ def timeseries_groupings(ts: pd.DataFrame) -> list[str]:
     return first + [b for b in names if b not in first]
 
 
+def series_labels() -> dict[str, str]:
+    """Plot labels of the series' variables, when this version's recorder declares them."""
+    try:
+        module = importlib.import_module("attachsim.recording.series")
+    except ImportError:
+        return {}
+    labels = getattr(module, "labels", None)
+    return dict(labels()) if callable(labels) else {}
+
+
 def timeseries_charts(ts: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    """One chart per variable: its mean (or share) over time, one line per group."""
-    part = ts[ts["by"].astype(str) == by]
+    """One chart per variable: its mean (or share) over time, one line per group.
+
+    Several age bands at one time (several generations alive) are pooled, weighted by their ``n``.
+    """
+    part = ts[ts["by"].astype(str) == by].copy()
+    part["group"] = part["group"].astype(str)
+    part["variable"] = part["variable"].astype(str)
+    weight = part["n"].astype(float) if "n" in part else pd.Series(1.0, index=part.index)
+    part["w"] = weight.where(part["value"].notna(), 0.0)
+    part["wv"] = (part["value"].astype(float) * part["w"]).fillna(0.0)
+    pooled = part.groupby(["variable", "group", "time_years"], sort=False, observed=True)[["wv", "w"]].sum()
+    pooled["value"] = pooled["wv"] / pooled["w"].where(pooled["w"] > 0)
+    pooled = pooled.reset_index()
+    labels = series_labels()
     figs = []
     for variable in list(pd.unique(part["variable"]))[:MAX_SERIES_CHARTS]:
-        rows = part[part["variable"] == variable]
+        rows = pooled[pooled["variable"] == variable]
         traces = []
         for group in pd.unique(rows["group"]):
             g = rows[rows["group"] == group].sort_values("time_years")
             traces.append({"type": "scatter", "mode": "lines", "name": str(group), "x": _r(g["time_years"], 3),
                            "y": _r(g["value"])})
-        figs.append({"data": traces, "layout": _layout(str(variable), height=280,
+        figs.append({"data": traces, "layout": _layout(labels.get(variable, variable), height=280,
                                                        xaxis={"title": {"text": "years since the start"}},
                                                        showlegend=len(traces) > 1)})
     return figs
@@ -153,12 +177,24 @@ def person_row(people: pd.DataFrame, pid: int) -> list[tuple[str, str]] | None:
 
 
 def life_chart(table: pd.DataFrame) -> dict[str, Any] | None:
-    """A person's traced states over age (every numeric column; click the legend to show or hide)."""
+    """A person's traced states over age (numeric columns; click the legend to show or hide one).
+
+    At most ``MAX_LIFE_POINTS`` records per line are drawn (evenly spaced) to keep the page small;
+    the download has every record.
+    """
     if table is None or table.empty:
         return None
-    xcol = next((c for c in ("age_years", "time_years", "age_weeks", "week", "step") if c in table), None)
-    x = table[xcol] if xcol else pd.Series(np.arange(len(table)))
-    skip = {xcol, "id", "time_years", "age_years", "age_weeks", "week", "step"}
+    if len(table) > MAX_LIFE_POINTS:
+        table = table.iloc[np.unique(np.linspace(0, len(table) - 1, MAX_LIFE_POINTS).astype(int))]
+    if "age_years" in table:
+        x, xtitle = table["age_years"].astype(float), "age (years)"
+    elif "age_weeks" in table:
+        x, xtitle = table["age_weeks"].astype(float) / 52.1775, "age (years)"
+    else:
+        xcol = next((c for c in ("time_years", "week", "step") if c in table), None)
+        x = table[xcol].astype(float) if xcol else pd.Series(np.arange(len(table)), dtype=float)
+        xtitle = xcol or "record"
+    skip = {"id", "time_years", "age_years", "age_weeks", "week", "step", "partner", "partner_id"}
     traces: list[dict[str, Any]] = []
     for col in table.columns:
         if col in skip or not pd.api.types.is_numeric_dtype(table[col]) or pd.api.types.is_bool_dtype(table[col]):
@@ -167,8 +203,8 @@ def life_chart(table: pd.DataFrame) -> dict[str, Any] | None:
                        "y": _r(table[col].astype(float)), "visible": True if len(traces) < 6 else "legendonly"})
     if not traces:
         return None
-    return {"data": traces, "layout": _layout("traced states", height=420,
-                                              xaxis={"title": {"text": xcol or "record"}})}
+    return {"data": traces, "layout": _layout("traced states (click a name to show or hide it)", height=420,
+                                              xaxis={"title": {"text": xtitle}})}
 
 
 # ---------------------------------------------------------------------- experiments

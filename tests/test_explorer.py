@@ -381,3 +381,21 @@ def test_open_person_by_id_and_gzip_assets(client: TestClient, finished_run: str
     assert client.get(finished_run + "/people", params={"pid": "../x"}).status_code == 400
     r = client.get("/static/plotly.min.js", headers={"Accept-Encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip" and len(r.content) > 1_000_000  # httpx decodes it
+
+
+def test_series_charts_pool_age_bands_merge_an_instruments_categories_and_skip_zeros() -> None:
+    rows = []
+    for t in (1.0, 2.0):
+        for age, n, value in ((t, 30, 0.2), (t + 25.0, 10, 0.6)):  # two generations alive: pooled by n
+            rows.append({"time_years": t, "age_years": age, "by": "all", "group": "all", "variable": "regulation",
+                         "value": value, "n": n})
+        for cat, share in (("A", 0.3), ("B", 0.7)):
+            rows.append({"time_years": t, "age_years": t, "by": "all", "group": "all", "variable": f"ssp_12m:{cat}",
+                         "value": share, "n": 40})
+        rows.append({"time_years": t, "age_years": t, "by": "all", "group": "all", "variable": "compulsive_alcohol",
+                     "value": 0.0, "n": 40})
+    figs, zero = views.timeseries_charts(pd.DataFrame(rows), "all")
+    assert len(figs) == 2 and len(zero) == 1 and "alcohol" in zero[0]
+    regulation = figs[0]["data"][0]
+    assert regulation["y"] == [pytest.approx(0.3), pytest.approx(0.3)]  # (30 * 0.2 + 10 * 0.6) / 40
+    assert [tr["name"] for tr in figs[1]["data"]] == ["A", "B"]

@@ -223,12 +223,12 @@ def create_app(*, max_queued: int = 3, max_people: int | None = None, allowed_ho
         ages = views.adult_ages(people)
         ts = views.timeseries_frame(res)
         groupings = views.timeseries_groupings(ts) if ts is not None else []
-        series = views.timeseries_charts(ts, groupings[0]) if ts is not None else []
+        series, zero = views.timeseries_charts(ts, groupings[0]) if ts is not None else ([], [])
         has_ts_attr = hasattr(res, "timeseries")
         return page("results.html", job=job, summary=summary, shares=views.shares(summary),
                     plane=views.plane(people, ages[-1]) if ages else None, adult_ages=ages,
                     screening=out.screening, screening_note=out.screening_note, series=series,
-                    groupings=groupings, by=groupings[0] if groupings else "", has_ts_attr=has_ts_attr,
+                    groupings=groupings, by=groupings[0] if groupings else "", has_ts_attr=has_ts_attr, zero=zero,
                     people=views.people_preview(people, out.traced), traced=out.traced,
                     has_life=hasattr(res, "life"), n_people=len(people))
 
@@ -270,7 +270,8 @@ def create_app(*, max_queued: int = 3, max_people: int | None = None, allowed_ho
         groupings = views.timeseries_groupings(ts)
         if by not in groupings:
             raise HTTPException(400, f"Unknown grouping {by!r}; allowed: {', '.join(groupings)}.")
-        return page("_series.html", job=job, series=views.timeseries_charts(ts, by), groupings=groupings, by=by)
+        series, zero = views.timeseries_charts(ts, by)
+        return page("_series.html", job=job, series=series, zero=zero, groupings=groupings, by=by)
 
     @app.get("/jobs/{job_id}/people/{pid}", response_class=HTMLResponse)
     def person(job_id: str, pid: int) -> HTMLResponse:

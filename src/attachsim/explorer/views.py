@@ -41,8 +41,11 @@ def fig_json(fig: dict[str, Any]) -> str:
     return json.dumps(fig, separators=(",", ":"), allow_nan=False, default=str)
 
 
-def _layout(title: str, **extra: Any) -> dict[str, Any]:
-    return {**LAYOUT, "title": {"text": title, "x": 0.01}, **extra}
+def _layout(title: str, title_size: int | None = None, **extra: Any) -> dict[str, Any]:
+    heading: dict[str, Any] = {"text": title, "x": 0.01}
+    if title_size is not None:
+        heading["font"] = {"size": title_size}
+    return {**LAYOUT, "title": heading, **extra}
 
 
 # ---------------------------------------------------------------------- single run
@@ -120,10 +123,23 @@ def series_labels() -> dict[str, str]:
     return dict(labels()) if callable(labels) else {}
 
 
-def timeseries_charts(ts: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    """One chart per variable: its mean (or share) over time, one line per group.
+def _wrap(title: str, width: int = 48) -> str:
+    """A chart title broken into lines (Plotly does not wrap titles)."""
+    words, lines, line = title.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "<br>".join([*lines, line])
 
-    Several age bands at one time (several generations alive) are pooled, weighted by their ``n``.
+
+def timeseries_charts(ts: pd.DataFrame, by: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Charts of the series over time, one line per group, and the variables that stay 0 (not drawn).
+
+    Several age bands at one time (several generations alive) are pooled, weighted by their ``n``. With
+    a single group, the category shares of one instrument (``instrument:category``) share a chart.
     """
     part = ts[ts["by"].astype(str) == by].copy()
     part["group"] = part["group"].astype(str)
@@ -135,18 +151,35 @@ def timeseries_charts(ts: pd.DataFrame, by: str) -> list[dict[str, Any]]:
     pooled["value"] = pooled["wv"] / pooled["w"].where(pooled["w"] > 0)
     pooled = pooled.reset_index()
     labels = series_labels()
-    figs = []
-    for variable in list(pd.unique(part["variable"]))[:MAX_SERIES_CHARTS]:
+    single = pooled["group"].nunique() <= 1
+    charts: dict[str, list[tuple[str, pd.DataFrame]]] = {}  # title -> (trace name, rows)
+    always_zero: list[str] = []
+    for variable in pd.unique(part["variable"]):
         rows = pooled[pooled["variable"] == variable]
+        values = rows["value"].dropna()
+        label = labels.get(variable, variable)
+        if values.empty:
+            continue
+        if (values == 0).all():
+            always_zero.append(label)
+            continue
+        if single and ":" in variable:
+            instrument, _, category = variable.partition(":")
+            charts.setdefault(f"{labels.get(instrument, instrument)}: category shares", []).append((category, rows))
+        else:
+            charts.setdefault(label, []).extend((str(g), rows[rows["group"] == g]) for g in pd.unique(rows["group"]))
+    figs = []
+    for title, traces_rows in list(charts.items())[:MAX_SERIES_CHARTS]:
         traces = []
-        for group in pd.unique(rows["group"]):
-            g = rows[rows["group"] == group].sort_values("time_years")
-            traces.append({"type": "scatter", "mode": "lines", "name": str(group), "x": _r(g["time_years"], 3),
-                           "y": _r(g["value"])})
-        figs.append({"data": traces, "layout": _layout(labels.get(variable, variable), height=280,
+        for name, rows in traces_rows:
+            g = rows.sort_values("time_years")
+            traces.append({"type": "scatter", "mode": "lines+markers" if len(g) <= 30 else "lines", "name": name,
+                           "x": _r(g["time_years"], 3), "y": _r(g["value"]), "marker": {"size": 4}})
+        figs.append({"data": traces, "layout": _layout(_wrap(title), 12, height=280,
+                                                       margin={"l": 50, "r": 10, "t": 50, "b": 45},
                                                        xaxis={"title": {"text": "years since the start"}},
                                                        showlegend=len(traces) > 1)})
-    return figs
+    return figs, always_zero
 
 
 def people_preview(people: pd.DataFrame, ids: list[int], limit: int = 20) -> list[dict[str, Any]]:

@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--years", type=float, default=2.0)
     ap.add_argument("--screenshot", type=Path, default=None)
+    ap.add_argument("--person-screenshot", type=Path, default=None)
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -108,6 +109,10 @@ def main() -> None:
                 cold.screenshot(path=str(args.screenshot), full_page=True)
                 out["screenshot"] = str(args.screenshot)
             out["person_page_bytes"] = len(urllib.request.urlopen(results_url + "/people/0").read())
+            if args.person_screenshot is not None:
+                cold.goto(results_url + "/people/0")
+                cold.wait_for_load_state("networkidle")
+                cold.screenshot(path=str(args.person_screenshot), full_page=True)
             gz = urllib.request.Request(base + "/static/plotly.min.js", headers={"Accept-Encoding": "gzip"})
             out["plotly_js_gzip_bytes"] = len(urllib.request.urlopen(gz).read())
             cold_ctx.close()

@@ -23,7 +23,10 @@ STYLE_COLOURS = {"secure": "#1b9e77", "preoccupied": "#d95f02", "dismissing": "#
 ARM_COLOURS = ("#4d4d4d", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 MAX_PLANE_POINTS = 5_000
 MAX_SERIES_CHARTS = 48
-MAX_LIFE_POINTS = 600
+MAX_LIFE_POINTS = 400
+#: States drawn at first on a person's page (others are one click away in the legend).
+LIFE_SHOWN = ("regulation", "self_worth", "hyperactivation", "deactivation", "threat", "conflict", "arousal")
+MAX_LIFE_LINES = 40
 LAYOUT: dict[str, Any] = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "height": 340,
                           "font": {"family": "system-ui, sans-serif", "size": 12}, "template": None}
 
@@ -170,6 +173,15 @@ def timeseries_charts(ts: pd.DataFrame, by: str) -> tuple[list[dict[str, Any]], 
             charts.setdefault(label, []).extend((str(g), rows[rows["group"] == g]) for g in pd.unique(rows["group"]))
     figs = []
     for title, traces_rows in list(charts.items())[:MAX_SERIES_CHARTS]:
+        times = {float(t) for _, rows in traces_rows for t in rows["time_years"]}
+        if title.endswith("category shares") and len(times) == 1:  # assessed once: the shares as bars
+            when = times.pop()
+            values = [float(rows["value"].iloc[0]) for _, rows in traces_rows]
+            figs.append({"data": [{"type": "bar", "x": [name for name, _ in traces_rows], "y": _r(values)}],
+                         "layout": _layout(_wrap(f"{title} (year {when:g})"), 12, height=280,
+                                           margin={"l": 50, "r": 10, "t": 50, "b": 45},
+                                           yaxis={"title": {"text": "share"}})})
+            continue
         traces = []
         for name, rows in traces_rows:
             g = rows.sort_values("time_years")
@@ -199,7 +211,7 @@ def person_row(people: pd.DataFrame, pid: int) -> list[tuple[str, str]] | None:
     row = match.iloc[0]
     out = []
     for col, value in row.items():
-        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        if value is None or (np.isscalar(value) and pd.isna(value)):
             text = "-"
         elif isinstance(value, float | np.floating):
             text = f"{float(value):.4g}"
@@ -227,13 +239,16 @@ def life_chart(table: pd.DataFrame) -> dict[str, Any] | None:
         xcol = next((c for c in ("time_years", "week", "step") if c in table), None)
         x = table[xcol].astype(float) if xcol else pd.Series(np.arange(len(table)), dtype=float)
         xtitle = xcol or "record"
-    skip = {"id", "time_years", "age_years", "age_weeks", "week", "step", "partner", "partner_id"}
+    skip = {"id", "time_years", "age_years", "age_weeks", "week", "step", "partner", "partner_id", "parent"}
+    numeric = [c for c in table.columns if c not in skip and pd.api.types.is_numeric_dtype(table[c])
+               and not pd.api.types.is_bool_dtype(table[c])
+               and not str(c).endswith(("_total", "_weeks", "_w", "_step", "_id"))]
+    shown = [c for c in LIFE_SHOWN if c in numeric] or numeric[:6]
+    rest = [c for c in numeric if c not in shown][: MAX_LIFE_LINES - len(shown)]
     traces: list[dict[str, Any]] = []
-    for col in table.columns:
-        if col in skip or not pd.api.types.is_numeric_dtype(table[col]) or pd.api.types.is_bool_dtype(table[col]):
-            continue
+    for col in shown + rest:
         traces.append({"type": "scatter", "mode": "lines", "name": str(col), "x": _r(x, 3),
-                       "y": _r(table[col].astype(float)), "visible": True if len(traces) < 6 else "legendonly"})
+                       "y": _r(table[col].astype(float), 3), "visible": True if col in shown else "legendonly"})
     if not traces:
         return None
     return {"data": traces, "layout": _layout("traced states (click a name to show or hide it)", height=420,

@@ -211,7 +211,7 @@ def person_row(people: pd.DataFrame, pid: int) -> list[tuple[str, str]] | None:
     row = match.iloc[0]
     out = []
     for col, value in row.items():
-        if value is None or (np.isscalar(value) and pd.isna(value)):
+        if value is None or value is pd.NA or (isinstance(value, float | np.floating) and math.isnan(value)):
             text = "-"
         elif isinstance(value, float | np.floating):
             text = f"{float(value):.4g}"

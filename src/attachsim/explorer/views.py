@@ -178,7 +178,7 @@ def timeseries_charts(ts: pd.DataFrame, by: str) -> tuple[list[dict[str, Any]], 
             when = times.pop()
             values = [float(rows["value"].iloc[0]) for _, rows in traces_rows]
             figs.append({"data": [{"type": "bar", "x": [name for name, _ in traces_rows], "y": _r(values)}],
-                         "layout": _layout(_wrap(f"{title} (year {when:g})"), 12, height=280,
+                         "layout": _layout(_wrap(f"{title} (year {when:.1f})"), 12, height=280,
                                            margin={"l": 50, "r": 10, "t": 50, "b": 45},
                                            yaxis={"title": {"text": "share"}})})
             continue

@@ -399,3 +399,10 @@ def test_series_charts_pool_age_bands_merge_an_instruments_categories_and_skip_z
     regulation = figs[0]["data"][0]
     assert regulation["y"] == [pytest.approx(0.3), pytest.approx(0.3)]  # (30 * 0.2 + 10 * 0.6) / 40
     assert [tr["name"] for tr in figs[1]["data"]] == ["A", "B"]
+
+
+def test_population_cap_counts_every_arm_of_an_experiment(client: TestClient) -> None:
+    data = form_data("sensitivity-training", **{"population.n": "3000", "_action": "compare"})
+    r = client.post("/runs", data=data)
+    assert r.status_code == 422  # two arms of 3,000 are 6,000 people, past the cap of 5,000
+    assert re.search(r'id="f-population--n-error"[^>]*>[^<]*per arm \(2 arms\); allowed: 1 to 2,500', r.text)

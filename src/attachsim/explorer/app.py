@@ -111,8 +111,11 @@ def create_app(*, max_queued: int = 3, max_people: int | None = None, allowed_ho
     (default: from the memory available, at most ``ABSOLUTE_MAX_PEOPLE``); ``allowed_hosts``, when
     given, are the only Host headers served (a guard against DNS rebinding).
     """
-    jobs = manager or JobManager(max_queued=max_queued)
-    cap = population_cap() if max_people is None else min(max_people, ABSOLUTE_MAX_PEOPLE)
+    jobs = manager or JobManager(max_queued=max_queued, keep_finished=5)
+    def cap() -> int:
+        """The population cap now (from the memory available now, unless the caller fixed one)."""
+        return population_cap() if max_people is None else min(max_people, ABSOLUTE_MAX_PEOPLE)
+
     assets = _load_assets()
     compressed: dict[str, bytes] = {}
     env = jinja2.Environment(loader=jinja2.PackageLoader("attachsim.explorer", "templates"),
@@ -129,13 +132,13 @@ def create_app(*, max_queued: int = 3, max_people: int | None = None, allowed_ho
     app = FastAPI(title="attachsim explorer", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url=None, lifespan=lifespan)
     app.state.jobs = jobs
-    app.state.max_people = cap
+    app.state.max_people = cap()
     app.add_middleware(SecurityHeaders)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-        html = env.get_template(name).render(max_people=cap, max_queued=jobs.max_queued, **context)
+        html = env.get_template(name).render(max_people=cap(), max_queued=jobs.max_queued, **context)
         return HTMLResponse(html, status_code=status, headers=headers)
 
     def job_or_404(job_id: str) -> Job:
@@ -190,11 +193,11 @@ def create_app(*, max_queued: int = 3, max_people: int | None = None, allowed_ho
             return Response("The form could not be read (expected URL-encoded UTF-8).\n", status_code=400)
         fields = {k: v[-1] for k, v in parsed.items()}
         htmx = request.headers.get("hx-request") == "true"
-        sub = formlib.parse(fields, cap)
+        sub = formlib.parse(fields, cap(), compare=fields.get("_action") == "compare")
         if sub.scenario is None:
             return form_page(sub.state, status=422, fragment=htmx)
         kind: JobKind = "compare" if fields.get("_action") == "compare" else "run"
-        if kind == "compare" and len(sub.scenario.arms) < 2:
+        if kind == "compare" and len(sub.scenario.arms) < 2:  # (the form checked the cap for every arm)
             sub.state.errors[formlib.YAML_FIELD] = ("arms: comparing needs an experiment (at least two arms, one "
                                                     "with control: true); start from one of the experiments.")
             return form_page(sub.state, status=422, fragment=htmx)

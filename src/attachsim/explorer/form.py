@@ -250,8 +250,12 @@ def _field_for(loc: tuple[Any, ...]) -> FormField | None:
     return None
 
 
-def parse(form: dict[str, str], max_people: int) -> Submission:
-    """Build and validate a scenario from a submitted form; errors are keyed by the input they belong to."""
+def parse(form: dict[str, str], max_people: int, compare: bool = False) -> Submission:
+    """Build and validate a scenario from a submitted form; errors are keyed by the input they belong to.
+
+    ``max_people`` caps the people simulated by the job: ``population.n``, times the number of arms
+    when ``compare`` (every arm runs its own copy of the population).
+    """
     start = form.get("_start", "normative")
     start = start if start in builtin_names() else "normative"
     values = {f.path: form.get(f.path, "") for f in FIELDS}
@@ -309,9 +313,12 @@ def parse(form: dict[str, str], max_people: int) -> Submission:
                     general.append(f"{where}: {_message(dict(err), None)}")
         except ScenarioError as exc:
             general.append(str(exc))
-    if scenario is not None and scenario.population.n > max_people:
-        errors["population.n"] = (f"{scenario.population.n:,} is more than this explorer runs; allowed: 1 to "
-                                  f"{max_people:,} (set by the memory available; use the command line for more).")
+    copies = max(1, len(scenario.arms)) if scenario is not None and compare else 1
+    if scenario is not None and scenario.population.n * copies > max_people:
+        allowed = max_people // copies
+        per = f" per arm ({copies} arms)" if copies > 1 else ""
+        errors["population.n"] = (f"{scenario.population.n:,} is more than this explorer runs{per}; allowed: 1 to "
+                                  f"{allowed:,} (set by the memory available; use the command line for more).")
         scenario = None
     state = FormState(start=start, values=values, structured=text, seed=seed_text, errors=errors, general=general,
                       has_arms=bool(scenario.arms) if scenario is not None else "arms:" in text)

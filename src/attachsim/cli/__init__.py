@@ -39,7 +39,8 @@ from ._common import FLAGS, console, fail
 
 #: Command-family modules; each exposes ``register(app)``. Add a module here to add its commands (a name
 #: without dots is a module of this package; a dotted name is imported as it is).
-FAMILIES: tuple[str, ...] = ("running", "experiments", "validation", "instruments", "attachsim.recording.cli")
+FAMILIES: tuple[str, ...] = ("running", "experiments", "validation", "instruments", "attachsim.recording.cli",
+                              "attachsim.explorer.cli")
 
 
 class _Boundary(TyperGroup):

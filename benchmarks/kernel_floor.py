@@ -63,6 +63,7 @@ def _substitute(source: str, pairs: list[tuple[str, str]], regexes: list[tuple[s
             raise SystemExit(f"kernel_floor: pattern {pattern!r} matched {count} times, expected {expected}.")
     # the variant is loaded as a top-level module: its relative imports become absolute
     source = re.sub(r"^from \.\.", "from attachsim.", source, flags=re.M)
+    source = re.sub(r"^from \. import", f"from {package} import", source, flags=re.M)
     return re.sub(r"^from \.", f"from {package}.", source, flags=re.M)
 
 

@@ -91,7 +91,8 @@ def test_run_folder_is_never_overwritten_silently_and_overwrite_removes_stale_fi
     assert res.exit_code == 2 and "holds a 'run' output" in res.output
     res = runner.invoke(app, ["run", "normative", *SMALL, "--out", str(out), "--overwrite", "--format", "csv"])
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, "people.csv", "scenario.yaml", "summary.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, "people.csv", "scenario.yaml", "summary.json",
+                                                            "timeseries.parquet"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging or old folders left
     assert len(pd.read_csv(out / "people.csv")) == 200
 
@@ -119,7 +120,7 @@ def test_every_family_registers_from_its_module():
     import importlib
 
     for name in FAMILIES:
-        assert callable(importlib.import_module(f"attachsim.cli.{name}").register)
+        assert callable(importlib.import_module(name if "." in name else f"attachsim.cli.{name}").register)
 
 
 def test_user_error_is_a_value_error_with_a_flag():

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..assessments.strange_situation import CATEGORIES
 from ..core.results import wilson
+from ..core.timeline import WEEKS_PER_YEAR
 
 NOT_AVAILABLE = "not available in this version"
 CATEGORY_NAMES = {"A": "A avoidant", "B": "B secure", "C": "C resistant", "D": "D disorganized"}
@@ -235,7 +236,7 @@ def life_chart(table: pd.DataFrame) -> dict[str, Any] | None:
     if "age_years" in table:
         x, xtitle = table["age_years"].astype(float), "age (years)"
     elif "age_weeks" in table:
-        x, xtitle = table["age_weeks"].astype(float) / 52.1775, "age (years)"
+        x, xtitle = table["age_weeks"].astype(float) / WEEKS_PER_YEAR, "age (years)"
     else:
         xcol = next((c for c in ("time_years", "week", "step") if c in table), None)
         x = table[xcol].astype(float) if xcol else pd.Series(np.arange(len(table)), dtype=float)

@@ -7,14 +7,19 @@ vectorised) and on scalars. :func:`kernel_law` registers the function as its own
 kernel computes exactly the operations it would if the formula were written in place (same order, same
 float32/float64 types). Laws may call other laws.
 
-Numba's on-disk cache of a kernel is keyed on the kernel's own source file only: after editing a law,
-touch the kernel module (or delete its ``__pycache__``) so that the kernel is compiled again.
+Numba's on-disk cache of a kernel is keyed on the kernel's own source file only, not on the laws it
+inlines or the jitted helpers it calls. :func:`guard_cache` closes that gap: each kernel module calls it
+on its cached kernels, and when the source of any module holding laws or jitted code has changed since a
+kernel's cache was written, that cache is emptied and the kernel is compiled afresh.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -53,6 +58,60 @@ def approach(x: Any, rate: Any, target: Any) -> Any:
 
 
 T = TypeVar("T")
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+#: source markers of the modules whose code a fused kernel may inline or call
+_MARKERS = (b"@kernel_law", b"njit(")
+
+
+def law_digest(root: Path = _PACKAGE) -> str:
+    """A digest of every module under ``root`` that holds laws or jitted code (paths and contents, in path order)."""
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        data = f.read_bytes()
+        if any(m in data for m in _MARKERS):
+            h.update(f.relative_to(root).as_posix().encode())
+            h.update(data)
+    return h.hexdigest()
+
+
+@functools.cache
+def _current_digest() -> str:
+    return law_digest()
+
+
+def guard_cache(*kernels: Any, digest: str | None = None) -> list[str]:
+    """Empty the on-disk Numba cache of each kernel whose cache was written under other laws; returns their names.
+
+    Call it at the end of a kernel module, on its ``cache=True`` kernels (before their first call). The
+    digest of the law sources (:func:`law_digest`, or ``digest``) is kept in a stamp file beside each
+    kernel's cache; a kernel whose stamp differs has its cache index emptied (Numba then compiles it again
+    and writes a fresh entry) and gets the new stamp. Where the cache folder cannot be written, nothing is
+    stamped and Numba's own rules apply.
+    """
+    digest = digest if digest is not None else _current_digest()
+    flushed = []
+    for k in kernels:
+        cache = getattr(k, "_cache", None)
+        path = getattr(cache, "cache_path", None)
+        if cache is None or path is None:
+            continue
+        stamp = Path(path) / f"{k.py_func.__module__}.{k.py_func.__qualname__}.laws"
+        try:
+            old = stamp.read_text()
+        except OSError:
+            old = None
+        if old == digest:
+            continue
+        cache.flush()
+        flushed.append(k.py_func.__qualname__)
+        try:
+            tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+            tmp.write_text(digest)
+            tmp.replace(stamp)
+        except OSError:
+            pass
+    return flushed
 
 
 def for_engine(engine: str, numba: Callable[[], T], numpy: Callable[[], T]) -> T:

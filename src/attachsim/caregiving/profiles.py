@@ -96,10 +96,20 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             "depressed",
-            "Chronically depressed or anxious: less sensitive, withdrawn or intrusive, dysregulated.",
-            "Martins & Gaffan 2000 meta-analysis (maternal depression and infant attachment); Lovejoy et al. 2000",
-            availability=(0.75, 0.10), sensitivity=(0.40, 0.12), inconsistency=(0.20, 0.06),
-            rejection=(0.15, 0.08), harm=(0.0, 0.0), dysregulation=(0.65, 0.12),
+            "Clinically depressed mothers: the community profile shifted by the observed differences in "
+            "depressed mothers' behaviour; more disengaged (less present), more negative (rebuffs more), "
+            "slightly less positive, dysregulated. Chosen from observational studies, not fitted to any "
+            "attachment figure (its D share is a validation target).",
+            "Each value from the community profile (mean, between-caregiver SD) shifted by Lovejoy et al. 2000's "
+            "meta-analytic effects of depression on observed parenting (46 studies; negative/hostile behaviour "
+            "d = .40, disengaged d = .29, positive d = .16 lower): availability 0.92 - .29 x 0.05 = 0.905; "
+            "rejection 0.10 + .40 x 0.12 = 0.15; dysregulation 0.43 (SD 0.08) = the mean and spread of the "
+            "community distribution's top 15%, the share of mothers with depressive episodes (Gavin et al. 2005); "
+            "sensitivity 0.69: M2 already lowers sensitivity by 45% of dysregulation, so the base is set where the "
+            "effective sensitivity (0.69 x (1 - 0.45 x 0.43) = 0.56) lies .16 SD below the community's effective "
+            "0.58; inconsistency as in the community (no observational effect size found)",
+            availability=(0.905, 0.05), sensitivity=(0.69, 0.16), inconsistency=(0.10, 0.08),
+            rejection=(0.15, 0.12), harm=(0.0, 0.0), dysregulation=(0.43, 0.08),
         ),
         Profile(
             "institution",

@@ -34,7 +34,8 @@ from ..development.infancy import model_of_others
 if TYPE_CHECKING:
     from ..core.engine import Simulation
 
-CAL = ("calibrated to MODEL §8's infancy targets with Ainsworth's four-scale rules (issue 14): scripts/calibrate_ssp.py, seeds 1000-1001, 6,000 infants per scenario; docs/strange_situation.md")
+CAL = ("calibrated to MODEL §8's infancy targets with Ainsworth's four-scale rules (issue 14): "
+       "scripts/calibrate_ssp.py, seeds 1000-1002, 6,000-8,000 infants per scenario; docs/strange_situation.md")
 
 #: (name, stress added per interval, parent present, stranger present), Ainsworth et al. 1978.
 EPISODES: tuple[tuple[str, float, bool, bool], ...] = (

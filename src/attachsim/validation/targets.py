@@ -274,9 +274,11 @@ SSP_FIT = ("response.fright_per_dysregulation", "response.escalation_payoff", "r
            "strange_situation.approach_threshold", "strange_situation.avoid_threshold",
            "strange_situation.resist_threshold", "strange_situation.disorg_person_noise",
            "strange_situation.disorg_threshold", "community profile: SD of caregiver sensitivity (0.16)")
-SSP_ON = ("jointly, by scripts/calibrate.py (differential evolution, then Nelder-Mead) on seed 1000 (parameter "
-          "sources: seeds 1000-1003), 6,000-10,000 infants per scenario; afterwards the four Strange Situation "
-          "thresholds were nudged by hand on seeds 1-4, which validate also uses")
+SSP_ON = ("jointly, by scripts/calibrate.py (differential evolution, then Nelder-Mead) on seed 1000, 6,000-10,000 "
+          "infants per scenario; in issue 14, with Ainsworth's four-scale rules, the Strange Situation thresholds and "
+          "disorg_person_noise refitted by scripts/calibrate_ssp.py on seeds 1000-1002 (6,000-8,000 infants), and "
+          "the `maltreated` scenario's threat and deprivation (a declared calibration device) fitted by hand on "
+          "seeds 1000-1001 to maltreated D and Egeland & Sroufe's 38% secure")
 SES_FIT = ("caregiving.ses_risk.dysregulation_per_risk", "caregiving.ses_risk.sensitivity_per_risk")
 SES_ON = "by hand on seed 1, 10,000 people, to Cyr et al.'s three risk d's"
 SEVERE_FIT = ("maltreated-severe scenario: threat intensity 0.7, deprivation intensity 0.5",)

@@ -45,6 +45,17 @@ class Profile:
         return value
 
 
+#: Where each value of the `depressed` profile comes from (issue 14; not fitted to any attachment figure).
+DEPRESSED_SOURCE = (
+    "Community profile shifted by Lovejoy et al. 2000's observed-parenting effects of depression (d: "
+    "negative .40 -> rejection +.40 SD = 0.15; disengaged .29 -> availability -.29 SD = 0.905; positive .16 "
+    "lower -> sensitivity whose effective value after M2's dysregulation loss, 0.69 x (1 - 0.45 x 0.43) = "
+    "0.56, is .16 SD below the community's 0.58); dysregulation 0.43 (SD 0.08) = the top 15% of the "
+    "community's (Gavin et al. 2005); inconsistency as in the community (no effect size found); "
+    "derivation in docs/strange_situation.md"
+)
+
+
 PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
@@ -100,14 +111,7 @@ PROFILES: dict[str, Profile] = {
             "depressed mothers' behaviour; more disengaged (less present), more negative (rebuffs more), "
             "slightly less positive, dysregulated. Chosen from observational studies, not fitted to any "
             "attachment figure (its D share is a validation target).",
-            "Each value from the community profile (mean, between-caregiver SD) shifted by Lovejoy et al. 2000's "
-            "meta-analytic effects of depression on observed parenting (46 studies; negative/hostile behaviour "
-            "d = .40, disengaged d = .29, positive d = .16 lower): availability 0.92 - .29 x 0.05 = 0.905; "
-            "rejection 0.10 + .40 x 0.12 = 0.15; dysregulation 0.43 (SD 0.08) = the mean and spread of the "
-            "community distribution's top 15%, the share of mothers with depressive episodes (Gavin et al. 2005); "
-            "sensitivity 0.69: M2 already lowers sensitivity by 45% of dysregulation, so the base is set where the "
-            "effective sensitivity (0.69 x (1 - 0.45 x 0.43) = 0.56) lies .16 SD below the community's effective "
-            "0.58; inconsistency as in the community (no observational effect size found)",
+            DEPRESSED_SOURCE,
             availability=(0.905, 0.05), sensitivity=(0.69, 0.16), inconsistency=(0.10, 0.08),
             rejection=(0.15, 0.12), harm=(0.0, 0.0), dysregulation=(0.43, 0.08),
         ),

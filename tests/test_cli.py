@@ -28,7 +28,7 @@ def test_scenarios_show_and_plan():
     assert listing.exit_code == 0 and "normative" in listing.output and "high-risk" in listing.output
     shown = runner.invoke(app, ["show", "maltreated"])
     assert shown.exit_code == 0
-    assert yaml.safe_load(shown.output)["adversity"]["threat"]["intensity"] == 0.35
+    assert yaml.safe_load(shown.output)["adversity"]["threat"]["intensity"] == 0.05
     plan = runner.invoke(app, ["plan", "normative"])
     assert plan.exit_code == 0 and "m1_distress" in plan.output and "strange_situation" in plan.output
 

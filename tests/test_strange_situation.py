@@ -17,16 +17,39 @@ def _classify(n=2000, seed=0, **over):
 
 
 def test_category_follows_the_standard_rules_from_the_scales(small_normative):
+    """Ainsworth et al. 1978's criteria on all four reunion scales, D first (Main & Solomon 1990)."""
     p = small_normative.people
     d = p["ssp_disorganization"] >= 5
     assert (p.loc[d, "ssp_12m"] == "D").all()
     org = p[~d]
-    a = (org["ssp_avoidance"] >= 5) & (org["ssp_avoidance"] > org["ssp_resistance"])
-    c = (org["ssp_resistance"] >= 5) & (org["ssp_resistance"] >= org["ssp_avoidance"])
+    seek = org[["ssp_proximity", "ssp_contact"]].max(axis=1)
+    av, rs = org["ssp_avoidance"], org["ssp_resistance"]
+    b = (seek >= 5) & (av <= 4) & (rs <= 4)
+    a = (av >= 5) & (seek <= 3)
+    c = (rs >= 5) & (seek >= 4) & (av <= 4)
+    assert (org.loc[b, "ssp_12m"] == "B").all()
     assert (org.loc[a, "ssp_12m"] == "A").all()
-    assert (org.loc[c & ~a, "ssp_12m"] == "C").all()
-    assert (org.loc[~a & ~c, "ssp_12m"] == "B").all()
+    assert (org.loc[c, "ssp_12m"] == "C").all()
+    assert (org.loc[seek <= 3, "ssp_12m"] != "B").all()  # B's seeking is never forced
     assert (p.loc[~d, "ssp_12m"].astype(str) == p.loc[~d, "ssp_12m_forced"].astype(str)).all()
+
+
+def test_secure_needs_proximity_or_contact_seeking():
+    """A simulated infant who neither avoids nor resists conspicuously but does not seek the parent is not B.
+
+    Deactivated infants turn away in some reunion intervals and seek little; some of them stay below the
+    avoidance criterion (5) in both reunions. Under the old rule ("neither avoidant nor resistant") they
+    were B. Several seeds.
+    """
+    for seed in (11, 12, 13):
+        out = _classify(n=30_000, seed=seed, deactivation=0.7)
+        seek = np.maximum(out["proximity"], out["contact"])
+        quiet = (out["avoidance"] <= 4) & (out["resistance"] <= 4) & (seek <= 3) & (out["disorganization"] < 5)
+        assert quiet.sum() >= 20, (seed, quiet.sum())  # such infants arise from simulated behaviour
+        assert not np.any(out["category"][quiet] == "B"), seed
+        assert not np.any(out["forced"][quiet] == "B"), seed
+        seekers = (out["avoidance"] <= 4) & (out["resistance"] <= 4) & (seek >= 5) & (out["disorganization"] < 5)
+        assert seekers.sum() >= 50 and np.all(out["category"][seekers] == "B"), seed
 
 
 def test_behaviour_not_profile_decides():

@@ -55,9 +55,6 @@ def test_maltreatment_doubles_disorganisation_and_lowers_security(normative, mal
     assert m["B"] <= base_b - 0.2, (m, base_b)
 
 
-@pytest.mark.xfail(strict=True, reason="MODEL §8 as written is not met yet (issue 14 item 3, recalibration pending): "
-                   "maltreated D must lie within 30-45% and two to three times the model's own low-risk D; the model "
-                   "gives about 53%, about five times")
 def test_maltreated_disorganisation_as_model_8_states_it(normative, maltreated):
     base_d = np.mean([res.summary()["shares"]["D"]["share"] for res in normative])
     assert 0.30 <= maltreated["D"] <= 0.45, maltreated

@@ -244,7 +244,8 @@ def test_validate_writes_both_reports_and_strict_exit_codes(tmp_path):
     res = runner.invoke(app, ["validate", "--target", "sensitivity_security_r", "--n", "1000", "--seeds", "1",
                               "--out", str(out), "--strict", "--params", str(noisy), "--overwrite"])
     assert res.exit_code == 1
-    res = runner.invoke(app, ["validate", "--target", "ssp_low_risk_A", "--n", "1000", "--seeds", "1",
+    # a target far inside its tolerance at n = 1,000 (the low-risk A share sits near its lower edge)
+    res = runner.invoke(app, ["validate", "--target", "ssp_low_risk_D", "--n", "1000", "--seeds", "1",
                               "--out", str(out), "--strict", "--overwrite"])
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["validate", "--target", "nope", "--out", str(out)])
@@ -266,7 +267,8 @@ def test_validate_cache_reuses_runs(tmp_path):
 # --- calibrate ----------------------------------------------------------------------------------
 def test_calibrate_recovers_known_parameters(tmp_path):
     """Targets computed by the model itself at a chosen parameter set are recovered within tolerance."""
-    truth = {"strange_situation.disorg_threshold": 1.0, "strange_situation.avoid_threshold": 0.55}
+    # (avoid_threshold 0.55, the truth before the four-scale rules, leaves under 2% A and B barely identified)
+    truth = {"strange_situation.disorg_threshold": 1.0, "strange_situation.avoid_threshold": 0.45}
     settings = {"n": 1_500, "seeds": [1005]}
     targets = get_targets(SSP)
     made = {r.target.name: r.mean for r in evaluate(targets, run_frames(plan_runs(targets, [1005], 1_500, truth)))}

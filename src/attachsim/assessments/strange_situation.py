@@ -7,13 +7,10 @@ drawn from its current arousal and learned states (bids, clinging, turning away,
 angry resistance, and the contradictory, frozen or fearful behaviour of Main &
 Solomon 1990). Ainsworth's interactive scales (proximity seeking, contact
 maintaining, avoidance, resistance; 1-7) and the disorganisation scale (1-9) are
-counted from those behaviours, and the category follows from the scales by the
-standard rules:
-
-* D when disorganisation >= 5 (Main & Solomon 1990), with a forced A/B/C best fit;
-* otherwise A when reunion avoidance is high (>= 5) and exceeds resistance;
-* C when reunion resistance is high (>= 5) and at least as high as avoidance;
-* B otherwise (proximity and contact sought, little avoidance or resistance).
+counted from those behaviours, and the category follows from all four reunion scales by
+the classificatory criteria of Ainsworth et al. 1978 (ch. 4; as abstracted for coders by
+Waters 2002), with D first (Main & Solomon 1990); see :func:`classify` and
+``docs/strange_situation.md``.
 """
 
 from __future__ import annotations
@@ -37,7 +34,8 @@ from ..development.infancy import model_of_others
 if TYPE_CHECKING:
     from ..core.engine import Simulation
 
-CAL = "calibrated by hand to MODEL §8 low-risk Strange Situation targets (seeds 1000-1003)"
+CAL = ("calibrated to MODEL §8's infancy targets with Ainsworth's four-scale rules (issue 14): "
+       "scripts/calibrate_ssp.py, seeds 1000-1002, 6,000-8,000 infants per scenario; docs/strange_situation.md")
 
 #: (name, stress added per interval, parent present, stranger present), Ainsworth et al. 1978.
 EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
@@ -109,26 +107,26 @@ class StrangeSituationParams(ParamModel):
         source=CAL,
     )
     approach_threshold: float = param(
-        -0.0718, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
+        -0.09, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
         source=CAL,
     )
     avoid_threshold: float = param(
-        0.378, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
+        0.333, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
         source=CAL,
     )
     resist_threshold: float = param(
-        0.213, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
+        0.143, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
         source=CAL,
     )
     disorg_person_noise: float = param(
-        0.6018, 0.0, 5.0, unit="drive SD per infant",
+        0.634, 0.0, 5.0, unit="drive SD per infant",
         meaning="Infant-level variation in disorganised behaviour not explained by learned conflict (infant "
         "factors and coding error).",
         source="Spangler et al. 1996 (neonatal orientation predicts D); van IJzendoorn et al. 1999 (D coding "
         "reliability is moderate); " + CAL,
     )
     disorg_threshold: float = param(
-        1.325, -5.0, 5.0, unit="drive",
+        1.30, -5.0, 5.0, unit="drive",
         meaning="Drive at which an interval shows disorganised behaviour half the time.", source=CAL,
     )
 
@@ -195,10 +193,14 @@ def run_strange_situation(
                     disorg += (draw() < _sigmoid(d_sep)).astype(np.int64)
                 continue
             drive_seek = (1.0 - deact) * (0.4 + 0.6 * x) * (0.5 + 0.5 * m + 0.5 * hyper)
-            approach = draw() < _sigmoid(b * (drive_seek - params.approach_threshold + eps))
+            u_approach = draw()
             avoid = draw() < _sigmoid(b * (deact * (0.5 + 0.5 * x) - params.avoid_threshold + eps))
             resist = draw() < _sigmoid(b * (hyper * x * (1.5 - m) - params.resist_threshold + eps))
             d_beh = draw() < _sigmoid(b * (fear - params.disorg_threshold + eps + d_person))
+            # an infant who turns away, ignores or moves off in an interval is not approaching in it
+            # (Ainsworth et al. 1978: avoidance is the absence or undoing of proximity seeking), nor is one
+            # who freezes, stills or breaks off its approach (Main & Solomon 1990's disorganised behaviour)
+            approach = (u_approach < _sigmoid(b * (drive_seek - params.approach_threshold + eps))) & ~avoid & ~d_beh
             in_contact = (in_contact | approach) & ~avoid
             counts["prox"][reunion] += approach
             counts["contact"][reunion] += in_contact & (x > 0.2)
@@ -215,11 +217,7 @@ def run_strange_situation(
 
     prox, contact, avoidance, resistance = scale("prox"), scale("contact"), scale("avoid"), scale("resist")
     dscale = np.minimum(9, 1 + disorg)
-    forced = np.where(
-        (avoidance >= 5) & (avoidance > resistance), "A",
-        np.where((resistance >= 5) & (resistance >= avoidance), "C", "B"),
-    )
-    category = np.where(dscale >= 5, "D", forced)
+    category, forced = classify(prox, contact, avoidance, resistance, dscale)
     return {
         "proximity": prox.astype(np.int8),
         "contact": contact.astype(np.int8),
@@ -229,6 +227,55 @@ def run_strange_situation(
         "category": category,
         "forced": forced,
     }
+
+
+#: Scale points (1-7) at and above which a reunion behaviour is "strong" / "conspicuous", and at and
+#: below which it is "little or none" (Ainsworth et al. 1978's scale anchors: 5 and above describe
+#: repeated or sustained behaviour, 1-3 its absence or fleeting occurrence).
+HIGH, LOW = 5, 3
+
+
+def classify(prox: npt.NDArray[np.int64], contact: npt.NDArray[np.int64], avoidance: npt.NDArray[np.int64],
+             resistance: npt.NDArray[np.int64], disorganization: npt.NDArray[np.int64],
+             ) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
+    """Category (A/B/C/D) and forced A/B/C from the reunion scales, by Ainsworth et al. 1978's criteria.
+
+    Ainsworth, Blehar, Waters & Wall 1978 (ch. 4, "classificatory criteria"), on the reunion episodes:
+
+    * **B**: the infant wants proximity and contact and actively seeks it, and once in contact seeks
+      to maintain it; little or no avoidance and little or no resistance. Here: proximity seeking or
+      contact maintaining strong (>= 5), avoidance and resistance at most moderate (<= 4; B1/B2
+      infants show some avoidance, B4 some resistance, but never the conspicuous kind).
+    * **A**: conspicuous avoidance of the parent, little or no proximity seeking and little or no
+      contact maintaining. Here: avoidance >= 5, proximity seeking and contact maintaining <= 3.
+    * **C**: conspicuous resistance to contact and interaction, together with moderate to strong
+      proximity seeking and contact maintaining (ambivalence); little or no avoidance. Here:
+      resistance >= 5, contact maintaining or proximity seeking > 3, avoidance <= 4.
+    * **D** (Main & Solomon 1990) first: disorganisation >= 5; A/B/C is then still coded as the
+      forced best fit, as coders do.
+
+    Cases that fit none of the three descriptions are forced, as coders force them, into the group
+    whose description they fit best (Ainsworth et al. 1978 classify every infant into A, B or C): the
+    group with the smallest shortfall, in scale points, from its criteria (ties: B, then A, then C).
+    B's defining criterion, active seeking or maintaining of contact, is not forced: an infant with
+    little or none of either (both <= 3) is never B, however little it avoids or resists; it goes to
+    A (no seeking on reunion, Main 1981) unless its resistance fits C better.
+    """
+    def short(x: npt.NDArray[np.int64], at_least: int) -> npt.NDArray[np.int64]:
+        out: npt.NDArray[np.int64] = np.maximum(0, at_least - x)
+        return out
+
+    def over(x: npt.NDArray[np.int64], at_most: int) -> npt.NDArray[np.int64]:
+        out: npt.NDArray[np.int64] = np.maximum(0, x - at_most)
+        return out
+
+    seek = np.maximum(prox, contact)
+    miss_b = np.where(seek <= LOW, 99, short(seek, HIGH) + over(avoidance, HIGH - 1) + over(resistance, HIGH - 1))
+    miss_a = short(avoidance, HIGH) + over(seek, LOW)
+    miss_c = short(resistance, HIGH) + short(seek, LOW + 1) + over(avoidance, HIGH - 1)
+    # exact fits have shortfall 0 (the three descriptions exclude each other)
+    forced = np.where((miss_b <= miss_a) & (miss_b <= miss_c), "B", np.where(miss_a <= miss_c, "A", "C"))
+    return np.where(disorganization >= 5, "D", forced), forced
 
 
 SCALES = ("proximity", "contact", "avoidance", "resistance", "disorganization")

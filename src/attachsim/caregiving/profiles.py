@@ -45,6 +45,17 @@ class Profile:
         return value
 
 
+#: Where each value of the `depressed` profile comes from (issue 14; not fitted to any attachment figure).
+DEPRESSED_SOURCE = (
+    "Community profile shifted by Lovejoy et al. 2000's observed-parenting effects of depression (d: "
+    "negative .40 -> rejection +.40 SD = 0.15; disengaged .29 -> availability -.29 SD = 0.905; positive .16 "
+    "lower -> sensitivity whose effective value after M2's dysregulation loss, 0.69 x (1 - 0.45 x 0.43) = "
+    "0.56, is .16 SD below the community's 0.58); dysregulation 0.43 (SD 0.08) = the top 15% of the "
+    "community's (Gavin et al. 2005); inconsistency as in the community (no effect size found); "
+    "derivation in docs/strange_situation.md"
+)
+
+
 PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
@@ -96,10 +107,13 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             "depressed",
-            "Chronically depressed or anxious: less sensitive, withdrawn or intrusive, dysregulated.",
-            "Martins & Gaffan 2000 meta-analysis (maternal depression and infant attachment); Lovejoy et al. 2000",
-            availability=(0.75, 0.10), sensitivity=(0.40, 0.12), inconsistency=(0.20, 0.06),
-            rejection=(0.15, 0.08), harm=(0.0, 0.0), dysregulation=(0.65, 0.12),
+            "Clinically depressed mothers: the community profile shifted by the observed differences in "
+            "depressed mothers' behaviour; more disengaged (less present), more negative (rebuffs more), "
+            "slightly less positive, dysregulated. Chosen from observational studies, not fitted to any "
+            "attachment figure (its D share is a validation target).",
+            DEPRESSED_SOURCE,
+            availability=(0.905, 0.05), sensitivity=(0.69, 0.16), inconsistency=(0.10, 0.08),
+            rejection=(0.15, 0.12), harm=(0.0, 0.0), dysregulation=(0.43, 0.08),
         ),
         Profile(
             "institution",

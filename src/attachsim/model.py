@@ -21,6 +21,7 @@ from .core.mechanism import Mechanism
 from .core.timeline import weeks
 from .development import infancy as inf
 from .development import later
+from .development.liability import Liability
 from .interventions import build_interventions
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
 
     return [
         Demography(),
+        Liability(p.liability),
         Relationships(p.partners),
         Parenting(p.parenting, scenario.population.generations, scenario.population.fertility),
         *build_interventions(scenario),  # M11: none (no weekly work) unless the scenario declares some
@@ -55,7 +57,8 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
         LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
                             reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max,
                             p.relief, tuple(sorted({m for m in a.preschool_reunion.ages_months
-                                                    if weeks(months=m) <= weeks(years=scenario.years)}))),
+                                                    if weeks(months=m) <= weeks(years=scenario.years)})),
+                            liability=p.liability),
     ]
 
 

@@ -22,7 +22,7 @@ def people(scenario: str) -> pd.DataFrame:
     """The people of ``scenario`` at 25 years, pooled over the seeds."""
     frames = [attachsim.run(scenario, n=N, seed=s, years=weeks(years=25) / 52.1775 + 0.05,
                             timeseries=None).people.assign(seed=s) for s in SEEDS]
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).copy()
 
 
 for scenario in ("normative", "frightening"):
@@ -38,6 +38,14 @@ for scenario in ("normative", "frightening"):
     allrow["U"] = float(p["aai_unresolved_25"].astype(bool).mean() * 100)
     print("all:", {k: round(v, 1) for k, v in allrow.items()})
     print("continuity B<->F: %.1f%%" % (np.mean((p["ssp_12m"] == "B") == (p["aai_25"] == "F")) * 100))
+    if "first_loss_years" in p:
+        same = (p["ssp_12m"] == "B") == (p["aai_25"] == "F")
+        bereaved = p["first_loss_years"] <= 25
+        print("continuity B<->F, bereaved / not: %.1f%% / %.1f%%" % (same[bereaved].mean() * 100,
+                                                                    same[~bereaved].mean() * 100))
+    ecr = pd.crosstab(p["ssp_12m"], p["adult_style_25"], normalize="index") * 100
+    print("infant category -> ECR-R style at 25 (row %)")
+    print(ecr.round(1).to_string())
     print("ECR-R styles at 25 (%):", (p["adult_style_25"].value_counts(normalize=True) * 100).round(1).to_dict())
     print("loss or trauma by 25: %.1f%% (loss %.1f%%, harmed %.1f%%)" % (
         100 * np.mean((p["first_loss_years"] <= 25) | (p["harmed_total"] > 0) | p["ace_emotional_abuse"]

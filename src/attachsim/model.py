@@ -38,7 +38,6 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
 
     return [
         Demography(),
-        Liability(p.liability),
         Relationships(p.partners),
         Parenting(p.parenting, scenario.population.generations, scenario.population.fertility),
         *build_interventions(scenario),  # M11: none (no weekly work) unless the scenario declares some
@@ -52,6 +51,7 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
         inf.Pathways(p.pathways),
         later.LaterExperience(p.later),
         later.LifeEvents(p.life_events),
+        Liability(p.liability),
         Relief(p.relief),
         StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
         LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),

@@ -64,6 +64,13 @@ def test_adult_interview_distribution(normative):
     for cls, figure in (("Ds", 0.23), ("F", 0.58), ("E", 0.19)):
         share = seed_mean(normative, lambda p, c=cls: (p["aai_25"] == c).mean())
         assert abs(share - figure) <= 0.05, (cls, share)
+
+
+@pytest.mark.xfail(strict=True, reason="known miss (issue 14, docs/adult_instruments.md): U needs a loss or "
+                   "trauma; in `normative` nobody is harmed and about 18% are bereaved by 25, so U is about 3%. "
+                   "The tolerance is not widened and the threshold not tuned to code every bereaved person U")
+def test_adult_interview_unresolved_share(normative):
+    """Bakermans-Kranenburg & van IJzendoorn 2009: U coded in addition in 18% (±5 points)."""
     unresolved = seed_mean(normative, lambda p: p["aai_unresolved_25"].mean())
     assert abs(unresolved - 0.18) <= 0.05, unresolved
 
@@ -132,7 +139,11 @@ def test_screening_on_a_fresh_population():
     for r in rows.values():
         assert 0.0 <= r["sensitivity"] <= 1.0 and 0.0 <= r["specificity"] <= 1.0
     assert rows["threat"]["sensitivity"] > 0.5 and rows["threat"]["specificity"] > 0.8
-    assert rows["deprivation"]["sensitivity"] > 0.3 and rows["deprivation"]["specificity"] > 0.8
+    # deprivation is screened well above chance (Youden's J = sensitivity + specificity - 1). Before issue 15 the
+    # bar was sensitivity > .3; since the checklist signs also carry causes outside attachment (heritable liability,
+    # shared environment, chance: development/liability.py) the screen is weaker (sensitivity about .25).
+    dep = rows["deprivation"]
+    assert dep["specificity"] > 0.8 and dep["sensitivity"] + dep["specificity"] - 1.0 > 0.1, dep
     assert result["accuracy"] > 0.5
 
 

@@ -21,6 +21,7 @@ from .core.mechanism import Mechanism
 from .core.timeline import weeks
 from .development import infancy as inf
 from .development import later
+from .development.liability import Liability
 from .interventions import build_interventions
 
 if TYPE_CHECKING:
@@ -50,12 +51,14 @@ def mechanisms(scenario: Scenario) -> list[Mechanism]:
         inf.Pathways(p.pathways),
         later.LaterExperience(p.later),
         later.LifeEvents(p.life_events),
+        Liability(p.liability),
         Relief(p.relief),
         StrangeSituation(p.strange_situation, tuple(a.strange_situation.ages_months)),
         LifespanAssessments(p.lifespan_assessments, p.strange_situation, reached(a.preschool_reunion.ages_years),
                             reached(a.checklist.ages_years), reached(a.adult.ages_years), p.pathways.stress_gain_max,
                             p.relief, tuple(sorted({m for m in a.preschool_reunion.ages_months
-                                                    if weeks(months=m) <= weeks(years=scenario.years)}))),
+                                                    if weeks(months=m) <= weeks(years=scenario.years)})),
+                            liability=p.liability),
     ]
 
 

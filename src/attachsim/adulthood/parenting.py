@@ -211,7 +211,7 @@ class Parenting(Mechanism):
         if pop.n + mothers.size > pop.capacity:
             raise RuntimeError(f"Population capacity {pop.capacity:,} reached at week {step}: lower "
                                "population.n, generations or fertility.")
-        from ..assessments.lifespan import CODES, STATE_NAMES, adult_instruments
+        from ..assessments.lifespan import CODES, STATE_NAMES, adult_instruments, loss_or_trauma
 
         ids = pop.add(mothers.size)
         sim.cohorts[step] = np.concatenate([sim.cohorts.get(step, np.zeros(0, np.int32)), ids])
@@ -232,7 +232,8 @@ class Parenting(Mechanism):
             np.float32)
         states = {k: pop[k][mothers].astype(np.float64) for k in STATE_NAMES}
         life = sim.scenario.parameters.lifespan_assessments
-        out = adult_instruments(states, mothers.astype(np.int32), sim.seed, step, 0, life)
+        out = adult_instruments(states, mothers.astype(np.int32), sim.seed, step, 0, life,
+                                loss_or_trauma(sim, mothers.astype(np.int32), step))
         pop["parent_aai_at_birth"][ids] = np.array([CODES["aai"][c] for c in out["aai"]], dtype=np.int32)
         pop["parent_unresolved_at_birth"][ids] = out["aai_unresolved"].astype(np.int32)
 

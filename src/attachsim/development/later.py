@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..core.columns import Column, Reader
 from ..core.laws import clip, kernel_law
@@ -101,6 +102,21 @@ class LifeEventParams(ParamModel):
         "(threat exposure).",
         source="Dong et al. 2004 (ACE categories co-occur: household substance abuse raises the odds of each "
         "abuse category about 2-3-fold); rationale for the value",
+    )
+    loss_by_18: float = param(
+        0.07, 0.0, 1.0, unit="share of people",
+        meaning="Share who lose a parent or sibling to death before 18 (constant yearly hazard from birth). "
+        "Recorded in the ledger only (it does not change the simulated care); the adult interview's U code "
+        "needs a loss or an abuse in the person's history.",
+        source="Judi's House/JAG Institute 2020, Childhood Bereavement Estimation Model (US: 1 in 14 children "
+        "lose a parent or sibling before 18)",
+    )
+    loss_by_25: float = param(
+        0.18, 0.0, 1.0, unit="share of people",
+        meaning="Share who have lost a parent or sibling by 25 (the yearly hazard after 18 is set from it and "
+        "loss_by_18, and kept after 25).",
+        source="Judi's House/JAG Institute 2020 (the number bereaved of a parent or sibling 'nearly triples' "
+        "from 18 to 25: 5.2 to 13.2 million, 2.5 times 7%)",
     )
     emotional_abuse_share: float = param(
         0.0069, 0.0, 1.0, unit="probability per harm event",
@@ -239,9 +255,18 @@ class LifeEvents(Mechanism):
         i8("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
         i8("ace_substance", 0, "flag", "Household substance use before 18: a simulated parent in compulsive use "
            "(written weekly by M10), or an exogenous household's onset drawn after the last week."),
+        i32("first_loss_w", 0, "week of age", "Week of age at the first death of a parent or sibling (drawn at "
+            "birth; 120 years when none before then)."),
         f32("low_response_weeks", 0.0, "weeks", "Childhood weeks with little response expected (emotional neglect)."),
         f32("deprived_weeks", 0.0, "weeks", "Weeks of severe deprivation before 18 (physical neglect)."),
     )
+
+    def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
+        """Draw each newborn's first bereavement (a parent or sibling): piecewise-constant hazard, 18 / 25 years."""
+        p: LifeEventParams = self.params  # type: ignore[assignment]
+        u = uniforms(sim.seed, "life_events.loss", 0, ids)
+        sim.pop["first_loss_w"][ids] = np.minimum(first_loss_years(u, p.loss_by_18, p.loss_by_25), 120.0) \
+            * WEEKS_PER_YEAR
 
     def finish(self, sim: Simulation) -> None:
         """Household substance use before 18 for people whose parent is not simulated (first generation).
@@ -280,6 +305,9 @@ class LifeEvents(Mechanism):
                        flag_of(name)) for name in ACE_CATEGORIES]
         cols.append(Column("ace_count", "int8", "0-10", "ACE count", "mean",
                            lambda s: np.sum([flags(s)[n] for n in ACE_CATEGORIES], axis=0).astype(np.int8)))
+        cols.append(Column("first_loss_years", "float32", "years", "age at the first death of a parent or sibling "
+                           "(120 = none by then)", "mean",
+                           lambda s: (s.pop["first_loss_w"] / WEEKS_PER_YEAR).astype(np.float32)))
         return tuple(cols)
 
 
@@ -337,6 +365,15 @@ def any_of(share: Any, n: Any) -> Any:
 def running_year_mean(mean: Any, x: Any) -> Any:
     """A one-year (``YEAR_W`` weeks) exponential running mean, such as chronic stress (mean arousal)."""
     return mean + (x - mean) / float(YEAR_W)
+
+
+def first_loss_years(u: Any, by_18: float, by_25: float) -> Any:
+    """Age in years at the first loss, from a uniform draw: hazard h1 before 18 and h2 after (inverse CDF)."""
+    h1 = -math.log1p(-min(by_18, 1.0 - 1e-12)) / 18.0
+    after = (1.0 - by_25) / max(1.0 - by_18, 1e-12)
+    h2 = -math.log(min(max(after, 1e-12), 1.0)) / 7.0
+    cum = -np.log1p(-u)  # cumulative hazard at the loss
+    return np.where(cum < 18.0 * h1, cum / max(h1, 1e-12), 18.0 + (cum - 18.0 * h1) / max(h2, 1e-12))
 
 
 def neglect_flags(low_response_weeks: Any, deprived_weeks: Any, p: LifeEventParams) -> tuple[Any, Any]:

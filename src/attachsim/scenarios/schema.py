@@ -23,6 +23,7 @@ from ..development.infancy import (
     WorkingModelParams,
 )
 from ..development.later import LaterParams, LifeEventParams, RelationshipParams
+from ..development.liability import LiabilityParams
 from ..interventions.specs import InterventionSpec
 from .experiment import Arm, Outcome, check_experiment
 
@@ -246,6 +247,7 @@ class Parameters(Strict):
     pathways: PathwayParams = PathwayParams()
     later: LaterParams = LaterParams()
     life_events: LifeEventParams = LifeEventParams()
+    liability: LiabilityParams = LiabilityParams()
     relationships: RelationshipParams = RelationshipParams()
     relief: ReliefParams = ReliefParams()
     partners: PartnerParams = PartnerParams()

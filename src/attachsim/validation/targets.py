@@ -293,7 +293,8 @@ M10_ON = ("by hand with scripts/transmission.py on seed 1000 (6,000-10,000 peopl
           "on seed 1000 at 20,000")
 AAI_FIT = ("lifespan_assessments.coherence_threshold", "lifespan_assessments.dismissal_balance",
            "lifespan_assessments.unresolved_threshold")
-AAI_ON = "scripts/calibrate_aai.py on the 25-year states of seed 1000 (20,000 people), interview_noise held at 0.3"
+AAI_ON = ("scripts/calibrate_aai.py on the 25-year states of seeds 1000 and 1001 (20,000 people each), "
+          "interview_noise held at 0.3")
 ACE_FIT = ("life_events.emotional_abuse_share", "life_events.physical_abuse_share", "life_events.sexual_abuse_share",
            "life_events.neglect_response_threshold")
 ACE_ON = "attachsim calibrate on seed 1000, 2,000 people (40 + 30 trials)"
@@ -421,7 +422,8 @@ def _targets() -> list[Target]:
         name="aai_U", label="adult interview at 25: U coded in addition", figure=0.18, tolerance=SHARE, citation=bk,
         sample_size="N=748", years={"normative": 26.0}, columns=("aai_unresolved_25",), group="adulthood",
         extract=lambda f: float(f["normative"]["aai_unresolved_25"].dropna().astype(bool).mean()),
-        fitted=AAI_FIT, fitted_on=AAI_ON))
+        fitted=("lifespan_assessments.unresolved_threshold (before U needed a loss or trauma; not refitted)",),
+        fitted_on="seed 1000, before issue 14's loss/trauma rule"))
     t.append(Target(
         name="continuity_infancy_adulthood", label="same secure/insecure classification, 12 months to adulthood",
         figure=0.72, tolerance=AGREEMENT, citation="Waters et al. 2000", sample_size="N=50",

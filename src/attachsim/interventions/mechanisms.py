@@ -599,8 +599,7 @@ class SymptomFocused(Intervention):
             sim.pop[f"recent_use_{r}"][who] = 0.0
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
-        """Cues and urges (habit), social skills, and a chance of abstinence (full course: ``abstinence`` x fidelity x
-        strength)."""
+        """Cues and urges (habit), social skills, and a chance of abstinence (full course: abstinence x fidelity)."""
         e = self.params
         assert isinstance(e, sp.SymptomEffects)
         mask = self._mask(sim, ids)

@@ -261,16 +261,16 @@ class AttachmentTherapyEffects(ParamModel):
         source="assumption: a moderate share; across therapies attachment anxiety falls and security rises (Taylor "
         "et al. 2015 systematic review), and a year of transference-focused psychotherapy raised narrative "
         "coherence and reflective function (Levy et al. 2006)")
-    avoidance_change: float = param(
-        0.15, 0.0, 1.0, unit="share", meaning="Per full course, share of deactivation removed and of the evidence "
-        "that others do not answer (others_b) reworked (the model of others); not scaled by age plasticity.",
-        source="assumption: half of anxiety_change, because changes in attachment avoidance during therapy are "
-        "unclear (Taylor et al. 2015)")
-    regulation_gain: float = param(
-        0.15, 0.0, 1.0, unit="share of the gap to 1", meaning="Rise of regulation towards 1 per full course "
-        "(affects named, tolerated and reflected on in session); not scaled by age plasticity.",
-        source="assumption: above the 8-week mindfulness course's 0.10 for a year of weekly sessions; reflective "
-        "function rose in a year of transference-focused psychotherapy (Levy et al. 2006)")
+    avoidance_change: float = param(0.15, 0.0, 1.0, unit="share", meaning="Per full course, share of deactivation "
+                                    "removed and of the evidence that others do not answer (others_b) reworked (the "
+                                    "model of others); not scaled by age plasticity.",
+                                    source="assumption: half of anxiety_change, because changes in attachment "
+                                    "avoidance during therapy are unclear (Taylor et al. 2015)")
+    regulation_gain: float = param(0.15, 0.0, 1.0, unit="share of the gap to 1", meaning="Rise of regulation towards "
+                                   "1 per full course (affects named, tolerated and reflected on in session); not "
+                                   "scaled by age plasticity.", source="assumption: above the 8-week mindfulness "
+                                   "course's 0.10 for a year of weekly sessions; reflective "
+                                   "function rose in a year of transference-focused psychotherapy (Levy et al. 2006)")
 
 
 # ----------------------------------------------------------------------------- kinds

@@ -288,9 +288,10 @@ class SensitivityTraining(Intervention):
     """Video-feedback sensitivity training: raises the caregiver's sensitivity (and, if set, availability)."""
 
     key = "m11_sensitivity_training"
-    writes = ("cg_sensitivity", "cg_availability", "deprivation_intensity")
+    writes = ("cg_sensitivity", "cg_availability", "deprivation_intensity", "cg_harm")
     label = "M11 sensitivity / responsiveness training"
-    summary = "per session: cg_sensitivity += dose * d * SD; cg_availability += dose * gain; deprivation eased"
+    summary = "per session: cg_sensitivity += dose * d * SD; cg_availability += dose * gain; deprivation eased; " \
+        "harm *= (1 - dose * r) (0 for video feedback)"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
     caregiver_level = True
 
@@ -307,6 +308,8 @@ class SensitivityTraining(Intervention):
             _shift(sim, "cg_availability", ids, dose * e.availability_gain)
         if e.deprivation_reduction > 0:
             _scale(sim, "deprivation_intensity", ids, dose * e.deprivation_reduction)
+        if e.harm_reduction > 0:
+            _scale(sim, "cg_harm", ids, dose * e.harm_reduction)
 
 
 class ResponsivenessTraining(SensitivityTraining):
@@ -324,13 +327,20 @@ class ResponsivenessTraining(SensitivityTraining):
 
 
 class ChildParentPsychotherapy(Intervention):
-    """CPP: the caregiver's sensitivity rises and harm falls; the child gets guided repair episodes."""
+    """CPP (Lieberman & Van Horn 2008): the parent's representations and the child's expectations, in joint sessions.
+
+    The parent's representations of the child are reworked (fewer rebuffs), the parent's own
+    trauma and the family's safety are worked on (less harm and scheduled threat), the parent's
+    sensitivity rises, and in the joint sessions the child's distress is answered in guided repair
+    episodes while the child's learned expectation of harm from the parent (``threat``) falls.
+    """
 
     key = "m11_child_parent_psychotherapy"
-    writes = ("cg_sensitivity", "cg_harm", "threat_intensity", *ANSWERED_STATES)
+    writes = ("cg_sensitivity", "cg_rejection", "cg_harm", "threat_intensity", "threat", *ANSWERED_STATES)
     label = "M11 child-parent psychotherapy (CPP, DDP)"
-    summary = "per session: sensitivity += dose * d * SD; harm and threat schedule *= (1 - dose * r); " \
-        "the child's bids answered in guided repair episodes"
+    summary = "per session: rejection *= (1 - dose * representation change); sensitivity += dose * d * SD; harm and " \
+        "threat schedule *= (1 - dose * r); the child's threat *= (1 - dose * expectation change); the child's " \
+        "bids answered in guided repair episodes"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
     caregiver_level = True
 
@@ -339,12 +349,14 @@ class ChildParentPsychotherapy(Intervention):
         return _get(sim, "cg_sensitivity", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
-        """Caregiver sensitivity and safety; repair episodes for the child."""
+        """The parent's representations, sensitivity and safety; the child's expectations and repair episodes."""
         e = self.params
         assert isinstance(e, sp.ChildParentEffects)
+        _scale(sim, "cg_rejection", ids, dose * e.representation_change)
         _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
         for name in ("cg_harm", "threat_intensity"):
             _scale(sim, name, ids, dose * e.harm_reduction)
+        _scale(sim, "threat", ids, dose * e.expectation_change)
         answered_episodes(sim, step, ids, e.repair_episodes * self.spec.fidelity * self.spec.strength)
 
 
@@ -352,7 +364,7 @@ class ParentingSupport(Intervention):
     """Psychoeducational parenting intervention: less caregiver stress, a little more sensitivity, less harm."""
 
     key = "m11_parenting_support"
-    writes = ("cg_dysregulation", "cg_sensitivity")
+    writes = ("cg_dysregulation", "cg_sensitivity", "cg_harm", "threat_intensity")
     label = "M11 psychoeducational parenting intervention"
     summary = "per session: dysregulation, harm *= (1 - dose * r); sensitivity += dose * d * SD"
     target = "caregiver dysregulation (cg_dysregulation, 0-1)"
@@ -474,13 +486,23 @@ class Mindfulness(Intervention):
 
 
 class AttachmentTherapy(Intervention):
-    """Attachment-focused depth psychotherapy: a therapist who answers consistently, at adult plasticity."""
+    """Attachment-focused depth psychotherapy: a corrective relationship that works on the working models.
+
+    Each session is a meeting with a person who responds sensitively: distress episodes are
+    answered, soothed and validated, and count as any answered bid does, at the person's own
+    plasticity. The work on the working models themselves (S0-5: "profound changes in their psyche
+    and nervous system") moves the anxious strategy and the model of self, the avoidant strategy
+    and the model of others, and regulation by shares per full course that are *not* scaled by
+    the person's age plasticity: the corrective relationship does not lose its effect in adulthood.
+    After the course the states evolve by the model's own weekly learning again.
+    """
 
     key = "m11_attachment_therapy"
-    writes = ANSWERED_STATES
+    writes = (*ANSWERED_STATES, "hyperactivation", "deactivation", "others_b")
     label = "M11 attachment-focused depth psychotherapy"
-    summary = "per session: distress episodes answered, soothed and validated (working models, self-worth, " \
-        "regulation update at the person's plasticity)"
+    summary = "per session: distress episodes answered, soothed and validated (at the person's plasticity); " \
+        "hyperactivation, the self-worth gap, deactivation, others_b and the regulation gap shrink by dose x their " \
+        "shares per course (not scaled by age plasticity)"
     target = "regulation (0-1)"
 
     def measure(self, sim: Simulation, ids: IDS) -> F64:
@@ -488,16 +510,23 @@ class AttachmentTherapy(Intervention):
         return _get(sim, "regulation", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
-        """The therapist's answered episodes."""
+        """The therapist's answered episodes, then the work on the working models and on regulation."""
         e = self.params
         assert isinstance(e, sp.AttachmentTherapyEffects)
         answered_episodes(sim, step, ids, e.soothed_episodes * self.spec.fidelity * self.spec.strength)
+        _scale(sim, "hyperactivation", ids, dose * e.anxiety_change)
+        _toward_one(sim, "self_worth", ids, dose * e.anxiety_change)
+        _scale(sim, "deactivation", ids, dose * e.avoidance_change)
+        _scale(sim, "others_b", ids, dose * e.avoidance_change)
+        _toward_one(sim, "regulation", ids, dose * e.regulation_gain)
 
 
 class SymptomFocused(Intervention):
     """Relapse prevention, abstinence and skills: abstinence is started and lapses are caught while active.
 
-    It changes use only (``use_state``, ``recent_use``), never working models. It also
+    It acts on use and cues only (``use_state``, ``recent_use``, and the cue-triggered
+    ``habit`` of the treated regulators), and its social-skills module on social cognition; it
+    never changes the working models. It also
     records, for every eligible person in every arm, abstinence at the end of the treatment
     window and relapse within one and five years after it (``relapse_1y``, ``relapse_5y``:
     1 when the person was not abstinent from all treated regulators at the end, or used one
@@ -505,10 +534,11 @@ class SymptomFocused(Intervention):
     """
 
     key = "m11_symptom_focused"
-    writes = (*(f"use_state_{t}" for t in REGULATORS), *(f"recent_use_{t}" for t in REGULATORS))
+    writes = (*(f"use_state_{t}" for t in REGULATORS), *(f"recent_use_{t}" for t in REGULATORS),
+              *(f"habit_{t}" for t in REGULATORS), "social_cognition")
     label = "M11 symptom-focused addiction treatment"
-    summary = "sessions bring users into abstinence; lapses while in treatment are caught; " \
-        "relapse followed up 1 and 5 years after the end"
+    summary = "sessions bring users into abstinence and weaken the treated habits (cues); social skills raise " \
+        "social cognition; lapses while in treatment are caught; relapse followed up 1 and 5 years after the end"
     target = "share of treated regulators in use (0-1)"
     FOLLOW_UPS = ((1, "relapse_1y"), (5, "relapse_5y"))
 
@@ -569,9 +599,13 @@ class SymptomFocused(Intervention):
             sim.pop[f"recent_use_{r}"][who] = 0.0
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
-        """A session may bring a user into abstinence (the full course: ``abstinence`` x fidelity x strength)."""
+        """Cues and urges (habit), social skills, and a chance of abstinence (full course: abstinence x fidelity)."""
         e = self.params
         assert isinstance(e, sp.SymptomEffects)
+        mask = self._mask(sim, ids)
+        for t, r in enumerate(REGULATORS):
+            _scale(sim, f"habit_{r}", ids[mask[t]], dose * e.cue_reduction)
+        _toward_one(sim, "social_cognition", ids, dose * e.social_skills)
         using = ids[self._in_use(sim, ids).any(axis=0)]
         full = min(1.0, e.abstinence * self.spec.fidelity * self.spec.strength)
         per_session = 1.0 - (1.0 - full) ** (1.0 / self.spec.sessions)

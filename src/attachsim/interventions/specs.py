@@ -99,6 +99,10 @@ class SensitivityEffects(ParamModel):
     deprivation_reduction: float = param(
         0.0, 0.0, 1.0, unit="share", meaning="Share of scheduled deprivation intensity removed per full course.",
         source="assumption: 0 for sensitivity training")
+    harm_reduction: float = param(
+        0.0, 0.0, 1.0, unit="share", meaning="Share of frightening or harmful responses (cg_harm) removed per full "
+        "course.", source="assumption: 0 for video-feedback sensitivity training, whose manual works on sensitive "
+        "responding to the child's signals only (Juffer et al. 2008)")
 
 
 class ResponsivenessEffects(SensitivityEffects):
@@ -114,6 +118,10 @@ class ResponsivenessEffects(SensitivityEffects):
     deprivation_reduction: float = param(
         0.5, 0.0, 1.0, unit="share", meaning="Share of scheduled deprivation intensity removed per full course.",
         source="assumption: half of the neglect stops while the family is supported")
+    harm_reduction: float = param(
+        0.25, 0.0, 1.0, unit="share", meaning="Share of frightening or harmful responses (cg_harm) removed per full "
+        "course.", source="assumption: the third target of the ABC manual is frightening and intrusive behaviour "
+        "(Dozier et al. 2006); a quarter, half the share assumed for CPP, which works on the parent's own trauma")
 
 
 class ChildParentEffects(ParamModel):
@@ -132,6 +140,18 @@ class ChildParentEffects(ParamModel):
         3.0, 0.0, 20.0, unit="soothed episodes per session",
         meaning="Guided repair episodes in each session: distress answered and soothed with the therapist's help.",
         source="assumption: a weekly 60-minute joint session contains a few distress-repair sequences")
+    representation_change: float = param(
+        0.3, 0.0, 1.0, unit="share", meaning="Share of the caregiver's rejection of bids (cg_rejection) removed per "
+        "full course: the parent's representations of the child (negative attributions, 'ghosts in the nursery') "
+        "are linked to the parent's own history and reworked.",
+        source="assumption: the CPP manual's first target is the parent's representations of the child and of the "
+        "self as parent (Lieberman & Van Horn 2008); no published effect on a rejection scale")
+    expectation_change: float = param(
+        0.3, 0.0, 1.0, unit="share", meaning="Share of the child's learned expectation of harm (threat) removed per "
+        "full course, in joint sessions where the parent is helped to respond safely.",
+        source="assumption: a moderate share; in preschooler-parent psychotherapy maltreated children's maladaptive "
+        "maternal representations declined and their mother-child relationship expectations became more positive "
+        "(Toth et al. 2002)")
 
 
 class ParentingSupportEffects(ParamModel):
@@ -202,6 +222,17 @@ class SymptomEffects(ParamModel):
         0.6, 0.0, 1.0, unit="share", meaning="Chance that a full course brings a user into abstinence.",
         source="assumption: roughly half to two-thirds of treated users reach initial abstinence (Miller, Walters "
         "& Bennett 2001)")
+    cue_reduction: float = param(
+        0.25, 0.0, 1.0, unit="share", meaning="Share of the learned cue-triggered habit (habit_<regulator>) of the "
+        "treated regulators removed per full course (identifying high-risk situations, coping with urges, cue "
+        "exposure).", source="assumption: a modest share; relapse prevention teaches coping with cues and urges "
+        "(Marlatt & Gordon 1985) and lowers craving, which carries part of its effect on use (Witkiewitz & Bowen "
+        "2010), while cue exposure alone has shown little effect (Conklin & Tiffany 2002)")
+    social_skills: float = param(
+        0.1, 0.0, 1.0, unit="share of the gap to 1", meaning="Rise of social cognition towards 1 per full course "
+        "(social-skills training: reading others, starting and keeping contact); it does not touch the working "
+        "models.", source="assumption: a small share; social-skills training is one module of the programme "
+        "(Monti et al. 2002)")
     lapse_catch: float = param(
         0.5, 0.0, 1.0, unit="share", meaning="While in treatment, chance that a lapse is caught and turned back "
         "into abstinence before it becomes a relapse (lower use and cue reactivity while active).",
@@ -210,13 +241,36 @@ class SymptomEffects(ParamModel):
 
 
 class AttachmentTherapyEffects(ParamModel):
-    """Attachment-focused depth psychotherapy: a therapist who answers consistently."""
+    """Attachment-focused depth psychotherapy: a therapist who answers consistently, and work on the working models.
+
+    The sessions' answered episodes update states at the person's plasticity, as any answered bid does; the
+    work on the working models themselves (a corrective relationship, S0-5) is not scaled by age plasticity.
+    Disorganisation (``conflict``) and learned threat are left alone: a year of transference-focused
+    psychotherapy did not change the resolution of loss or trauma (Levy et al. 2006).
+    """
 
     soothed_episodes: float = param(
         3.0, 0.0, 20.0, unit="episodes per session", meaning="Distress episodes that the therapist answers, "
         "soothes and validates in each session (they update working models and regulation at the person's "
         "plasticity, as any answered bid does).",
         source="assumption: a weekly session holds a few moments of distress met with attuned response")
+    anxiety_change: float = param(
+        0.3, 0.0, 1.0, unit="share", meaning="Per full course, share of hyperactivation removed and of the gap of "
+        "self-worth to 1 closed (the model of self worked on in the relationship with the therapist); not scaled "
+        "by the person's age plasticity.",
+        source="assumption: a moderate share; across therapies attachment anxiety falls and security rises (Taylor "
+        "et al. 2015 systematic review), and a year of transference-focused psychotherapy raised narrative "
+        "coherence and reflective function (Levy et al. 2006)")
+    avoidance_change: float = param(0.15, 0.0, 1.0, unit="share", meaning="Per full course, share of deactivation "
+                                    "removed and of the evidence that others do not answer (others_b) reworked (the "
+                                    "model of others); not scaled by age plasticity.",
+                                    source="assumption: half of anxiety_change, because changes in attachment "
+                                    "avoidance during therapy are unclear (Taylor et al. 2015)")
+    regulation_gain: float = param(0.15, 0.0, 1.0, unit="share of the gap to 1", meaning="Rise of regulation towards "
+                                   "1 per full course (affects named, tolerated and reflected on in session); not "
+                                   "scaled by age plasticity.", source="assumption: above the 8-week mindfulness "
+                                   "course's 0.10 for a year of weekly sessions; reflective "
+                                   "function rose in a year of transference-focused psychotherapy (Levy et al. 2006)")
 
 
 # ----------------------------------------------------------------------------- kinds

@@ -60,7 +60,7 @@ class PartnerParams(ParamModel):
                                meaning="Week-to-week swing of the disorganised partner's preferred closeness.",
                                source="Hayden (seed 0, S0-3): bolts if too close too fast")
     breakup_per_year: float = param(
-        0.05, 0.0, 1.0, unit="per year per unit of dissatisfaction",
+        0.03, 0.0, 1.0, unit="per year per unit of dissatisfaction",
         meaning="Break-up hazard per unit of the couple's state (conflict and the less satisfied partner's "
         "dissatisfaction, weighted below); a satisfied couple without conflict does not break up.",
         source="assumption: scale kept so that break-ups per adult stay near the first M9 (Bramlett & Mosher 2002 "
@@ -120,7 +120,7 @@ class PartnerParams(ParamModel):
     withdraw_excess: float = param(
         2.0, 0.0, 10.0, unit="withdrawal per unit deactivation per unit excess closeness",
         meaning="The avoidant distance themselves when closeness exceeds what they want (S0-3).",
-        source="assumption for the value; Fournier et al. 2022 (avoidance goes with withdrawal in couple conflict)")
+        source="assumption for the value; Mikulincer & Shaver 2007 (deactivation: distance from a partner)")
     withdraw_demand: float = param(
         1.0, 0.0, 10.0, unit="withdrawal per unit deactivation per unit of the partner's pursuit",
         meaning="Demand begets withdrawal in the avoidant (the demand-withdraw pattern).",
@@ -151,13 +151,16 @@ class PartnerParams(ParamModel):
         0.5, 0.0, 2.0, unit="satisfaction per unit conflict", meaning="Conflict lowers each partner's satisfaction.",
         source="assumption for the value")
     liability_quality: float = param(
-        0.08, 0.0, 1.0, unit="satisfaction per SD of the couple's liability",
+        0.05, 0.0, 1.0, unit="satisfaction per unit of the couple's liability (sum of two standard normals)",
         meaning="Non-attachment liability of both partners (heritable dispositions, their families' divorce "
         "history) lowers satisfaction.",
-        source="McGue & Lykken 1992 (divorce liability ~ half heritable, both spouses' backgrounds count); Spotts "
-        "et al. 2004 (marital quality heritable); size: stated share of variance (docs/couples.md)")
+        source="McGue & Lykken 1992 (divorce liability about half heritable; both spouses' backgrounds count "
+        "independently); Spotts et al. 2004 (marital quality heritable). Assumption: a quarter of the variance of "
+        "satisfaction and conflict is this non-attachment liability (half the twin heritability; the rest is taken "
+        "to run through attachment-related traits the model already has); value set from the exchange's own "
+        "variance on seed 1001 (docs/couples.md), not from any attachment link")
     liability_conflict: float = param(
-        0.05, 0.0, 1.0, unit="conflict per SD of the couple's liability",
+        0.028, 0.0, 1.0, unit="conflict per unit of the couple's liability",
         meaning="Non-attachment liability of both partners raises conflict.", source="as liability_quality")
     stress_per_year: float = param(
         1.0, 0.0, 20.0, unit="events per year", meaning="Chance major stressors outside the relationship "
@@ -166,11 +169,12 @@ class PartnerParams(ParamModel):
     stress_weeks: float = param(12.0, 1.0, 520.0, unit="weeks", meaning="Time constant of an external stressor.",
                                 source="assumption")
     stress_quality: float = param(
-        0.04, 0.0, 1.0, unit="satisfaction per unit external stress of the couple",
+        0.066, 0.0, 1.0, unit="satisfaction per unit external stress of the couple",
         meaning="External stress spills over into lower satisfaction.",
-        source="Randall & Bodenmann 2009 (stress spillover); size: stated share of variance (docs/couples.md)")
+        source="Randall & Bodenmann 2009 (stress spillover). Assumption: a twentieth of the variance of "
+        "satisfaction and conflict (r about -.2); value set as liability_quality's")
     stress_conflict: float = param(
-        0.04, 0.0, 1.0, unit="conflict per unit external stress of the couple",
+        0.037, 0.0, 1.0, unit="conflict per unit external stress of the couple",
         meaning="External stress spills over into conflict.", source="as stress_quality")
     start_quality: float = param(
         0.6, 0.0, 1.0, unit="0-1", meaning="Satisfaction in a new relationship.", source=KEPT)

@@ -160,7 +160,7 @@ class PartnerParams(ParamModel):
         "to run through attachment-related traits the model already has); value set from the exchange's own "
         "variance on seed 1001 (docs/couples.md), not from any attachment link")
     liability_conflict: float = param(
-        0.028, 0.0, 1.0, unit="conflict per unit of the couple's liability",
+        0.02, 0.0, 1.0, unit="conflict per unit of the couple's liability",
         meaning="Non-attachment liability of both partners raises conflict.", source="as liability_quality")
     stress_per_year: float = param(
         1.0, 0.0, 20.0, unit="events per year", meaning="Chance major stressors outside the relationship "
@@ -174,7 +174,7 @@ class PartnerParams(ParamModel):
         source="Randall & Bodenmann 2009 (stress spillover). Assumption: a twentieth of the variance of "
         "satisfaction and conflict (r about -.2); value set as liability_quality's")
     stress_conflict: float = param(
-        0.037, 0.0, 1.0, unit="conflict per unit external stress of the couple",
+        0.026, 0.0, 1.0, unit="conflict per unit external stress of the couple",
         meaning="External stress spills over into conflict.", source="as stress_quality")
     start_quality: float = param(
         0.6, 0.0, 1.0, unit="0-1", meaning="Satisfaction in a new relationship.", source=KEPT)

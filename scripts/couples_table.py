@@ -22,9 +22,19 @@ AGE = 40
 OUT = ("relationship_quality", "relationship_conflict", "pursuit", "withdrawal", "intrusion")
 
 
+def _md(frame: pd.DataFrame) -> str:
+    """A markdown table of a small frame (index as the first column)."""
+    head = [str(frame.index.name or "")] + [str(c) for c in frame.columns]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows += ["| " + " | ".join([str(i)] + [f"{v:.3f}" for v in r]) + " |"
+             for i, r in zip(frame.index, frame.to_numpy(), strict=True)]
+    return "\n".join(rows)
+
+
 def people(n: int, seed: int) -> pd.DataFrame:
+    """The partnered people at AGE of one run, with their partner's ECR-R scales and non-attachment causes."""
     pe = attachsim.run({"years": AGE + 0.1, "assessments": {"adult": {"ages_years": [25, AGE]}}}, n=n,
-                       seed=seed).people
+                       seed=seed).people.copy()
     idx = pe.set_index("id")
     anx, avo = pe[f"ecrr_anxiety_{AGE}"], pe[f"ecrr_avoidance_{AGE}"]
     pe = pe.assign(anx_hi=anx > anx.median(), avo_hi=avo > avo.median(), seed=seed)
@@ -37,17 +47,29 @@ def people(n: int, seed: int) -> pd.DataFrame:
 
 
 def style(hi_anx: pd.Series, hi_avo: pd.Series) -> pd.Series:
+    """The four cells of anxiety x avoidance above/below the median."""
     return pd.Series(np.select([~hi_anx & ~hi_avo, hi_anx & ~hi_avo, ~hi_anx & hi_avo],
                                ["low anx, low avo", "high anx, low avo", "low anx, high avo"],
                                "high anx, high avo"), index=hi_anx.index)
 
 
 def main() -> None:
+    """Print the tables."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--seeds", type=int, nargs="+", default=[301, 302])
+    ap.add_argument("--cache", default="", help="folder to keep the simulated partnered people in (parquet)")
     a = ap.parse_args()
-    par = pd.concat([people(a.n, s) for s in a.seeds], ignore_index=True)
+    ap_cache = a.cache
+    frames = []
+    for s in a.seeds:
+        path = f"{ap_cache}/couples_{a.n}_{s}.parquet" if ap_cache else ""
+        try:
+            frames.append(pd.read_parquet(path) if path else people(a.n, s))
+        except FileNotFoundError:
+            frames.append(people(a.n, s))
+            frames[-1].to_parquet(path)
+    par = pd.concat(frames, ignore_index=True)
     print(f"partnered at {AGE}: {len(par)} of {a.n * len(a.seeds)} people; seeds {a.seeds}\n")
     own, partner = style(par["anx_hi"], par["avo_hi"]), style(par["partner_anx_hi"], par["partner_avo_hi"])
     cols = ["relationship_quality", "relationship_conflict"]
@@ -63,12 +85,12 @@ def main() -> None:
         m = par[own == o][cols].mean()
         print(f"| {o} | " + " | ".join(cells) + f" | {m.iloc[0]:.3f} / {m.iloc[1]:.3f} (n={int((own == o).sum())}) |")
     print("\nExchange by own style (means)\n")
-    print(par.groupby(own.rename("own"))[list(OUT)].mean().reindex(order).round(3).to_markdown())
+    print(_md(par.groupby(own.rename("own"))[list(OUT)].mean().reindex(order)))
     print("\nBy tertile of the latent strategy (means)\n")
     for by in ("hyperactivation", "deactivation"):
         t = pd.qcut(par[by], 3, labels=["low", "mid", "high"])
         print(f"\n{by}\n")
-        print(par.groupby(t.rename(f"{by} tertile"), observed=True)[list(OUT)].mean().round(3).to_markdown())
+        print(_md(par.groupby(t.rename(f"{by} tertile"), observed=True)[list(OUT)].mean()))
     print("\nAssociations (r), partnered at 40\n")
     secure = (par["ssp_12m"].astype(str) == "B").astype(float)
     preds = {"secure at 12 months": secure, "own ECR-R anxiety": par[f"ecrr_anxiety_{AGE}"],

@@ -40,6 +40,12 @@ F64 = npt.NDArray[np.float64]
 KEPT = "rationale; the value of the first version of M9, kept (not calibrated)"
 
 
+def assumed(value: float, hi: float, unit: str, meaning: str, why: str = "") -> Any:
+    """A parameter whose value is a stated assumption (bounds 0 to ``hi``), with the literature behind its form."""
+    return param(value, 0.0, hi, unit=unit, meaning=meaning,
+                 source="assumption for the value" + (f"; {why}" if why else ""))
+
+
 class PartnerParams(ParamModel):
     """Partnering, the weekly pursue-withdraw exchange, its non-attachment causes and break-up."""
 
@@ -99,57 +105,41 @@ class PartnerParams(ParamModel):
         1.5, 0.0, 3.0, unit="per unit deactivation", meaning="The avoidant want less closeness.",
         source="assumption: a strongly deactivated adult (0.5 and above) wants less than a responsive partner "
         "offers; deactivation is the suppression of proximity seeking (Mikulincer & Shaver 2007)")
-    offer_pursuit: float = param(
-        0.3, 0.0, 1.0, unit="closeness per unit pursuit", meaning="Closeness a pursuing partner presses on the "
-        "other (demands, clinging) on top of the bids they answer.",
-        source="assumption: demands for closeness are part of what the withdrawing partner withdraws from "
-        "(Christensen & Heavey 1990)")
-    pursue_shortfall: float = param(
-        2.0, 0.0, 10.0, unit="pursuit per unit hyperactivation per unit shortfall",
-        meaning="The anxious protest and pursue when they get less closeness than they want.",
-        source="assumption for the value; hyperactivating strategies answer distance with protest (Mikulincer & "
-        "Shaver 2007)")
-    pursue_withdrawal: float = param(
-        1.0, 0.0, 10.0, unit="pursuit per unit hyperactivation per unit of the partner's withdrawal",
-        meaning="A partner's withdrawal is a separation threat: the anxious pursue harder (S0-3).",
-        source="assumption for the value; Christensen & Heavey 1990 (withdrawal begets demand)")
-    pursue_after_conflict: float = param(
-        1.0, 0.0, 10.0, unit="pursuit per unit approach-avoid conflict per unit of last week's couple conflict",
-        meaning="The disorganised fear being left after an argument and pursue (S0-3).",
-        source="Hayden (seed 0, S0-3); assumption for the value")
-    withdraw_excess: float = param(
-        2.0, 0.0, 10.0, unit="withdrawal per unit deactivation per unit excess closeness",
-        meaning="The avoidant distance themselves when closeness exceeds what they want (S0-3).",
-        source="assumption for the value; Mikulincer & Shaver 2007 (deactivation: distance from a partner)")
-    withdraw_demand: float = param(
-        1.0, 0.0, 10.0, unit="withdrawal per unit deactivation per unit of the partner's pursuit",
-        meaning="Demand begets withdrawal in the avoidant (the demand-withdraw pattern).",
-        source="assumption for the value; Christensen & Heavey 1990")
-    intrusion_gain: float = param(
-        40.0, 0.0, 100.0, unit="per unit defence per unit excess closeness",
-        meaning="How strongly closeness beyond one's preference is felt as intrusion by a defended person "
-        "(defence = (deactivation x (1 - self-worth))^2 + approach-avoid conflict): felt intrusion raises arousal "
-        "(relationships.intrusion_arousal) and is withdrawn from (S0-8).",
-        source="Hayden (seed 0, S0-8: being loved threatens a rigid defence); assumption for the value")
-    regulation_damping: float = param(
-        0.5, 0.0, 1.0, unit="share removed at regulation 1",
-        meaning="Regulated people pursue and withdraw less for the same mismatch.",
-        source="assumption; Mikulincer & Shaver 2007 (security supports constructive conflict)")
-    conflict_demand_withdraw: float = param(
-        1.5, 0.0, 10.0, unit="conflict per unit pursuit x withdrawal",
-        meaning="Pursuit met by withdrawal is conflict (each direction).",
-        source="assumption for the value; Christensen & Heavey 1990, Schrodt et al. 2014 (demand-withdraw and "
-        "distress)")
-    conflict_protest: float = param(
-        0.5, 0.0, 10.0, unit="conflict per unit of unanswered pursuit",
-        meaning="Protest that the partner does not answer is conflict.",
-        source="assumption for the value; Li & Chan 2012 (anxiety goes with conflict more than avoidance does)")
+    offer_pursuit: float = assumed(0.3, 1.0, "closeness per unit pursuit", "Closeness a pursuing partner presses "
+                                   "on the other (demands, clinging) on top of the bids they answer.",
+                                   "demands are part of what the other withdraws from (Christensen & Heavey 1990)")
+    pursue_shortfall: float = assumed(2.0, 10.0, "pursuit per unit hyperactivation per unit shortfall",
+                                      "The anxious protest and pursue when they get less closeness than they want.",
+                                      "hyperactivation answers distance with protest (Mikulincer & Shaver 2007)")
+    pursue_withdrawal: float = assumed(1.0, 10.0, "pursuit per unit hyperactivation per unit partner withdrawal",
+                                       "A partner's withdrawal is a separation threat: the anxious pursue (S0-3).",
+                                       "withdrawal begets demand (Christensen & Heavey 1990)")
+    pursue_after_conflict: float = assumed(1.0, 10.0, "pursuit per unit approach-avoid conflict per unit conflict",
+                                           "The disorganised fear being left after a fight and pursue (S0-3).",
+                                           "Hayden (seed 0, S0-3)")
+    withdraw_excess: float = assumed(2.0, 10.0, "withdrawal per unit deactivation per unit excess closeness",
+                                     "The avoidant distance themselves when closeness exceeds what they want.",
+                                     "deactivation keeps distance (Mikulincer & Shaver 2007)")
+    withdraw_demand: float = assumed(1.0, 10.0, "withdrawal per unit deactivation per unit partner pursuit",
+                                     "Demand begets withdrawal in the avoidant.", "Christensen & Heavey 1990")
+    intrusion_gain: float = assumed(
+        40.0, 100.0, "per unit defence per unit excess closeness", "How strongly closeness beyond one's preference "
+        "is felt as intrusion, defence = (deactivation x (1 - self-worth))^2 + approach-avoid conflict; felt "
+        "intrusion arouses (relationships.intrusion_arousal) and is withdrawn from (S0-8).",
+        "Hayden (seed 0, S0-8: being loved threatens a rigid defence)")
+    regulation_damping: float = assumed(0.5, 1.0, "share removed at regulation 1", "Regulated people pursue and "
+                                        "withdraw less for the same mismatch.",
+                                        "security supports constructive conflict (Mikulincer & Shaver 2007)")
+    conflict_demand_withdraw: float = assumed(1.5, 10.0, "conflict per unit pursuit x withdrawal", "Pursuit met by "
+                                              "withdrawal is conflict.", "Christensen & Heavey 1990; Schrodt et al. "
+                                              "2014 (demand-withdraw goes with distress)")
+    conflict_protest: float = assumed(0.5, 10.0, "conflict per unit unanswered pursuit", "Protest the partner does "
+                                      "not answer is conflict.", "Li & Chan 2012 (anxiety goes with conflict)")
     conflict_arousal: float = param(
         0.15, 0.0, 2.0, unit="per unit arousal of each partner",
         meaning="Each partner's arousal (stress) adds to the couple's conflict.", source=KEPT)
-    satisfaction_conflict: float = param(
-        0.5, 0.0, 2.0, unit="satisfaction per unit conflict", meaning="Conflict lowers each partner's satisfaction.",
-        source="assumption for the value")
+    satisfaction_conflict: float = assumed(0.5, 2.0, "satisfaction per unit conflict",
+                                           "Conflict lowers each partner's satisfaction.")
     liability_quality: float = param(
         0.05, 0.0, 1.0, unit="satisfaction per unit of the couple's liability (sum of two standard normals)",
         meaning="Non-attachment liability of both partners (heritable dispositions, their families' divorce "

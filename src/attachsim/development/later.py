@@ -184,13 +184,9 @@ class RelationshipParams(ParamModel):
         source="rationale: partners are the principal attachment figures of adulthood (Hazan & Shaver 1987)",
     )
     intrusion_arousal: float = param(
-        1.0, 0.0, 5.0, unit="unresolved episodes per intruded episode",
-        meaning="Arousal added by a partner's soothing that is felt as intrusion (the share M9 computes from the "
-        "person's defence and closeness beyond their preference): on top of the soothing it does not give, it "
-        "arouses like one more unresolved episode (S0-8).",
-        source="Hayden (seed 0, S0-8: being loved threatens a rigid defence); assumption: the size of one "
-        "unresolved episode",
-    )
+        1.0, 0.0, 5.0, unit="unresolved episodes per intruded episode", meaning="Arousal a partner's soothing adds "
+        "when felt as intrusion (the share M9 computes from a defended person's closeness beyond preference), on "
+        "top of the soothing it does not give (S0-8).", source="Hayden (seed 0, S0-8); assumption: one episode")
     turnover_per_year: float = param(
         0.15, 0.0, 1.0, unit="per year", meaning="Yearly probability that the circle of close others changes.",
         source="rationale",

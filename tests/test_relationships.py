@@ -74,17 +74,22 @@ def _effect_of_love(pairs: list[tuple[pd.DataFrame, pd.DataFrame]], column: str)
     return float(d.mean()), float(d.mean() / (d.std(ddof=1) / np.sqrt(d.size)))
 
 
-@pytest.mark.xfail(strict=True, reason="Issue 15 replaced the hard-coded switch (every soothed episode of a "
-                   "defended partner turned into a rebuff) by the emergent exchange of M9. A partner who is there more "
-                   "often does not offer the rejecting-raised defended more closeness than they want (their partners, "
-                   "matched from the same population, answer little), so they still gain (development seed 1003: "
-                   "deactivation +0.001, z 1.8; ECR-R avoidance -0.06; conflict -0.006). What does emerge: "
-                   "test_s0_8_a_responsive_partner_draws_intrusion_and_withdrawal_from_the_defended.")
-@pytest.mark.parametrize("column", ["deactivation", "ecrr_avoidance_24", "relationship_conflict_24"])
+NOT_EMERGENT = pytest.mark.xfail(strict=True, reason="Issue 15 replaced the hard-coded switch (every soothed "
+                                 "episode of a defended partner turned into a rebuff) by the emergent exchange of M9. "
+                                 "A partner who is there more often seldom offers the rejecting-raised defended more "
+                                 "closeness than they want (their partners, matched from the same population, answer "
+                                 "little), so on the ECR-R and in conflict they still gain (development seed 1003: "
+                                 "ECR-R avoidance -0.06, conflict -0.006). Deactivation does rise (the test's first "
+                                 "case passes).")
+
+
+@pytest.mark.parametrize("column", ["deactivation", pytest.param("ecrr_avoidance_24", marks=NOT_EMERGENT),
+                                    pytest.param("relationship_conflict_24", marks=NOT_EMERGENT)])
 def test_s0_8_being_loved_makes_a_defended_adult_reject_closeness(loved, column):
     """Hayden (S0-8): for a rigid defence, being loved threatens, so the person rejects closeness. Six years of a
-    partner who is there would leave the defended more deactivated, more avoidant on the ECR-R and in more conflict
-    than the same people with a partner seldom there, while undefended adults gain from the same partner."""
+    partner who is there leave the defended more deactivated (and would leave them more avoidant on the ECR-R and in
+    more conflict) than the same people with a partner seldom there, while undefended adults gain from the same
+    partner. No switch: it emerges from the intrusion a partner's closeness brings to a defended person (M9)."""
     gain_defended, z_defended = _effect_of_love(loved["defended"], column)
     gain_other, z_other = _effect_of_love(loved["undefended"], column)
     assert gain_defended > 0 and z_defended > 3, (gain_defended, z_defended)

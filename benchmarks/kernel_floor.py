@@ -86,7 +86,7 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
          ("uniform_nb(pkc, 4) < div_h", "False"), ("uniform_nb(pkc, 5) < inc_h", "False"),
          ("uniform_nb(pkc, 5) < turnover_h", "False"),
          ("poisson_inv_nb(uniform_nb(pk1, 0), lam)", "np.int64(lam + 0.5)")],
-        [(r"binomial_inv_nb\(uniform_nb\(pk\d, \d\), ", "_mean_count(", 5),
+        [(r"binomial_inv_nb\(uniform_nb\(pk\d, \d\), ", "_mean_count(", 6),
          (r"uniform_nb\(pk2, (?:4 \+ k|7)\)", "0.5", 2)],
         "attachsim.development",
     )

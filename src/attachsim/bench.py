@@ -28,9 +28,10 @@ def bytes_by_kernel() -> dict[str, int]:
     Every state a kernel reads counts once (4 bytes, 1 for an int8 code) and every state it writes in a usual
     week once more: the development step writes all but its read-only states; relief-seeking reads arousal,
     regulation, birth week, sex and seven states per regulator and writes arousal and habit, tolerance and recent
-    use per regulator; the relationships pass reads its states and writes quality, conflict and the partner's
-    responsiveness (or the single weeks), and for a partnered adult writes one 64-byte scratch row and reads
-    its own and the partner's (the partner's states are read through that row).
+    use per regulator; the relationships pass reads its states and writes quality, conflict, the partner's
+    responsiveness, pursuit, withdrawal, intrusion and external stress (or the single weeks), and for a partnered
+    adult writes one 128-byte scratch row and reads its own and the partner's (the partner's states are read
+    through that row).
     """
     n_reg = len(adult.REGULATORS)
     return {
@@ -40,7 +41,7 @@ def bytes_by_kernel() -> dict[str, int]:
                        + n_reg * (len(adult.PER_TYPE_F) + len(adult.PER_TYPE_I)))
         + len(adult.SHARED_B) + n_reg * len(adult.PER_TYPE_B)
         + 4 * (1 + 3 * n_reg),
-        "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 3 * 8 * adult.M9_BUF_WIDTH + 4 * 3,
+        "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 3 * 8 * adult.M9_BUF_WIDTH + 4 * 7,
     }
 
 

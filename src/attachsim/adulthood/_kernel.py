@@ -15,7 +15,18 @@ import numpy as np
 from ..core.rng import person_key_nb, uniform_nb
 from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
 from . import relief
-from .relationships import breakup_hazard, couple_targets, preferred_closeness, responsiveness, seek_chance
+from .relationships import (
+    answered,
+    breakup_hazard,
+    couple_conflict,
+    exchange,
+    offered_closeness,
+    preferred_closeness,
+    responsiveness,
+    satisfaction,
+    seek_chance,
+    stress_next,
+)
 
 REGULATORS = ("alcohol", "drugs", "food", "sex", "love")
 SCALARS = (
@@ -99,55 +110,65 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, access, skey, step
 
 
 #: Relationship states the M9 kernel reads (float rows) and links and counters it reads or writes (int rows).
-M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a", "others_b", "arousal",
-        "relationship_quality", "relationship_conflict", "single_weeks", "partner_responsiveness")
+M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a", "others_b", "arousal", "self_worth",
+        "relationship_quality", "relationship_conflict", "single_weeks", "partner_responsiveness", "pursuit",
+        "withdrawal", "intrusion", "relational_liability", "external_stress")
 M9_I = ("birth_step", "partner", "breakups")
 #: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
 #: so the result, independent of the number of threads.
 M9_CHUNK = 4096
 
 
-#: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and three weekly rates the
-#: runner derives (1 / memory_weeks, the weekly break-up base hazard and the weekly chance to seek).
+#: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
+#: derives (1 / memory_weeks, the weekly break-up scale, the weekly chance to seek, the weekly chance and carry-over
+#: of external stress, and the partner's availability from ``relationships.partner_availability``).
 M9_PARAMS = ("oscillation", "responsiveness_base", "responsiveness_regulation", "responsiveness_trust",
              "responsiveness_deactivation", "responsiveness_conflict", "closeness_base", "closeness_hyperactivation",
-             "closeness_deactivation", "conflict_disorganisation", "conflict_arousal", "breakup_conflict",
+             "closeness_deactivation", "offer_pursuit", "pursue_shortfall", "pursue_withdrawal",
+             "pursue_after_conflict", "withdraw_excess", "withdraw_demand", "intrusion_gain", "regulation_damping",
+             "conflict_demand_withdraw", "conflict_protest", "conflict_arousal", "satisfaction_conflict",
+             "liability_quality", "liability_conflict", "stress_quality", "stress_conflict", "breakup_conflict",
              "breakup_quality", "seek_anxiety", "seek_avoidance")
-M9_DERIVED = ("memory_rate", "breakup_weekly", "seek_weekly")
+M9_DERIVED = ("memory_rate", "breakup_weekly", "seek_weekly", "stress_weekly", "stress_memory", "availability")
 M9KernelParams = namedtuple("M9KernelParams", (*M9_PARAMS, *M9_DERIVED))  # type: ignore[misc]
 M9FRows = namedtuple("M9FRows", M9_F)  # type: ignore[misc]
 M9IRows = namedtuple("M9IRows", M9_I)  # type: ignore[misc]
 
 
-#: Columns of the couples' scratch buffer: one 64-byte row per person (one cache line: the runner aligns the
-#: buffer), written in the first pass and read by the partner in the second, so that a couple costs one scattered
-#: read instead of a dozen.
-M9_BUF_R, M9_BUF_CLOSE, M9_BUF_CON, M9_BUF_AR, M9_BUF_Q, M9_BUF_C, M9_BUF_ADULT = 0, 1, 2, 3, 4, 5, 6
-M9_BUF_WIDTH = 8
+#: Columns of the couples' scratch buffer: one 128-byte row per person (two cache lines: the runner aligns the
+#: buffer). Pass 1 writes what each partner shows from last week's states, pass 2 this week's behaviour, and the
+#: partner reads them, so that a couple costs one scattered read instead of a dozen.
+(M9_BUF_R, M9_BUF_CLOSE, M9_BUF_U_OLD, M9_BUF_W_OLD, M9_BUF_AR, M9_BUF_Q, M9_BUF_C, M9_BUF_ADULT, M9_BUF_LIAB,
+ M9_BUF_STRESS, M9_BUF_U, M9_BUF_W, M9_BUF_ANS, M9_BUF_OFFER) = range(14)
+M9_BUF_WIDTH = 16
 
 
 @nb.njit(cache=True, parallel=True)
 def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_counts, buf):  # type: ignore[no-untyped-def]
-    """One week of M9 for every adult: couples update, some break up, singles count a week and some seek.
+    """One week of M9 for every adult: couples exchange, some break up, singles count a week and some seek.
 
     ``rf``, ``ri``: rows by name (:data:`M9FRows`, :data:`M9IRows`); ``p``: :data:`M9KernelParams`.
-    ``skeys``: stream-step keys of m9.oscillation, m9.breakup and m9.seek. Seekers are written chunk by chunk
-    into ``seekers`` (chunk c from c * M9_CHUNK), their number per chunk into ``chunk_counts``; returns the
+    ``skeys``: stream-step keys of m9.oscillation, m9.breakup, m9.seek and m9.stress. Seekers are written chunk by
+    chunk into ``seekers`` (chunk c from c * M9_CHUNK), their number per chunk into ``chunk_counts``; returns the
     number of single adults. ``buf`` is scratch, ``(capacity, M9_BUF_WIDTH)`` float64.
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
 
-    A couple is updated when its lower id is an adult. Each partner updates their own states from the
-    other's row of ``buf`` (filled in a first pass from last week's states); both take the couple's break-up
-    decision from the lower id's draw and the lower id's updated quality and conflict, as the reference does.
+    A couple is updated when its lower id is an adult. Pass 1 fills each partnered person's row of ``buf`` from
+    last week's states; pass 2 computes each partner's pursuit, withdrawal and intrusion this week from their own
+    states and the other's row; pass 3 gives each partner the couple's conflict (the lower id as partner a, as the
+    reference) and their own satisfaction, and both take the break-up decision from the lower id's draw and both
+    partners' updated satisfaction, as the reference does.
     """
-    HYP, DEA, CON, REG, OA, OB, AR = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation, rf.others_a,
-                                      rf.others_b, rf.arousal)
+    HYP, DEA, CON, REG, OA, OB, AR, SW = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation,
+                                          rf.others_a, rf.others_b, rf.arousal, rf.self_worth)
     QUAL, CONF, SINGLE, PRESP = rf.relationship_quality, rf.relationship_conflict, rf.single_weeks, \
         rf.partner_responsiveness
+    PURS, WITH, INTR, LIAB, STRESS = rf.pursuit, rf.withdrawal, rf.intrusion, rf.relational_liability, \
+        rf.external_stress
     BIRTH, PARTNER, BREAKUPS = ri.birth_step, ri.partner, ri.breakups
     rate = p.memory_rate
-    k_osc, k_break, k_seek = skeys[0], skeys[1], skeys[2]
+    k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
     # pass 1: what each partnered person shows the other this week (last week's states)
     for i in nb.prange(n):
         if I[PARTNER, i] < 0:
@@ -159,38 +180,67 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
         swing = 2.0 * uniform_nb(person_key_nb(k_osc, i), 0) - 1.0
         buf[i, M9_BUF_CLOSE] = preferred_closeness(np.float64(F[HYP, i]), np.float64(F[DEA, i]),
                                                    np.float64(F[CON, i]), swing, p)
-        buf[i, M9_BUF_CON] = np.float64(F[CON, i])
+        buf[i, M9_BUF_U_OLD] = np.float64(F[PURS, i])
+        buf[i, M9_BUF_W_OLD] = np.float64(F[WITH, i])
         buf[i, M9_BUF_AR] = np.float64(F[AR, i])
         buf[i, M9_BUF_Q] = np.float64(F[QUAL, i])
         buf[i, M9_BUF_C] = np.float64(F[CONF, i])
         buf[i, M9_BUF_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-    # pass 2: each partner moves their own quality and conflict toward targets set by both partners' states;
-    # the couple may break up
+        buf[i, M9_BUF_LIAB] = np.float64(F[LIAB, i])
+        event = 1.0 if uniform_nb(person_key_nb(k_stress, i), 0) < p.stress_weekly else 0.0
+        buf[i, M9_BUF_STRESS] = stress_next(np.float64(F[STRESS, i]), p.stress_memory, event)
+    # pass 2: each partner's pursuit, withdrawal and felt intrusion this week
+    for x in nb.prange(n):
+        y = I[PARTNER, x]
+        if y < 0 or buf[min(np.int64(x), np.int64(y)), M9_BUF_ADULT] == 0.0:
+            continue
+        offered = offered_closeness(p.availability, buf[y, M9_BUF_R], buf[y, M9_BUF_W_OLD], buf[y, M9_BUF_U_OLD], p)
+        u, w, intr = exchange(np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x]),
+                              np.float64(F[SW, x]), np.float64(F[REG, x]), buf[x, M9_BUF_CLOSE], offered,
+                              buf[y, M9_BUF_U_OLD], buf[y, M9_BUF_W_OLD], buf[x, M9_BUF_C], p)
+        buf[x, M9_BUF_U] = u
+        buf[x, M9_BUF_W] = w
+        buf[x, M9_BUF_ANS] = answered(buf[x, M9_BUF_R], w)
+        buf[x, M9_BUF_OFFER] = offered
+        F[PURS, x] = u
+        F[WITH, x] = w
+        F[INTR, x] = intr
+        F[STRESS, x] = buf[x, M9_BUF_STRESS]
+    # pass 3: the couple's conflict, each partner's satisfaction; the couple may break up
     for x in nb.prange(n):
         y = I[PARTNER, x]
         if y < 0:
             continue
-        low = min(np.int64(x), np.int64(y))
-        if buf[low, M9_BUF_ADULT] == 0.0:
+        a = min(np.int64(x), np.int64(y))
+        b = max(np.int64(x), np.int64(y))
+        if buf[a, M9_BUF_ADULT] == 0.0:
             continue
-        r_x, r_y = buf[x, M9_BUF_R], buf[y, M9_BUF_R]
-        F[PRESP, x] = r_y
-        # + and |.| are symmetric, so both partners get identical targets (as in the reference)
-        q_target, c_target = couple_targets(r_x, r_y, buf[x, M9_BUF_CLOSE], buf[y, M9_BUF_CLOSE], buf[x, M9_BUF_CON],
-                                            buf[y, M9_BUF_CON], buf[x, M9_BUF_AR], buf[y, M9_BUF_AR], p)
-        q = buf[x, M9_BUF_Q]
+        liab = buf[a, M9_BUF_LIAB] + buf[b, M9_BUF_LIAB]
+        stress = buf[a, M9_BUF_STRESS] + buf[b, M9_BUF_STRESS]
+        c_week = couple_conflict(buf[a, M9_BUF_U], buf[a, M9_BUF_W], buf[a, M9_BUF_ANS], buf[a, M9_BUF_AR],
+                                 buf[b, M9_BUF_U], buf[b, M9_BUF_W], buf[b, M9_BUF_ANS], buf[b, M9_BUF_AR], liab,
+                                 stress, p)
+        F[PRESP, x] = buf[y, M9_BUF_ANS]
         c = buf[x, M9_BUF_C]
-        F[QUAL, x] = q + rate * (q_target - q)
-        F[CONF, x] = c + rate * (c_target - c)
-        # the lower id's quality and conflict after this update, as stored (float32)
-        q_low = np.float64(np.float32(buf[low, M9_BUF_Q] + rate * (q_target - buf[low, M9_BUF_Q])))
-        c_low = np.float64(np.float32(buf[low, M9_BUF_C] + rate * (c_target - buf[low, M9_BUF_C])))
-        hazard = breakup_hazard(p.breakup_weekly, q_low, c_low, p)
-        if uniform_nb(person_key_nb(k_break, low), 0) < hazard:
+        F[CONF, x] = c + rate * (c_week - c)
+        # both partners' satisfaction after this update, as stored (float32), and the lower id's conflict
+        q_ta = satisfaction(p.availability, buf[b, M9_BUF_ANS], buf[a, M9_BUF_CLOSE], buf[a, M9_BUF_OFFER], c_week,
+                            liab, stress, p)
+        q_tb = satisfaction(p.availability, buf[a, M9_BUF_ANS], buf[b, M9_BUF_CLOSE], buf[b, M9_BUF_OFFER], c_week,
+                            liab, stress, p)
+        q_a = np.float64(np.float32(buf[a, M9_BUF_Q] + rate * (q_ta - buf[a, M9_BUF_Q])))
+        q_b = np.float64(np.float32(buf[b, M9_BUF_Q] + rate * (q_tb - buf[b, M9_BUF_Q])))
+        F[QUAL, x] = q_a if x == a else q_b
+        c_low = np.float64(np.float32(buf[a, M9_BUF_C] + rate * (c_week - buf[a, M9_BUF_C])))
+        hazard = breakup_hazard(p.breakup_weekly, q_a, q_b, c_low, p)
+        if uniform_nb(person_key_nb(k_break, a), 0) < hazard:
             I[PARTNER, x] = -1
             I[BREAKUPS, x] += 1
             F[QUAL, x] = np.nan
             F[CONF, x] = np.nan
+            F[PURS, x] = 0.0
+            F[WITH, x] = 0.0
+            F[INTR, x] = 0.0
     # singles (including this week's break-ups): a week single, and some look for a partner
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)

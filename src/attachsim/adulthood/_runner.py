@@ -37,7 +37,7 @@ from ._kernel import (
     relief_step,
 )
 from ._reference import relief_step_np
-from .relationships import PartnerParams, weekly_seek
+from .relationships import PartnerParams, partner_availability, stress_memory, stress_weekly, weekly_seek
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -86,10 +86,14 @@ def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
     return run
 
 
-def m9_params(p: PartnerParams) -> Any:
-    """The M9 kernel's :data:`M9KernelParams` record (the parameters by name, and the derived weekly rates)."""
+def m9_params(p: PartnerParams, availability: float = 0.85) -> Any:
+    """The M9 kernel's :data:`M9KernelParams` record: the parameters by name and the derived weekly values.
+
+    ``availability``: the scenario's ``relationships.partner_availability``.
+    """
     derived = {"memory_rate": 1.0 / p.memory_weeks, "breakup_weekly": weekly_chance(p.breakup_per_year),
-               "seek_weekly": weekly_seek(p)}
+               "seek_weekly": weekly_seek(p), "stress_weekly": stress_weekly(p), "stress_memory": stress_memory(p),
+               "availability": availability}
     return M9KernelParams(*(float(getattr(p, name)) for name in M9_PARAMS), *(derived[k] for k in M9_DERIVED))
 
 
@@ -98,12 +102,12 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> M9Step:
     lay = sim.layout
     rf = M9FRows(*(np.int64(lay.row(x)) for x in M9_F))
     ri = M9IRows(*(np.int64(lay.row(x)) for x in M9_I))
-    par = m9_params(p)
-    keys = [stream_key(sim.seed, name) for name in ("m9.oscillation", "m9.breakup", "m9.seek")]
+    par = m9_params(p, partner_availability(sim))
+    keys = [stream_key(sim.seed, name) for name in ("m9.oscillation", "m9.breakup", "m9.seek", "m9.stress")]
     adult_w = np.int64(ADULT_W)
     seekers = np.zeros(sim.pop.capacity, dtype=np.int64)
     counts = np.zeros((sim.pop.capacity + M9_CHUNK - 1) // M9_CHUNK, dtype=np.int64)
-    buf = _aligned_rows(sim.pop.capacity, M9_BUF_WIDTH)  # couples' scratch (64 bytes a person, one cache line)
+    buf = _aligned_rows(sim.pop.capacity, M9_BUF_WIDTH)  # couples' scratch (128 bytes a person)
 
     def run(s: Simulation, step: int) -> tuple[int, npt.NDArray[np.int64]]:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)

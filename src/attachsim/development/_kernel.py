@@ -43,7 +43,7 @@ PARAM_ORDER = (
     "relationships.close_availability", "relationships.close_sensitivity_mean",
     "relationships.close_security_weight", "relationships.close_sensitivity_sd", "relationships.close_rejection",
     "relationships.turnover_per_year", "strategies.collapse_response",
-    "relationships.partner_availability", "relationships.paradox_self_worth", "relationships.paradox_deactivation",
+    "relationships.partner_availability", "relationships.intrusion_arousal",
     "relationships.figure_inconsistency_share", "life_events.severe_deprivation",
 )
 F_STATES = (
@@ -53,7 +53,7 @@ F_STATES = (
     "rebuff_expect", "stress_gain", "social_cognition", "cg_availability", "cg_sensitivity",
     "cg_inconsistency", "cg_rejection", "cg_harm", "cg_dysregulation", "threat_intensity",
     "deprivation_intensity", "cg_shift", "close_sensitivity", "arousal_mean", "low_response_weeks",
-    "deprived_weeks", "partner_responsiveness",
+    "deprived_weeks", "partner_responsiveness", "intrusion",
 )
 I_STATES = ("birth_step", "threat_onset_w", "threat_end_w", "deprivation_onset_w", "deprivation_end_w",
             "family_event_until_w", "partner")
@@ -188,14 +188,17 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         rest -= n_r
         n_s = binomial_inv_nb(uniform_nb(pk2, 3), rest, p_s / left) if left > 0.0 else 0
         n_i = rest - n_s
-        if age >= ADULT_W and I[ri.partner, i] >= 0 and F[rf.self_worth, i] < p.paradox_self_worth \
-                and dea > p.paradox_deactivation:
-            # S0-8: being loved threatens a rigid defence; the partner's soothing is felt as intrusion
-            n_r += n_s
-            n_s = 0
+        n_in = 0
+        if age >= ADULT_W and I[ri.partner, i] >= 0 and n_s > 0:
+            # S0-8: the share of the partner's soothing that M9 found felt as intrusion (closeness beyond a
+            # defended person's preference) soothes nothing and teaches nothing good (it counts as unanswered) and
+            # arouses (draw 8)
+            n_in = binomial_inv_nb(uniform_nb(pk2, 8), n_s, np.float64(F[rf.intrusion, i]))
+            n_s -= n_in
+            n_i += n_in
         # M3 co-regulation -> regulation, arousal
         reg = float(F[rf.regulation, i])
-        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg)
+        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
         arousal = infancy.arousal_next(F[rf.arousal, i], p.arousal_memory, unresolved, p.arousal_scale,
                                p.dysregulation_contagion, dys)
         if n_ep > 0:

@@ -133,13 +133,13 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B:
     safe = np.where(left > 0.0, left, 1.0)
     n_s = np.where(left > 0.0, binomial_inv_np(uniform_np(pk2, 3), rest, p_s / safe), 0)
     n_i = rest - n_s
-    paradox = (age >= ADULT_W) & (iget(ri.partner) >= 0) & (get(rf.self_worth) < p.paradox_self_worth) \
-        & (dea > p.paradox_deactivation)
-    n_r = np.where(paradox, n_r + n_s, n_r)
-    n_s = np.where(paradox, 0, n_s)
+    intruded = (age >= ADULT_W) & (iget(ri.partner) >= 0) & (n_s > 0)
+    n_in = np.where(intruded, binomial_inv_np(uniform_np(pk2, 8), n_s, get(rf.intrusion)), 0)
+    n_s = n_s - n_in
+    n_i = n_i + n_in
     # M3
     reg = get(rf.regulation)
-    unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg)
+    unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
     arousal = infancy.arousal_next(get(rf.arousal), p.arousal_memory, unresolved, p.arousal_scale,
                                    p.dysregulation_contagion, dys)
     has_ep = n_ep > 0

@@ -199,16 +199,10 @@ class RelationshipParams(ParamModel):
         0.85, 0.0, 1.0, unit="share", meaning="Share of stressful episodes at which a partner is there.",
         source="rationale: partners are the principal attachment figures of adulthood (Hazan & Shaver 1987)",
     )
-    paradox_self_worth: float = param(
-        0.5, 0.0, 1.0, unit="self-worth",
-        meaning="Below this self-worth (with high deactivation) a partner's soothing raises arousal (S0-8).",
-        source="Hayden (seed 0, S0-8); value: about the 5th percentile of self-worth at 18 in the normative "
-        "population",
-    )
-    paradox_deactivation: float = param(
-        0.5, 0.0, 1.0, unit="deactivation", meaning="Above this deactivation (with low self-worth) closeness "
-        "threatens (S0-8).", source="Hayden (seed 0, S0-8); rationale for the value",
-    )
+    intrusion_arousal: float = param(
+        1.0, 0.0, 5.0, unit="unresolved episodes per intruded episode", meaning="Arousal a partner's soothing adds "
+        "when felt as intrusion (the share M9 computes from a defended person's closeness beyond preference), on "
+        "top of the soothing it does not give (S0-8).", source="Hayden (seed 0, S0-8); assumption: one episode")
     turnover_per_year: float = param(
         0.15, 0.0, 1.0, unit="per year", meaning="Yearly probability that the circle of close others changes.",
         source="rationale",

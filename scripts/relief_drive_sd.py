@@ -2,7 +2,7 @@
 
 The drive's own causes are the need (arousal that regulation does not bring down) and the strategy and isolation
 pulls; habit and tolerance are left out (they are consequences of use) and so are the liabilities being scaled.
-Each week from 12 to 35 years (the window of use) every person's need + pulls is added up; the SD of the
+Each week from 12 to 25 years (where the model's onsets fall) every person's need + pulls is added up; the SD of the
 per-person means is printed per regulator. ``liability_scale`` is alcohol's (the best-studied regulator).
 Development helper (not run by CI): ``python3 scripts/relief_drive_sd.py [N] [SEED]`` (3000, 1000).
 """
@@ -21,7 +21,7 @@ from attachsim.core.timeline import WEEKS_PER_YEAR
 class DriveRecorder:
     """Sums each person's weekly need + pulls between two ages."""
 
-    def __init__(self, n: int, lo: float = 12.0, hi: float = 35.0) -> None:
+    def __init__(self, n: int, lo: float = 12.0, hi: float = 25.0) -> None:
         self.total = np.zeros((len(relief.REGULATORS), n))
         self.weeks = np.zeros(n)
         self.lo, self.hi = lo * WEEKS_PER_YEAR, hi * WEEKS_PER_YEAR
@@ -53,7 +53,7 @@ def main() -> None:
     """Run, then print the SDs."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    sim = attachsim.simulation("normative", n=n, seed=seed, years=35.0)
+    sim = attachsim.simulation("normative", n=n, seed=seed, years=25.0)
     rec = DriveRecorder(n)
     sim.recorders.append(rec)  # type: ignore[arg-type]
     sim.run()
@@ -62,7 +62,7 @@ def main() -> None:
     for t, name in enumerate(relief.REGULATORS):
         mean = rec.total[t, seen] / rec.weeks[seen]
         sds.append(mean.std())
-        print(f"{name}: person-level mean drive (need + pulls), ages 12-35: mean {mean.mean():.3f}, "
+        print(f"{name}: person-level mean drive (need + pulls), ages 12-25: mean {mean.mean():.3f}, "
               f"SD {mean.std():.3f}, n {mean.size}")
     print("drive_sd_<regulator>: " + ", ".join(f"{t} {sd:.3f}" for t, sd in zip(relief.REGULATORS, sds, strict=True)))
 

@@ -44,7 +44,22 @@ def tables(people: pd.DataFrame) -> str:
             row.append(f"{100 * (1 - people.loc[old, f'compulsive_{t}_35'].astype(float).mean()):.0f}% "
                        f"(n {int(old.sum())})")
         out.append(f"| no longer compulsive at 35, onset >= {gap} y before | " + " | ".join(row) + " |")
+    out += ["", "| regulator (ever by 36) | OR insecure vs secure at 12 months | r with ECR-R anxiety at 35 | "
+            "r with ECR-R avoidance at 35 | OR liability z > 1 vs < -1 |", "|---|---|---|---|---|"]
+    insecure = people["ssp_12m"].astype(str) != "B"
+    for t in REGULATORS:
+        ever = people[f"compulsive_{t}_ever"].astype(float)
+        z = people[f"liability_{t}"] if f"liability_{t}" in people else None
+        lia = f"{_odds_ratio(ever, z > 1, z < -1):.2f}" if z is not None else "-"
+        out.append(f"| {t} | {_odds_ratio(ever, insecure, ~insecure):.2f} | "
+                   f"{ever.corr(people['ecrr_anxiety_35']):.3f} | {ever.corr(people['ecrr_avoidance_35']):.3f} | "
+                   f"{lia} |")
     return "\n".join(out)
+
+
+def _odds_ratio(y: pd.Series, a: pd.Series, b: pd.Series) -> float:
+    pa, pb = y[a].mean(), y[b].mean()
+    return float(pa / (1 - pa) / (pb / (1 - pb)))
 
 
 def main() -> None:

@@ -103,8 +103,8 @@ class ReliefParams(ParamModel):
         meaning="Yearly chance that a compulsive user stops (a quit attempt that starts abstinence), times "
                 "(0.5 + regulation).",
         source="calibrated by hand on seed 1000 (docs/relief.md) toward Lopez-Quintero et al. 2011 (half of "
-               "alcohol dependence remitted 14 years after onset, most without treatment); remission stays faster "
-               "(about two thirds), mostly maturing out, whatever this rate")
+               "alcohol dependence remitted 14 years after onset, most without treatment); remission is mostly "
+               "maturing out, and this rate moves it little")
     resolve: float = param(
         1.0, 0.0, 5.0, unit="drive",
         meaning="While abstinent, use (a lapse) needs this much more drive than the use threshold.",
@@ -139,11 +139,12 @@ class ReliefParams(ParamModel):
         source="assumption, direction from Grant et al. 2015 (AUD most prevalent among the never married) and "
                "seed 0 ('cementing their original isolation')")
     liability_scale: float = param(
-        0.205, 0.0, 5.0, unit="drive",
+        0.305, 0.0, 5.0, unit="drive",
         meaning="SD, across people, of the person-level mean drive to alcohol from the model's own causes (need, "
-                "strategy and isolation pulls) over ages 12-35: the one unit in which every regulator's heritable "
-                "and shared-environment liabilities are scaled.",
-        source="measured: scripts/relief_drive_sd.py, normative, seed 1000, 3,000 people")
+                "strategy and isolation pulls) over ages 12-25, where the model's onsets fall: the one unit in "
+                "which every regulator's heritable and shared-environment liabilities are scaled.",
+        source="measured: scripts/relief_drive_sd.py, normative, seed 1000, 3,000 people (12-35 gives 0.205, "
+               "which let attachment carry most of the variance where use begins)")
     heritability_alcohol: float = param(
         0.49, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of alcohol liability.",
         source="Verhulst, Neale & Kendler 2015 (meta-analysis of twin and adoption studies: 0.49)")
@@ -168,35 +169,35 @@ class ReliefParams(ParamModel):
         meaning="Shared-environment share of drug liability (peers, neighbourhood deprivation, family SES).",
         source="Kendler et al. 2014 (23% in men, mostly community-wide)")
     threshold_alcohol_male: float = param(
-        1.65, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses alcohol in half the weeks.",
+        1.71, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses alcohol in half the weeks.",
         source="Grant et al. 2015 (alcohol use disorder about 1.7 times as common in men); " + CAL)
     threshold_alcohol_female: float = param(
-        1.77, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses alcohol in half the weeks.",
+        1.82, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses alcohol in half the weeks.",
         source="Grant et al. 2015; " + CAL)
     threshold_drugs_male: float = param(
-        2.0, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses drugs in half the weeks.",
+        2.25, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses drugs in half the weeks.",
         source="Grant et al. 2016 (drug use disorder about 1.6 times as common in men); " + CAL)
     threshold_drugs_female: float = param(
-        2.1, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses drugs in half the weeks.",
+        2.35, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses drugs in half the weeks.",
         source="Grant et al. 2016; " + CAL)
     threshold_food_male: float = param(
-        1.25, -2.0, 5.0, unit="drive", meaning="Drive at which a man eats for relief in half the weeks.",
+        1.42, -2.0, 5.0, unit="drive", meaning="Drive at which a man eats for relief in half the weeks.",
         source="Hudson et al. 2007 (binge eating about 1.75 times as common in women); " + CAL)
     threshold_food_female: float = param(
-        1.18, -2.0, 5.0, unit="drive", meaning="Drive at which a woman eats for relief in half the weeks.",
+        1.33, -2.0, 5.0, unit="drive", meaning="Drive at which a woman eats for relief in half the weeks.",
         source="Hudson et al. 2007; " + CAL)
     threshold_sex_male: float = param(
-        1.64, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses sex for relief in half the weeks.",
+        1.7, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses sex for relief in half the weeks.",
         source="Dickenson et al. 2018 (10.3% of men above the clinical threshold); " + CAL)
     threshold_sex_female: float = param(
-        1.68, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses sex for relief in half the weeks.",
+        1.76, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses sex for relief in half the weeks.",
         source="Dickenson et al. 2018 (7.0% of women); " + CAL)
     threshold_love_male: float = param(
-        1.6, -2.0, 5.0, unit="drive", meaning="Drive at which a man seeks relief in love or a relationship.",
+        1.66, -2.0, 5.0, unit="drive", meaning="Drive at which a man seeks relief in love or a relationship.",
         source="Sussman, Lisha & Griffiths 2011 (love addiction about 3% of US adults over 12 months, a soft "
                "estimate); equal for both sexes (Sussman 2010); " + CAL)
     threshold_love_female: float = param(
-        1.6, -2.0, 5.0, unit="drive", meaning="Drive at which a woman seeks relief in love or a relationship.",
+        1.66, -2.0, 5.0, unit="drive", meaning="Drive at which a woman seeks relief in love or a relationship.",
         source="as for men (Sussman 2010); " + CAL)
 
 

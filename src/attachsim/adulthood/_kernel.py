@@ -32,35 +32,34 @@ REGULATORS = ("alcohol", "drugs", "food", "sex", "love")
 SCALARS = (
     "start_age", "need_regulation", "use_gain", "habit_weight", "rebound_weight", "relief",
     "habit_rate", "habit_decay", "tolerance_rate", "tolerance_decay", "rebound", "criterion_habit", "criterion_use",
-    "quit_per_year", "relapse_per_week", "relapse_stress", "relapse_cue", "relapse_regulation",
+    "quit_per_year", "resolve", "craving_regulation",
 )
 #: The M8 kernel's scalar parameters by name (fields: ``SCALARS``, the ``relief`` group's names).
 ReliefKernelParams = namedtuple("ReliefKernelParams", SCALARS)  # type: ignore[misc]
-PER_TYPE_F = ("habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age")
+PER_TYPE_F = ("habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age", "liability_{}")
 PER_TYPE_I = ("relapses_{}",)
 #: Per-regulator codes in the int8 matrix.
 PER_TYPE_B = ("use_state_{}", "compulsive_{}_ever")
 #: Rows of ``rt_f``, ``rt_i`` and ``rt_b`` by state (generated from the orders above).
-T_HABIT, T_TOLERANCE, T_RECENT_USE, T_ONSET_AGE = (PER_TYPE_F.index(x) for x in (
-    "habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age"))
+T_HABIT, T_TOLERANCE, T_RECENT_USE, T_ONSET_AGE, T_LIABILITY = (PER_TYPE_F.index(x) for x in (
+    "habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age", "liability_{}"))
 T_RELAPSES = PER_TYPE_I.index("relapses_{}")
 T_USE_STATE, T_EVER = PER_TYPE_B.index("use_state_{}"), PER_TYPE_B.index("compulsive_{}_ever")
-SHARED_F = ("arousal", "regulation")
-SHARED_I = ("birth_step",)
+SHARED_F = ("arousal", "regulation", "hyperactivation", "deactivation", "peer_risk")
+SHARED_I = ("birth_step", "partner")
 SHARED_B = ("sex",)
-#: Rows of the shared states by name (arousal and regulation in ``F``, birth_step in ``I``, sex in ``B``).
+#: Rows of the shared states by name (``SHARED_F`` in ``F``, ``SHARED_I`` in ``I``, sex in ``B``).
 SharedRows = namedtuple("SharedRows", (*SHARED_F, *SHARED_I, *SHARED_B))  # type: ignore[misc]
 
 
 @nb.njit(cache=True, parallel=True)
-def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, access, skey, step, n):  # type: ignore[no-untyped-def]
+def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, n):  # type: ignore[no-untyped-def]
     """One week of relief-seeking for everyone past the start age.
 
-    ``rs`` holds the rows of arousal, regulation, birth_step and sex (in ``F``, ``F``, ``I`` and the int8
-    matrix ``B``) by name; ``rt_f`` (4, 5), ``rt_i`` (1, 5) and ``rt_b`` (2, 5) the rows of the per-regulator
-    states (``PER_TYPE_*`` by ``REGULATORS``); ``p`` the :data:`ReliefKernelParams`; ``thresholds`` (2, 5) the
-    drive at which use is half-likely, by sex (0 male, 1 female) and regulator; ``access`` (5,) the scenario's
-    access.
+    ``rs`` holds the rows of the shared states (:data:`SharedRows`) by name; ``rt_f`` (5, 5), ``rt_i`` (1, 5) and
+    ``rt_b`` (2, 5) the rows of the per-regulator states (``PER_TYPE_*`` by ``REGULATORS``); ``p`` the
+    :data:`ReliefKernelParams`; ``thresholds`` (2, 5) the drive at which use is half-likely, by sex (0 male,
+    1 female) and regulator; ``weights`` (5, 5) :func:`.relief.pull_weights`; ``access`` (5,) the scenario's access.
     """
     start_w = p.start_age * WEEKS_PER_YEAR
     quit_w = weekly_chance(p.quit_per_year)
@@ -71,6 +70,10 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, access, skey, step
         pk = person_key_nb(skey, i)
         arousal = float(F[rs.arousal, i])
         reg = float(F[rs.regulation, i])
+        hyper = float(F[rs.hyperactivation, i])
+        deact = float(F[rs.deactivation, i])
+        peer = float(F[rs.peer_risk, i])
+        single = relief.single(age, I[rs.partner, i])
         sex = B[rs.sex, i]
         for t in range(5):
             HAB, TOL, REC, ONS = rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t], rt_f[T_ONSET_AGE, t]
@@ -78,24 +81,29 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, access, skey, step
             habit = float(F[HAB, i])
             tol = float(F[TOL, i])
             recent = float(F[REC, i])
-            # draws 3t (use), 3t + 1 (relapse) and 3t + 2 (quit) are taken only where they decide something
+            pl = relief.pull(hyper, deact, single, float(F[rt_f[T_LIABILITY, t], i]), peer,
+                             weights[relief.W_HYPER, t], weights[relief.W_DEACT, t], weights[relief.W_SINGLE, t],
+                             weights[relief.W_GENE, t], weights[relief.W_PEER, t])
+            d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
+                             p.craving_regulation, pl)
+            # draws 3t (use), 3t + 1 (lapse) and 3t + 2 (quit) are taken only where they decide something
             used = False
-            if B[STATE, i] == relief.ABSTINENT:
-                if uniform_nb(pk, 3 * t + 1) < relief.relapse_chance(p.relapse_per_week, p.relapse_stress, arousal,
-                                                               p.relapse_cue, habit, p.relapse_regulation, reg):
-                    B[STATE, i] = relief.NOT_ABSTINENT
-                    I[RELAPSE, i] += 1
-                    used = True
-            else:
-                d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit)
-                if access[t] > 0.0:
-                    used = uniform_nb(pk, 3 * t) < relief.use_chance(access[t], p.use_gain, d, thresholds[sex, t])
+            if access[t] > 0.0:
+                if B[STATE, i] == relief.ABSTINENT:
+                    if uniform_nb(pk, 3 * t + 1) < relief.use_chance(access[t], habit, p.use_gain, d,
+                                                                     thresholds[sex, t] + p.resolve):
+                        B[STATE, i] = relief.NOT_ABSTINENT
+                        I[RELAPSE, i] += 1
+                        used = True
+                else:
+                    used = uniform_nb(pk, 3 * t) < relief.use_chance(access[t], habit, p.use_gain, d,
+                                                                     thresholds[sex, t])
             if used:
                 arousal, habit, tol, recent = relief.after_use(arousal, habit, tol, recent, p.relief, p.habit_rate,
-                                                        p.tolerance_rate)
+                                                               p.tolerance_rate)
             else:
-                arousal, habit, tol, recent = relief.after_no_use(arousal, habit, tol, recent, p.rebound, p.habit_decay,
-                                                           p.tolerance_decay)
+                arousal, habit, tol, recent = relief.after_no_use(arousal, habit, tol, recent, p.rebound,
+                                                                  p.habit_decay, p.tolerance_decay)
             now = relief.compulsive(habit, recent, B[STATE, i], p.criterion_habit, p.criterion_use)
             if now and B[EVER, i] == 0:
                 B[EVER, i] = 1

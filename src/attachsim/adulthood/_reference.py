@@ -14,13 +14,13 @@ import numpy.typing as npt
 from ..core.rng import person_key_np, uniform_np
 from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
 from . import relief
-from ._kernel import T_EVER, T_HABIT, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
+from ._kernel import T_EVER, T_HABIT, T_LIABILITY, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
 
 
 def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8], rs: Any,
                    rt_f: npt.NDArray[np.int64], rt_i: npt.NDArray[np.int64], rt_b: npt.NDArray[np.int64], p: Any,
-                   thresholds: npt.NDArray[np.float64], access: npt.NDArray[np.float64], skey: np.uint64, step: int,
-                   n: int) -> None:
+                   thresholds: npt.NDArray[np.float64], weights: npt.NDArray[np.float64],
+                   access: npt.NDArray[np.float64], skey: np.uint64, step: int, n: int) -> None:
     """One week of relief-seeking for everyone past the start age."""
     age_all = step - I[rs.birth_step, :n].astype(np.int64)
     idx = np.nonzero(age_all >= p.start_age * WEEKS_PER_YEAR)[0]
@@ -30,25 +30,35 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
     pk = person_key_np(skey, idx)
     arousal = F[rs.arousal, idx].astype(np.float64)
     reg = F[rs.regulation, idx].astype(np.float64)
+    hyper = F[rs.hyperactivation, idx].astype(np.float64)
+    deact = F[rs.deactivation, idx].astype(np.float64)
+    peer = F[rs.peer_risk, idx].astype(np.float64)
+    single = relief.single(age, I[rs.partner, idx])
     sex = B[rs.sex, idx]
     quit_w = weekly_chance(p.quit_per_year)
     for t in range(5):
-        hab_r, tol_r, rec_r, ons_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
-                                      rt_f[T_ONSET_AGE, t])
+        hab_r, tol_r, rec_r, ons_r, liab_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
+                                              rt_f[T_ONSET_AGE, t], rt_f[T_LIABILITY, t])
         rel_r = rt_i[T_RELAPSES, t]
         state_r, ever_r = rt_b[T_USE_STATE, t], rt_b[T_EVER, t]
         habit = F[hab_r, idx].astype(np.float64)
         tol = F[tol_r, idx].astype(np.float64)
         recent = F[rec_r, idx].astype(np.float64)
         state = B[state_r, idx].astype(np.int64)
-        u_use, u_event, u_quit = (uniform_np(pk, 3 * t + j) for j in range(3))
+        u_use, u_lapse, u_quit = (uniform_np(pk, 3 * t + j) for j in range(3))
+        pl = relief.pull(hyper, deact, single, F[liab_r, idx].astype(np.float64), peer,
+                         *(weights[w, t] for w in (relief.W_HYPER, relief.W_DEACT, relief.W_SINGLE, relief.W_GENE,
+                                                   relief.W_PEER)))
+        d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
+                         p.craving_regulation, pl)
         abstinent = state == relief.ABSTINENT
-        relapse = abstinent & (u_event < relief.relapse_chance(p.relapse_per_week, p.relapse_stress, arousal,
-                                                         p.relapse_cue, habit, p.relapse_regulation, reg))
-        d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit)
-        used = np.where(abstinent, relapse, u_use < relief.use_chance(access[t], p.use_gain, d, thresholds[sex, t]))
-        state = np.where(relapse, relief.NOT_ABSTINENT, state)
-        I[rel_r, idx[relapse]] += 1
+        has = access[t] > 0.0
+        lapse = has & abstinent & (u_lapse < relief.use_chance(access[t], habit, p.use_gain, d, thresholds[sex, t]
+                                                               + p.resolve))
+        used = np.where(abstinent, lapse, has & (u_use < relief.use_chance(access[t], habit, p.use_gain, d,
+                                                                           thresholds[sex, t])))
+        state = np.where(lapse, relief.NOT_ABSTINENT, state)
+        I[rel_r, idx[lapse]] += 1
         on = relief.after_use(arousal, habit, tol, recent, p.relief, p.habit_rate, p.tolerance_rate)
         off = relief.after_no_use(arousal, habit, tol, recent, p.rebound, p.habit_decay, p.tolerance_decay)
         arousal, habit, tol, recent = (np.where(used, a, b) for a, b in zip(on, off, strict=True))

@@ -38,6 +38,7 @@ from ._kernel import (
 )
 from ._reference import relief_step_np
 from .relationships import PartnerParams, partner_availability, stress_memory, stress_weekly, weekly_seek
+from .relief import pull_weights
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
@@ -63,17 +64,18 @@ def make_relief(sim: Simulation) -> Callable[[Simulation, int], None]:
     par = ReliefKernelParams(*(float(getattr(p, name)) for name in SCALARS))
     thresholds = np.array([[getattr(p, f"threshold_{t}_{sex}") for t in REGULATORS] for sex in ("male", "female")],
                           dtype=np.float64)
+    weights = pull_weights(p)
     access = np.array([getattr(sim.scenario.regulators.access, t) for t in REGULATORS], dtype=np.float64)
     key = stream_key(sim.seed, "m8.use")
     start_w = p.start_age * WEEKS_PER_YEAR
 
     def numba_step(s: Simulation, step: int) -> None:
         with threads_for(s.pop.n):
-            relief_step(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, access,
+            relief_step(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, weights, access,
                         step_key_np(key, step), np.int64(step), np.int64(s.pop.n))
 
     def numpy_step(s: Simulation, step: int) -> None:
-        relief_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, access,
+        relief_step_np(s.pop.f32, s.pop.i32, s.pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, weights, access,
                        step_key_np(key, step), step, s.pop.n)
 
     weekly = for_engine(sim.engine, lambda: numba_step, lambda: numpy_step)

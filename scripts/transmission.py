@@ -3,6 +3,7 @@
 Usage:
     python scripts/transmission.py [n] [seed] [years] [key=value ...]      parent interview -> infant
     MALTREAT=1 python scripts/transmission.py [n] [seed] [years] [...]     cycle of maltreatment
+    MALTREAT=1 REPORT=1 python scripts/transmission.py 3000 1 58           its report on a seed below 1000
 
 ``key=value`` set ``parameters.parenting.*``. The first mode runs ``intergenerational`` (community caregivers,
 two generations) and prints van IJzendoorn's (1995) agreement, kappa and d, the share carried by observed
@@ -38,9 +39,10 @@ def main() -> None:
     """Run a reduced population and print the read-outs."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    if seed < 1000:
-        sys.exit("Calibration seeds start at 1000 (docs/calibration.md); use validate for seeds below 1000.")
     maltreat = bool(int(os.environ.get("MALTREAT", "0")))
+    if seed < 1000 and not (maltreat and int(os.environ.get("REPORT", "0"))):
+        sys.exit("Calibration seeds start at 1000 (docs/calibration.md); the maltreatment report may use seeds "
+                 "below 1000 with REPORT=1 (nothing is fitted to it).")
     years = float(sys.argv[3]) if len(sys.argv) > 3 else (58.0 if maltreat else 44.0)
     over = {k: float(v) for k, v in (a.split("=") for a in sys.argv[4:])}
     t = time.time()

@@ -52,8 +52,9 @@ def test_transmission_gap_sensitivity_carries_a_minority(families):
     assert med["total"] > 0.3 and med["direct"] > 0.0
     assert 0.0 < med["share"] < 0.5, med
     assert transmission(families)["sensitivity_share"] == pytest.approx(med["share"])
-    # the rating is the broader construct: it carries at least what the prompt-soothing share alone carries
-    assert med["share"] >= mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(float))["share"] - 0.02
+    # observers see the parent mostly out of the infant's distress; the link runs through her responses to
+    # distress (Leerkes 2011), so the soothing share of the first year carries more of it than the rating does
+    assert mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(float))["share"] > med["share"]
 
 
 CYCLE_SEEDS = (11, 12, 13)

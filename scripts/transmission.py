@@ -1,10 +1,22 @@
-"""Dev helper: decompose parent-interview -> infant Strange Situation transmission by caregiving channel.
+"""Dev helper: M10's transmission read-outs on a reduced population (calibration seeds >= 1000 only).
 
-Usage: python scripts/transmission.py [n] [seed] [key=value ...]   (keys are parameters.parenting.* names)
+Usage:
+    python scripts/transmission.py [n] [seed] [years] [key=value ...]      parent interview -> infant
+    MALTREAT=1 python scripts/transmission.py [n] [seed] [years] [...]     cycle of maltreatment
+    MALTREAT=1 REPORT=1 python scripts/transmission.py 3000 1 58           its report on a seed below 1000
+
+``key=value`` set ``parameters.parenting.*``. The first mode runs ``intergenerational`` (community caregivers,
+two generations) and prints van IJzendoorn's (1995) agreement, kappa and d, the share carried by observed
+sensitivity (as observers rate it, ``sensitivity_rated_0_1``, and the soothing share alone, ``sensitivity_0_1``),
+each caregiving channel's first-year mean by parent class, and the infants' shares. The second runs two
+generations of a general population (the ACE scenario's adversity for the first generation; a simulated
+parent's child is harmed only by the parent) and prints the maltreated share by generation and the
+transmission: children of maltreated vs other mothers (any abuse flag before 18).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -14,22 +26,35 @@ import pandas as pd
 
 import attachsim
 from attachsim.adulthood import parenting as par_mod
-from attachsim.core.stats import cohen_kappa
+from attachsim.core.stats import cohen_kappa, mediated_share
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)
 
-PSTATES = ("regulation", "self_worth", "deactivation", "hyperactivation", "threat", "conflict", "stress_gain",
-           "arousal", "arousal_mean", "others_a", "others_b")
-CHILDHOOD = int(os.environ.get("CHILDHOOD", "0"))
-CHANNELS = ("cg_sensitivity", "cg_rejection", "cg_inconsistency", "cg_dysregulation", "cg_availability")
+CHANNELS = ("cg_sensitivity", "cg_rejection", "cg_inconsistency", "cg_dysregulation", "cg_availability", "cg_harm")
+ABUSE = ("ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse")
 
 
 def main() -> None:
-    """Run a reduced intergenerational population and print the decomposition."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 6000
+    """Run a reduced population and print the read-outs."""
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    over = dict(a.split("=") for a in sys.argv[3:])
+    maltreat = bool(int(os.environ.get("MALTREAT", "0")))
+    if seed < 1000 and not (maltreat and int(os.environ.get("REPORT", "0"))):
+        sys.exit("Calibration seeds start at 1000 (docs/calibration.md); the maltreatment report may use seeds "
+                 "below 1000 with REPORT=1 (nothing is fitted to it).")
+    years = float(sys.argv[3]) if len(sys.argv) > 3 else (58.0 if maltreat else 44.0)
+    over = {k: float(v) for k, v in (a.split("=") for a in sys.argv[4:])}
+    t = time.time()
+    if maltreat:
+        maltreatment(n, seed, years, over)
+    else:
+        transmission(n, seed, years, over)
+    print(f"({time.time() - t:.0f}s)")
+
+
+def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> None:
+    """Parent interview -> infant Strange Situation, with the caregiving channels over the first year."""
     acc: dict[str, np.ndarray] = {}
     orig = par_mod.Parenting._caregiving
 
@@ -43,96 +68,74 @@ def main() -> None:
         for c in CHANNELS:
             acc[c][kids] += pop[c][kids]
         acc["w"][kids] += 1
-        if CHILDHOOD:
-            ch = np.nonzero((pop["parent"][: pop.n] >= 0) & (step - pop["birth_step"][: pop.n] < 18 * 52))[0]
-            if ch.size:
-                mom = pop["parent"][ch]
-                st = {k: pop[k][mom].astype(np.float64) for k in par_mod.INDEX_STATES}
-                ix = par_mod.attachment_indices(st, self.params, sim.scenario.parameters.lifespan_assessments)
-                sums = acc.setdefault("child_ref", np.zeros((18, 6)))
-                yr = ((step - pop["birth_step"][ch]) // 52).astype(np.int64)
-                vals = [np.ones(ch.size), ix["insecurity"] * ix["dismissing"], ix["insecurity"] * (1 - ix["dismissing"]),
-                        pop["arousal_mean"][mom].astype(np.float64), np.maximum(ix["unresolved"] - 0.3, 0),
-                        ix["security"]]
-                for j, v in enumerate(vals):
-                    sums[:, j] += np.bincount(yr, weights=v, minlength=18)[:18]
-        new = kids[step - pop["birth_step"][kids] == 0]
-        if new.size:
-            mom = pop["parent"][new]
-            for k in PSTATES:
-                acc.setdefault("p_" + k, np.full(pop.capacity, np.nan))[new] = pop[k][mom]
 
-    par_mod.Parenting._caregiving = wrapped
-    sc = {"name": "tx", "years": 66 if CHILDHOOD else 48, "population": {"n": n, "generations": 2},
-          "caregiving": {"profile": "community"},
-          "parameters": {"parenting": {k: float(v) for k, v in over.items()}}}
-    t = time.time()
+    par_mod.Parenting._caregiving = wrapped  # type: ignore[method-assign]
+    sc = {"name": "tx", "years": years, "population": {"n": n, "generations": 2},
+          "caregiving": {"profile": "community"}, "parameters": {"parenting": over}}
     ppl = attachsim.run(sc, seed=seed).people
-    if CHILDHOOD:
-        r = acc["child_ref"]
-        tot = r.sum(axis=0)
-        print("childhood references: dismissing %.4f preoccupied %.4f stress %.4f unresolved %.4f security %.4f"
-              % tuple(tot[1:] / tot[0]))
-        for a in range(18):
-            print("  child age", a, np.round(r[a, 1:] / r[a, 0], 4))
     kids = ppl[(ppl["generation"] == 1) & ppl["ssp_12m"].notna()].copy()
     ids = kids["id"].to_numpy()
     for c in CHANNELS:
         kids[c] = acc[c][ids] / np.maximum(acc["w"][ids], 1)
-    for k in PSTATES:
-        kids["p_" + k] = acc["p_" + k][ids]
-    kids["p_m"] = kids["p_others_a"] / (kids["p_others_a"] + kids["p_others_b"])
-    kids["p_sec"] = (0.35 * kids["p_regulation"] + 0.35 * kids["p_m"] + 0.3 * kids["p_self_worth"]
-                     - 0.3 * kids["p_conflict"] - 0.2 * (kids["p_hyperactivation"] + kids["p_deactivation"]))
-    kids["p_bal"] = kids["p_deactivation"] - kids["p_hyperactivation"]
-    kids["p_unres"] = 0.6 * kids["p_threat"] + 0.8 * kids["p_conflict"] + 0.2 * (kids["p_stress_gain"] - 1)
-    from attachsim.adulthood.parenting import ParentingParams, attachment_indices
-    from attachsim.assessments.lifespan import LifespanAssessmentParams
-
-    ix = attachment_indices({k: kids["p_" + k].to_numpy(float) for k in par_mod.INDEX_STATES},
-                            ParentingParams(), LifespanAssessmentParams())
-    print("references: dismissing", round(float(np.mean(ix["insecurity"] * ix["dismissing"])), 4),
-          "preoccupied", round(float(np.mean(ix["insecurity"] * (1 - ix["dismissing"]))), 4),
-          "stress", round(float(kids["p_arousal_mean"].mean()), 4),
-          "unresolved", round(float(np.mean(np.maximum(ix["unresolved"] - 0.3, 0))), 4),
-          "security mean/sd", round(float(ix["security"].mean()), 4), round(float(ix["security"].std()), 4))
-    pcols = ["p_sec", "p_bal", "p_unres"] + ["p_" + k for k in PSTATES if not k.startswith("others")] + ["p_m"]
-    print(kids[pcols].describe().round(3).T[["mean", "std", "25%", "50%", "75%"]])
-    print(kids.groupby("parent_aai_at_birth")[pcols].mean().round(3))
-    print(kids.groupby("parent_unresolved_at_birth")[pcols].mean().round(3))
     f = (kids["parent_aai_at_birth"] == "F").to_numpy(float)
     b = (kids["ssp_12m"] == "B").to_numpy(float)
-    agree = (f == b).mean()
+    phi = float(np.corrcoef(f, b)[0, 1])
     kappa = cohen_kappa(f.astype(int).astype(str), b.astype(int).astype(str))
-    print(f"n kids {len(kids)}  agreement {agree:.3f}  kappa {kappa:.3f}  ({time.time() - t:.0f}s)")
+    rated = mediated_share(b, f, kids["sensitivity_rated_0_1"].to_numpy(float))["share"]
+    sooth = mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(float))["share"]
+    d_phi = 2 * phi / math.sqrt(1 - phi ** 2)
+    print(f"n kids {len(kids)}  agreement {(f == b).mean():.3f}  kappa {kappa:.3f}  d {d_phi:.3f}"
+          f"  share rated {rated:.3f}  share soothing {sooth:.3f}")
+    mothers = ppl.set_index("id").loc[kids["parent_id"]]
+    u = kids["parent_unresolved_at_birth"].astype(bool).to_numpy(float)
+    d = (kids["ssp_12m"] == "D").to_numpy(float)
+    print(f"phi(F, B) {phi:.3f}  phi(U, D) {np.corrcoef(u, d)[0, 1]:.3f}  (validation targets: never fitted)")
     print("parent classes", kids["parent_aai_at_birth"].value_counts(normalize=True).round(3).to_dict(),
-          "U", round(float((kids["parent_unresolved_at_birth"] == True).mean()), 3))  # noqa: E712
-    print("child", kids["ssp_12m"].value_counts(normalize=True).round(3).to_dict())
-    print(pd_cross(kids))
-    print(kids.groupby("parent_aai_at_birth")[["sensitivity_0_1", *CHANNELS]].mean().round(3))
-    print(kids.groupby("ssp_12m")[["sensitivity_0_1", *CHANNELS]].mean().round(3))
-    s_obs = kids["sensitivity_0_1"].to_numpy(float)
-    rows = {}
-    for name, x in [("observed sensitivity", s_obs)] + [(c, kids[c].to_numpy(float)) for c in CHANNELS]:
-        rows[name] = (np.corrcoef(f, x)[0, 1], np.corrcoef(x, b)[0, 1])
-    for k, (rf, rb) in rows.items():
-        print(f"  {k:22s} r(parent F, x) {rf:+.3f}   r(x, child B) {rb:+.3f}")
-
-    def coef(y: np.ndarray, *xs: np.ndarray) -> np.ndarray:
-        X = np.column_stack([np.ones_like(y), *xs])
-        return np.linalg.lstsq(X, y, rcond=None)[0]
-
-    c = coef(b, f)[1]
-    for name, x in [("observed sensitivity", s_obs), ("latent cg_sensitivity", kids["cg_sensitivity"].to_numpy())]:
-        cp = coef(b, f, x)[1]
-        print(f"share via {name}: total {c:.3f} direct {cp:.3f} share {(c - cp) / c:.2f}")
-    allx = [kids[ch].to_numpy(float) for ch in CHANNELS]
-    print(f"share via all caregiving channels: {(c - coef(b, f, *allx)[1]) / c:.2f}")
+          "U", round(float(u.mean()), 3), " gen-0 at 12 months",
+          ppl.loc[ppl["generation"] == 0, "ssp_12m"].value_counts(normalize=True).round(3).to_dict())
+    print("infants", kids["ssp_12m"].value_counts(normalize=True).round(3).to_dict(),
+          " mothers' mean harmed", round(float((mothers["harmed_total"] > 0).mean()), 3),
+          " children harmed in year one", round(float((kids["cg_harm"] > 0).mean()), 3))
+    print(pd.crosstab(kids["parent_aai_at_birth"], kids["ssp_12m"], normalize="index").round(2))
+    cols = ["sensitivity_0_1", "sensitivity_rated_0_1", *CHANNELS]
+    print(kids.groupby("parent_aai_at_birth")[cols].mean().round(3))
+    print(kids.groupby("ssp_12m")[cols].mean().round(3))
+    for c in cols:
+        x = kids[c].to_numpy(float)
+        print(f"  {c:22s} r(parent F, x) {np.corrcoef(f, x)[0, 1]:+.3f}   r(x, child B) {np.corrcoef(x, b)[0, 1]:+.3f}")
 
 
-def pd_cross(kids):  # type: ignore[no-untyped-def]
-    """Parent interview class x child Strange Situation, row shares."""
-    return pd.crosstab(kids["parent_aai_at_birth"], kids["ssp_12m"], normalize="index").round(2)
+def maltreatment(n: int, seed: int, years: float, over: dict[str, float]) -> None:
+    """The cycle of maltreatment: children (to 18) of maltreated vs other mothers."""
+    sc = {"name": "mx", "years": years, "population": {"n": n, "generations": 2},
+          "caregiving": {"profile": "community"},
+          "adversity": {"threat": {"onset_months": 0, "duration_months": 216, "intensity": 0.05, "share": 0.4},
+                        "deprivation": {"onset_months": 0, "duration_months": 216, "intensity": 0.5, "share": 0.2}},
+          "parameters": {"parenting": over}}
+    sim = attachsim.simulation(sc, seed=seed)
+    ppl = sim.run().people.copy()
+    age = (sim.n_steps - sim.pop["birth_step"][: sim.pop.n]) / 52.0
+    ppl["age"] = pd.Series(age, index=sim.pop["id"][: sim.pop.n]).reindex(ppl["id"]).to_numpy()
+    ppl["maltreated"] = ppl[list(ABUSE)].astype(bool).any(axis=1)
+    gen0 = ppl[ppl["generation"] == 0]
+    kids = ppl[(ppl["generation"] == 1) & (ppl["age"] >= 18)].copy()
+    mom = ppl.set_index("id").loc[kids["parent_id"]]
+    kids["mother_maltreated"] = mom["maltreated"].to_numpy()
+    print(f"gen 0 maltreated {gen0['maltreated'].mean():.3f}  gen 1 (>= 18) maltreated {kids['maltreated'].mean():.3f}"
+          f"  n kids {len(kids)}")
+    for c in ABUSE:
+        print(f"  {c}: gen 0 {gen0[c].astype(bool).mean():.3f}  gen 1 {kids[c].astype(bool).mean():.3f}")
+    print(report(kids["mother_maltreated"].to_numpy(bool), kids["maltreated"].to_numpy(bool)))
+
+
+def report(parent: np.ndarray, child: np.ndarray) -> str:
+    """Share maltreated among children of maltreated / other parents, odds ratio, logit d, phi."""
+    p1, p0 = child[parent].mean(), child[~parent].mean()
+    odds = (p1 / (1 - p1)) / (p0 / (1 - p0))
+    phi = float(np.corrcoef(parent.astype(float), child.astype(float))[0, 1])
+    return (f"children of maltreated mothers {p1:.3f} (n {parent.sum()}), of others {p0:.3f}: OR {odds:.2f}, "
+            f"d {math.log(odds) * math.sqrt(3) / math.pi:.2f}, r {phi:.3f}  "
+            "(Madigan et al. 2019: d .45 [.37, .54]; Assink et al. 2018: r .29, OR 2.99)")
 
 
 if __name__ == "__main__":

@@ -173,11 +173,11 @@ def test_store_lock_and_non_store_folder(tmp_path):
 
 # --- (3) bad grids, and resume ---------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "fragments"), [
-    ("parameters.parenting.sensitivity_security: [0.5, 1.5]\n",
-     ["key 'parameters.parenting.sensitivity_security', value 1.5", "allowed range is 0 to 1"]),
-    ("parameters.parenting.sensitivity_secrity: [0.5]\n",
-     ["unknown key 'parameters.parenting.sensitivity_secrity'", "'parameters.parenting' has no key",
-      "sensitivity_security"]),
+    ("parameters.parenting.sensitivity_partner: [0.5, 1.5]\n",
+     ["key 'parameters.parenting.sensitivity_partner', value 1.5", "allowed range is 0 to 1"]),
+    ("parameters.parenting.sensitivity_partnr: [0.5]\n",
+     ["unknown key 'parameters.parenting.sensitivity_partnr'", "'parameters.parenting' has no key",
+      "sensitivity_partner"]),
     ("caregiving.profile: [sensitive, kind]\n", ["key 'caregiving.profile', value 'kind'", "unknown profile 'kind'"]),
     ("population.n: 500\n", ["key 'population.n' must map to a non-empty list"]),
     ("seed: [1, 2]\n", ["unknown key 'seed'", "--seeds"]),

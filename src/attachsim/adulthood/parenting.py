@@ -4,21 +4,29 @@ Women between 18 and 45 give birth with a weekly hazard shaped by age and partne
 that, on average, ``fertility`` children are born to each woman of a parenting generation.
 A child of a simulated parent is cared for by that parent: each week, before the
 development step, the child's six caregiving parameters are recomputed from the parent's
-current state (regulation, arousal, compulsive use, unresolved threat and conflict,
-strategies, partner support), so a parent's addiction or recovery during the child's
-childhood changes the care the child gets. Temperament is partly inherited. The parent's
-adult-interview class is assessed at the child's birth.
+current state through M10's own laws (below): her arousal absorbs her sensitivity; an
+unregulated deactivating defence rebuffs bids and an unregulated hyperactivated one answers
+intermittently; chronic arousal and the fear that harm left (threat x sensitised stress
+response) dysregulate her; hostility (that fear in an aroused week) above an onset harms;
+compulsive use costs sensitivity and availability; a partner supports. No instrument's
+thresholds and no table measured on a seed enter: the level of each parameter comes from the
+laws, and only the part of caregiving unrelated to the parent's state (skills, circumstances,
+socioeconomic risk) comes from the community draw at birth. So a parent's addiction or
+recovery during the child's childhood changes the care the child gets, and a parent who was
+harmed can harm (the cycle of maltreatment). Temperament is partly inherited. The parent's
+adult-interview class is assessed at the child's birth (for the read-out only).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..caregiving.profiles import PARENT_PROFILE
+from ..caregiving.profiles import PARENT_PROFILE, PROFILES
 from ..core.columns import Column, coded, count, flag
+from ..core.laws import clip, kernel_law
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
 from ..core.params import ParamModel, param
 from ..core.rng import normals, uniforms
@@ -26,38 +34,11 @@ from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, YEAR_W
 from .relief import REGULATORS, compulsive
 
 if TYPE_CHECKING:
-    from ..assessments.lifespan import LifespanAssessmentParams
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
-CAL = "calibrated by hand to van IJzendoorn 1995 (parent interview -> infant Strange Situation) on seed 1000"
-MEASURED = ("measured: mothers of the normative first generation over their children's first 18 years, seed 1000 "
-            "(CHILDHOOD=1 scripts/transmission.py)")
-# Reference values (MEASURED) of the attachment indices among the mothers of children of each age (rows: child's age in
-# years, 0-17; columns: insecurity x dismissing, insecurity x (1 - dismissing), chronic arousal, unresolved above
-# 0.3, security). A mother's caregiving departs from the community profile's by her deviation from the mothers
-# of children the same age, so that a normative generation of parents gives community-level care at every age of
-# the child (mothers grow more secure as their children grow; without this the generations drift to security).
-REFERENCE_BY_CHILD_AGE = np.array([
-    (0.1321, 0.1667, 0.176, 0.0643, 0.5127),
-    (0.1116, 0.1517, 0.1691, 0.0574, 0.5194),
-    (0.0975, 0.1367, 0.1634, 0.0514, 0.5253),
-    (0.0862, 0.1236, 0.1582, 0.046, 0.5304),
-    (0.0763, 0.1126, 0.1528, 0.0412, 0.5351),
-    (0.0684, 0.1024, 0.1478, 0.0369, 0.5394),
-    (0.0622, 0.0924, 0.1431, 0.0328, 0.5434),
-    (0.0559, 0.0839, 0.1382, 0.0291, 0.5474),
-    (0.0503, 0.0766, 0.1334, 0.0257, 0.5511),
-    (0.0458, 0.069, 0.1287, 0.0224, 0.5548),
-    (0.0416, 0.0623, 0.1242, 0.0195, 0.5582),
-    (0.0375, 0.0566, 0.1197, 0.0167, 0.5615),
-    (0.0343, 0.0511, 0.1154, 0.0142, 0.5647),
-    (0.0316, 0.0459, 0.1112, 0.0119, 0.5678),
-    (0.029, 0.0417, 0.1072, 0.0098, 0.5708),
-    (0.0269, 0.0378, 0.1033, 0.008, 0.5737),
-    (0.0252, 0.034, 0.0996, 0.0064, 0.5765),
-    (0.0234, 0.0306, 0.0959, 0.005, 0.5793),
-])
+CAL = ("value calibrated by hand to the transmission targets (van IJzendoorn 1995; Pederson et al. 1998) with "
+       "scripts/transmission.py on seed 1000, checked on seed 1001")
 #: Ages (years) between which women give birth (MODEL §6 M10).
 FIRST_BIRTH_AGE, LAST_BIRTH_AGE = 18, 45
 #: Relationship quality at which partner support neither raises nor lowers sensitivity: a new relationship's
@@ -66,6 +47,11 @@ REFERENCE_QUALITY = 0.6
 #: Highest caregiving inconsistency (the caregiving profiles' bound, ``caregiving.profiles.PARAMETER_MAX``).
 INCONSISTENCY_MAX = 0.5
 EXOGENOUS = ("availability", "sensitivity", "rejection", "inconsistency", "dysregulation")
+#: Of the exogenous parts, those kept as a level (the community draw itself); the others are kept as the draw's
+#: deviation from its profile's mean, since their level comes from the parent's state.
+EXOGENOUS_LEVEL = ("availability",)
+#: Caregiving parameters averaged over the first year for the observers' rating.
+Y1 = ("rejection", "inconsistency", "availability")
 
 
 class ParentingParams(ParamModel):
@@ -87,57 +73,146 @@ class ParentingParams(ParamModel):
     inheritance: float = param(0.5, 0.0, 1.0, unit="correlation",
                                meaning="Parent-child correlation of temperamental reactivity.",
                                source="rationale: modest heritability of infant temperament (Saudino 2005)")
-    security_sd: float = param(0.115, 0.01, 1.0, unit="security index",
-                               meaning="SD of the security index among mothers at their children's births.",
-                               source=MEASURED)
-    sensitivity_base: float = param(0.62, 0.0, 1.0, unit="0-1", meaning="Sensitivity of an average parent.",
-                                    source="as the community profile (Ainsworth et al. 1978)")
-    sensitivity_sd: float = param(0.16, 0.0, 0.5, unit="0-1",
-                                  meaning="SD of parents' typical sensitivity, as among community caregivers.",
-                                  source="as the community profile (NICHD ECCRN 1997; De Wolff & van IJzendoorn 1997)")
-    sensitivity_security: float = param(
-        0.05, 0.0, 1.0, unit="correlation",
-        meaning="Correlation of a parent's sensitivity with her own security (the interview's security index); "
-        "the rest of the spread is stable and unrelated to her attachment (skills, circumstances, the child).",
-        source="calibrated by hand on seed 1000 with the arousal and partner terms: parent F and observed "
-        "first-year sensitivity correlate .30 (van IJzendoorn 1995: parent interview -> observed responsiveness "
-        "d = .72, r about .34) and observed sensitivity carries about 17-20% of the transmission (Pederson et al. "
-        "1998: 17%)")
-    sensitivity_arousal: float = param(0.03, 0.0, 5.0, unit="per unit arousal",
-                                       meaning="A stressed parent is less sensitive.",
-                                       source="rationale; value calibrated with sensitivity_security")
+    sensitivity_unstrained: float = param(
+        0.85, 0.0, 1.0, unit="0-1",
+        meaning="Prompt soothing of a parent whose own arousal is fully regulated (before her skills' and "
+        "circumstances' deviation, exo_sensitivity).",
+        source="the sensitive profile: Ainsworth et al. 1978 (mothers of secure infants rated 7-9 of 9)")
+    sensitivity_arousal: float = param(
+        3.5, 0.0, 10.0, unit="sensitivity lost per unit unregulated arousal",
+        meaning="A parent absorbed by her own distress this week (arousal x (1 - regulation)) perceives and answers "
+        "fewer of the child's distress signals.",
+        source="Dix 1991 (the affective organisation of parenting: a parent's own negative emotion crowds out "
+        "child-oriented responding); " + CAL)
     sensitivity_partner: float = param(0.05, 0.0, 1.0, unit="per unit relationship quality above 0.6",
                                        meaning="Partner support raises sensitivity.",
                                        source="rationale: Belsky 1984 (support in the parenting process); value "
-                                       "calibrated with sensitivity_security")
+                                       "of the earlier calibration, kept")
     compulsive_cost: float = param(0.25, 0.0, 1.0, unit="sensitivity and availability lost",
                                    meaning="A parent in compulsive use is less sensitive and less available.",
                                    source="rationale: Suchman et al. 2010 (parenting and addiction)")
-    rejection_dismissing: float = param(
-        1.4, 0.0, 2.0, unit="rejection per SD of insecurity",
-        meaning="An insecure parent whose defence is deactivating (dismissing) rebuffs bids for contact (Ds -> A).",
+    rejection_deactivation: float = param(
+        5.0, 0.0, 10.0, unit="rejection per unit unregulated deactivating balance",
+        meaning="A parent whose defence is deactivating (deactivation above hyperactivation) rebuffs bids for "
+        "contact, the more so the less she can regulate the distress the bid stirs in her: rejection = gain x "
+        "max(0, deactivation - hyperactivation) x (1 - regulation) (Ds -> A).",
         source="Main 1981; Main, Kaplan & Cassidy 1985 (dismissing parents reject attachment behaviour); " + CAL)
-    inconsistency_preoccupied: float = param(
-        0.8, 0.0, 1.0, unit="inconsistency per SD of insecurity",
-        meaning="An insecure parent whose defence is not deactivating (preoccupied) responds intermittently (E -> C).",
+    inconsistency_hyperactivation: float = param(
+        1.5, 0.0, 5.0, unit="inconsistency per unit unregulated hyperactivation",
+        meaning="A parent whose own attachment system is hyperactivated answers when her preoccupation allows: "
+        "inconsistency = gain x hyperactivation x (1 - regulation) (E -> C).",
         source="Cassidy & Berlin 1994; Main & Goldwyn 1984; " + CAL)
-    dismissing_width: float = param(0.04, 0.005, 0.5, unit="deactivation - hyperactivation",
-                                    meaning="Width of the sigmoid that splits an insecure parent's defence into "
-                                    "dismissing and preoccupied around the interview's dismissal balance.",
-                                    source="rationale: the interview's own split (Main, Goldwyn & Hesse 2003)")
-    dysregulation_unresolved: float = param(1.8, 0.0, 5.0, unit="per unit unresolved index",
-                                            meaning="An unresolved parent is frightened and dysregulated (U -> D).",
-                                            source="Main & Hesse 1990; Schuengel et al. 1999; " + CAL)
-    dysregulation_stress: float = param(0.2, 0.0, 5.0, unit="per unit chronic stress",
-                                        meaning="Chronic stress and depression dysregulate the parent (S0-2).",
-                                        source="rationale (seed 0, S0-2)")
-    unresolved_onset: float = param(0.3, 0.0, 2.0, unit="unresolved index",
-                                    meaning="Unresolved index above which a parent's unresolved loss or trauma "
-                                    "dysregulates her caregiving.", source=CAL)
+    dysregulation_stress: float = param(
+        0.3, 0.0, 10.0, unit="dysregulation per unit unregulated chronic arousal",
+        meaning="The parent's chronic stress that her regulation does not contain (her arousal averaged over the "
+        "past year x (1 - regulation)) is her caregiving dysregulation: depressed, anxious, irritable care (S0-2).",
+        source="Lovejoy et al. 2000 (depression and parenting); seed 0, S0-2; " + CAL)
+    dysregulation_fear: float = param(
+        0.6, 0.0, 5.0, unit="dysregulation per unit unresolved fear",
+        meaning="Unresolved fear (threat x (stress_gain - 1): the expectation of harm and the sensitised stress "
+        "response that harm and fright left) dysregulates and frightens the parent (U -> D).",
+        source="Main & Hesse 1990; Schuengel et al. 1999 (unresolved parents' frightened/frightening behaviour); "
+        + CAL)
+    harm_hostility: float = param(
+        0.45, 0.0, 5.0, unit="harm per bid per unit hostility above the onset",
+        meaning="A parent who expects harm from close others, reacts with a sensitised stress response and is "
+        "aroused this week (hostility = threat x (stress_gain - 1) x arousal) sometimes answers a bid with harm.",
+        source="Stith et al. 2009 (parent anger/hyper-reactivity and stress: the largest risk factors of physical "
+        "abuse); Dodge, Bates & Pettit 1990 (harmed children learn hostile attributions); value a rationale: a "
+        "harmed parent in a stressed week (threat 0.5, stress_gain 2.5, arousal 0.4: hostility 0.3) harms about "
+        "as often as the frightening profile (0.12 per bid)")
+    harm_onset: float = param(
+        0.03, 0.0, 1.0, unit="hostility",
+        meaning="Hostility below which a parent does not harm (most parents never maltreat).",
+        source="rationale, checked on seed 1000 (MALTREAT=1 scripts/transmission.py, 3,000 people): the share of "
+        "children maltreated (any abuse flag before 18) in the second generation of a general population is the "
+        "first generation's (33.9% vs 33.5%: a stationary rate); the transmission rate is not fitted")
+    observed_distress_share: float = param(
+        0.15, 0.0, 1.0, unit="share of observed time",
+        meaning="Share of a home observation in which the infant is distressed. The parent's own state is "
+        "stirred by the child's distress (her arousal, her defence against bids), so in the rest of the "
+        "observation she shows her skills; the rating weighs the two contexts by their time.",
+        source="St James-Roberts & Halil 1991 (fussing and crying about 1-2 hours a day in the first months, "
+        "about 1 hour by 12 months: 8-15% of waking time); Leerkes 2011 (sensitivity to distress, not to "
+        "non-distress, predicts security)")
+    rating_error_sd: float = param(
+        0.04, 0.0, 0.5, unit="0-1 rating points",
+        meaning="Occasion error of the observers' rating (sensitivity_rated_0_1): the soothing rating's "
+        "reliability (about .7) on the four-scale mean's own spread.",
+        source="rationale: strange_situation.sensitivity_observation_sd (0.1 at a caregiver SD of 0.16, "
+        "reliability about .7) scaled by the SD of the four-scale mean among community caregivers (about 0.06: "
+        "independent draws of the community profile's sensitivity, rejection, inconsistency and availability)")
     compulsive_inconsistency: float = param(0.5, 0.0, 2.0, unit="inconsistency per unit compulsive_cost",
                                             meaning="A parent in compulsive use is also inconsistent: this share "
                                             "of compulsive_cost is added to her inconsistency.",
                                             source="rationale: Suchman et al. 2010; value of the first version, kept")
+
+
+@kernel_law
+def unresolved_fear(threat: Any, stress_gain: Any) -> Any:
+    """M10: the fear harm and fright left: expected harm from close others x the stress response's sensitisation."""
+    return threat * (stress_gain - 1.0)
+
+
+@kernel_law
+def parent_sensitivity(level: Any, exo_dev: Any, strain: Any, quality: Any, cost: Any, per_strain: Any,
+                       per_partner: Any) -> Any:
+    """M10: prompt soothing of distress: an unstrained parent's level, less what her own distress absorbs.
+
+    Her skills and circumstances shift the level (``exo_dev``), a partner supports, compulsive use costs.
+    """
+    return clip(level + exo_dev - per_strain * strain + per_partner * (quality - REFERENCE_QUALITY) - cost, 0.0,
+                1.0)
+
+
+@kernel_law
+def unregulated(arousal: Any, regulation: Any) -> Any:
+    """M10: the part of a parent's arousal her regulation does not contain."""
+    return arousal * (1.0 - regulation)
+
+
+@kernel_law
+def parent_rejection(exo_dev: Any, deactivation: Any, hyperactivation: Any, regulation: Any, gain: Any) -> Any:
+    """M10: rebuffs of bids from a deactivating defence she cannot regulate (Ds -> A)."""
+    return clip(exo_dev + gain * np.maximum(deactivation - hyperactivation, 0.0) * (1.0 - regulation), 0.0, 1.0)
+
+
+@kernel_law
+def parent_inconsistency(exo_dev: Any, hyperactivation: Any, regulation: Any, cost: Any, gain: Any,
+                         compulsive_share: Any) -> Any:
+    """M10: intermittent responsiveness from an unregulated hyperactivated parent (E -> C), and from compulsive use."""
+    return clip(exo_dev + gain * hyperactivation * (1.0 - regulation) + compulsive_share * cost, 0.0,
+                INCONSISTENCY_MAX)
+
+
+@kernel_law
+def parent_dysregulation(exo_dev: Any, chronic_strain: Any, fear: Any, cost: Any, per_stress: Any,
+                         per_fear: Any) -> Any:
+    """M10: her unregulated chronic stress and unresolved fear, as caregiving dysregulation (S0-2; U -> D)."""
+    return clip(exo_dev + per_stress * chronic_strain + per_fear * fear + cost, 0.0, 1.0)
+
+
+@kernel_law
+def parent_harm(fear: Any, arousal: Any, onset: Any, gain: Any) -> Any:
+    """M10: harm per bid from hostility (unresolved fear x this week's arousal) above an onset."""
+    return clip(gain * np.maximum(fear * arousal - onset, 0.0), 0.0, 1.0)
+
+
+@kernel_law
+def rated_sensitivity(soothing: Any, rejection: Any, inconsistency: Any, availability: Any) -> Any:
+    """What observers rate (0-1): the mean of Ainsworth's four maternal scales over the first year.
+
+    Sensitivity (prompt, appropriate soothing of the signals perceived), acceptance (1 - rejection),
+    cooperation (1 - inconsistency / its maximum: answering on the child's signals, not on her own state) and
+    accessibility (availability). Frightened or frightening behaviour and abuse are not on these scales.
+    """
+    return (soothing + (1.0 - rejection) + (1.0 - inconsistency / INCONSISTENCY_MAX) + availability) / 4.0
+
+
+@kernel_law
+def observed_rating(distress: Any, calm: Any, distress_share: Any) -> Any:
+    """What a home observation rates: the scales in distress and out of it, weighted by the time in each."""
+    return distress_share * distress + (1.0 - distress_share) * calm
 
 
 class Parenting(Mechanism):
@@ -152,7 +227,8 @@ class Parenting(Mechanism):
     #: at a birth: the newborn's generation, profile and inherited temperament; weekly: the child's caregiving
     #: and the household-substance item of the ACE ledger
     writes = ("generation", "profile", "reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency",
-              "cg_rejection", "cg_harm", "cg_dysregulation", "ace_substance")
+              "cg_rejection", "cg_harm", "cg_dysregulation", "ace_substance", "threat_intensity",
+              "deprivation_intensity")
     states = owned(
         key,
         i32("parent", -1, "id", "The mother's id, or -1 for an exogenous caregiver."),
@@ -160,9 +236,14 @@ class Parenting(Mechanism):
         i8("parent_aai_at_birth", -1, "code", "Mother's adult-interview class at the birth: 0 F, 1 Ds, 2 E."),
         i8("parent_unresolved_at_birth", -1, "flag", "Mother coded U at the birth."),
         *(f32(f"exo_{k}", 0.0, "0-1", f"The part of the child's caregiving {k} that does not come from the "
-              "parent's attachment: the community draw at birth, with any socioeconomic risk.")
+              "parent's state: the community draw at birth, with any socioeconomic risk"
+              + ("." if k in EXOGENOUS_LEVEL else ", as its deviation from the profile's mean."))
           for k in EXOGENOUS),
+        *(f32(f"y1_{k}", 0.0, "0-1 x weeks", f"First year: the caregiver's {k}, summed over the weeks of a "
+              "simulated parent's care (read by the rated-sensitivity column).") for k in Y1),
+        f32("y1_weeks", 0.0, "weeks", "First year: weeks of a simulated parent's care."),
     )
+    internal = frozenset({*(f"y1_{k}" for k in Y1), "y1_weeks"})
 
     def __init__(self, params: ParentingParams | None = None, generations: int = 1, fertility: float = 1.8) -> None:
         super().__init__(params)
@@ -182,7 +263,36 @@ class Parenting(Mechanism):
             count("children", "int16", "count", "children born"),
             coded("parent_aai_at_birth", AAI_CLASSES, "F/Ds/E", "mother's adult-interview class at the birth"),
             flag("parent_unresolved_at_birth", "mother coded unresolved (U) at the birth"),
+            Column("sensitivity_rated_0_1", "float32", "0-1",
+                   "caregiver's sensitivity as observers rate it, first year (Ainsworth's four scales)", "mean",
+                   self.rated_sensitivity),
         )
+
+    def rated_sensitivity(self, sim: Simulation) -> npt.NDArray[np.float32]:
+        """Observers' first-year rating (:func:`observed_rating`) with the occasion error of a home observation.
+
+        In distress (what the child's bids meet): soothing is the kernel's first-year mean of weekly sensitivity
+        (as ``sensitivity_0_1``); rejection, inconsistency and availability are first-year means for a simulated
+        parent's child, the caregiver's values (constant in year one) for an exogenous caregiver's. Out of
+        distress, a simulated parent's own state is not stirred: her skills and circumstances (``exo_*``) with
+        her availability; for an exogenous caregiver the two contexts are the same. The occasion error
+        (``rating_error_sd``) has its own draws.
+        """
+        pop, p = sim.pop, self.params
+        assert isinstance(p, ParentingParams)
+        den = pop["sens_obs_den"].astype(np.float64)
+        w = pop["y1_weeks"].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            soothing = np.where(den > 0, pop["sens_obs_num"] / den, np.nan)
+            mean = {k: np.where(w > 0, pop[f"y1_{k}"] / w, pop[f"cg_{k}"]) for k in Y1}
+        distress = rated_sensitivity(soothing, mean["rejection"], mean["inconsistency"], mean["availability"])
+        calm = rated_sensitivity(np.clip(p.sensitivity_unstrained + pop["exo_sensitivity"], 0.0, 1.0),
+                                 np.clip(pop["exo_rejection"], 0.0, 1.0),
+                                 np.clip(pop["exo_inconsistency"], 0.0, INCONSISTENCY_MAX), mean["availability"])
+        rating = np.where(w > 0, observed_rating(distress, calm, p.observed_distress_share), distress)
+        error = p.rating_error_sd * normals(sim.seed, "observe.sensitivity_rated", 0, pop["id"].astype(np.int64))
+        out: npt.NDArray[np.float32] = np.clip(rating + error, 0.0, 1.0).astype(np.float32)
+        return out
 
     def step(self, sim: Simulation, step: int) -> None:
         """Births this week, then the caregiving of every child of a simulated parent."""
@@ -220,10 +330,20 @@ class Parenting(Mechanism):
         pop["parent"][ids] = mothers
         self._born[step] = ids
         pop["generation"][ids] = pop["generation"][mothers] + 1
+        drawn_profile = pop["profile"][ids].copy()
         pop["profile"][ids] = PARENT_PROFILE
         pop["children"][mothers] += 1
-        for k in EXOGENOUS:  # the community draw every newborn got from the caregiving mechanism
-            pop[f"exo_{k}"][ids] = pop[f"cg_{k}"][ids]
+        # the community draw every newborn got from the caregiving mechanism: a level (sensitivity, availability)
+        # or a deviation from its profile's mean (the level of the others comes from the parent's state)
+        for k in EXOGENOUS:
+            drawn: F64 = pop[f"cg_{k}"][ids].astype(np.float64)
+            if k not in EXOGENOUS_LEVEL:
+                drawn -= profile_means(sim, drawn_profile, k)
+            pop[f"exo_{k}"][ids] = drawn
+        # the scenario's adversity schedules describe the first generation's caregivers, as its profile does:
+        # a simulated parent's child is harmed or deprived by that parent's state (cg_harm, availability)
+        for kind in ("threat", "deprivation"):
+            pop[f"{kind}_intensity"][ids] = 0.0
         r = p.inheritance
         sd = sim.scenario.parameters.distress.reactivity_sd
         z = normals(sim.seed, "m10.temperament", step, ids)
@@ -253,7 +373,9 @@ class Parenting(Mechanism):
         def g(name: str) -> F64:
             return pop[name][par].astype(np.float64)
 
-        ix = attachment_indices({k: g(k) for k in INDEX_STATES}, p, sim.scenario.parameters.lifespan_assessments)
+        def exo(k: str) -> F64:
+            return pop[f"exo_{k}"][kids].astype(np.float64)
+
         using = np.zeros(kids.size, dtype=bool)
         relief = sim.scenario.parameters.relief
         for t in REGULATORS:
@@ -262,52 +384,32 @@ class Parenting(Mechanism):
         pop["ace_substance"][kids[using]] = 1
         quality = np.where(pop["partner"][par] >= 0, np.nan_to_num(g("relationship_quality")), 0.0)
         cost = p.compulsive_cost * using
-
-        def exo(k: str) -> F64:
-            return pop[f"exo_{k}"][kids].astype(np.float64)
-
-        ref = REFERENCE_BY_CHILD_AGE[np.minimum((step - pop["birth_step"][kids]) // YEAR_W,
-                                                len(REFERENCE_BY_CHILD_AGE) - 1)].T
-        rho = p.sensitivity_security
-        sens = p.sensitivity_base + np.sqrt(1.0 - rho * rho) * (exo("sensitivity") - p.sensitivity_base) \
-            + rho * p.sensitivity_sd * (ix["security"] - ref[4]) / p.security_sd \
-            - p.sensitivity_arousal * g("arousal") + p.sensitivity_partner * (quality - REFERENCE_QUALITY) - cost
-        pop["cg_sensitivity"][kids] = np.clip(sens, 0.0, 1.0)
+        arousal, regulation = g("arousal"), g("regulation")
+        hyp, dea = g("hyperactivation"), g("deactivation")
+        fear = unresolved_fear(g("threat"), g("stress_gain"))
+        pop["cg_sensitivity"][kids] = parent_sensitivity(p.sensitivity_unstrained, exo("sensitivity"),
+                                                         unregulated(arousal, regulation), quality, cost,
+                                                         p.sensitivity_arousal, p.sensitivity_partner)
         pop["cg_availability"][kids] = np.clip(exo("availability") - cost, 0.0, 1.0)
-        pop["cg_rejection"][kids] = np.clip(
-            exo("rejection") + p.rejection_dismissing * (ix["insecurity"] * ix["dismissing"] - ref[0]),
-            0.0, 1.0)
-        pop["cg_inconsistency"][kids] = np.clip(
-            exo("inconsistency") + p.inconsistency_preoccupied
-            * (ix["insecurity"] * (1.0 - ix["dismissing"]) - ref[1]) + p.compulsive_inconsistency * cost,
-            0.0, INCONSISTENCY_MAX)
-        pop["cg_dysregulation"][kids] = np.clip(
-            exo("dysregulation") + p.dysregulation_stress * (g("arousal_mean") - ref[2])
-            + p.dysregulation_unresolved * (np.maximum(ix["unresolved"] - p.unresolved_onset, 0.0) - ref[3])
-            + cost, 0.0, 1.0)
-        pop["cg_harm"][kids] = 0.0
+        pop["cg_rejection"][kids] = parent_rejection(exo("rejection"), dea, hyp, regulation, p.rejection_deactivation)
+        pop["cg_inconsistency"][kids] = parent_inconsistency(exo("inconsistency"), hyp, regulation, cost,
+                                                             p.inconsistency_hyperactivation,
+                                                             p.compulsive_inconsistency)
+        pop["cg_dysregulation"][kids] = parent_dysregulation(exo("dysregulation"),
+                                                             unregulated(g("arousal_mean"), regulation), fear, cost,
+                                                             p.dysregulation_stress, p.dysregulation_fear)
+        pop["cg_harm"][kids] = parent_harm(fear, arousal, p.harm_onset, p.harm_hostility)
+        infant = kids[step - pop["birth_step"][kids] < YEAR_W]
+        for k in Y1:
+            pop[f"y1_{k}"][infant] += pop[f"cg_{k}"][infant]
+        pop["y1_weeks"][infant] += 1.0
 
 
-INDEX_STATES = ("regulation", "others_a", "others_b", "self_worth", "hyperactivation", "deactivation", "conflict",
-                "threat", "stress_gain")
-
-
-def attachment_indices(s: dict[str, F64], p: ParentingParams, life: LifespanAssessmentParams) -> dict[str, F64]:
-    """A parent's attachment read through the adult interview's own indices (assessments/lifespan.py), noise-free.
-
-    ``security`` (the coherence index), ``insecurity`` (SDs of mothers' security below the interview's F
-    threshold, 0 above it), ``dismissing`` (0-1: how far the defence is deactivating rather than preoccupied,
-    around the interview's dismissal balance) and ``unresolved`` (the interview's unresolved index).
-    """
-    from ..assessments.lifespan import security_index, unresolved_index
-    from ..development.infancy import model_of_others
-
-    m = model_of_others(s["others_a"], s["others_b"])
-    hyp, dea, con = s["hyperactivation"], s["deactivation"], s["conflict"]
-    security = security_index(s["regulation"], m, s["self_worth"], con, hyp, dea)
-    return {
-        "security": security,
-        "insecurity": np.maximum(life.coherence_threshold - security, 0.0) / p.security_sd,
-        "dismissing": 1.0 / (1.0 + np.exp(-(dea - hyp - life.dismissal_balance) / p.dismissing_width)),
-        "unresolved": unresolved_index(s["threat"], con, s["stress_gain"]),
-    }
+def profile_means(sim: Simulation, codes: npt.ArrayLike, k: str) -> F64:
+    """Mean of caregiving parameter ``k`` in each newborn's drawn profile (the scenario's override, if any)."""
+    override = getattr(sim.scenario.caregiving.overrides, k)
+    names = list(PROFILES)
+    means = np.array([override.mean if override is not None else PROFILES[n].dist(k)[0] for n in names],
+                     dtype=np.float64)
+    out: F64 = means[np.asarray(codes, dtype=np.int64)]
+    return out

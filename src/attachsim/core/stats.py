@@ -64,9 +64,11 @@ def transmission(people: object) -> dict[str, float]:
     """Parent interview at the birth vs the child's 12-month Strange Situation (van IJzendoorn 1995).
 
     Secure/insecure agreement (parent F vs child B), kappa, the phi coefficient and its d
-    (2 phi / sqrt(1 - phi^2)), and the share of the link carried by the caregiver's observed
-    first-year sensitivity (``sensitivity_0_1``) by :func:`mediated_share` (Pederson et al. 1998
-    report 17%). Uses children with a recorded parent interview and Strange Situation.
+    (2 phi / sqrt(1 - phi^2)), and the share of the link carried by the caregiver's first-year
+    sensitivity as observers rate it (``sensitivity_rated_0_1``: Ainsworth's sensitivity, acceptance,
+    cooperation and accessibility scales) by :func:`mediated_share` (Pederson et al. 1998 report 17%),
+    with the share carried by the prompt-soothing rating alone (``sensitivity_0_1``) beside it as
+    ``soothing_share``. Uses children with a recorded parent interview and Strange Situation.
     """
     import pandas as pd
 
@@ -76,9 +78,12 @@ def transmission(people: object) -> dict[str, float]:
     b = (kids["ssp_12m"].astype(str) == "B").to_numpy(np.float64)
     if f.size < 3:
         return {"n": float(f.size), "agreement": math.nan, "kappa": math.nan, "phi": math.nan, "d": math.nan,
-                "sensitivity_share": math.nan}
+                "sensitivity_share": math.nan, "soothing_share": math.nan}
     phi = float(np.corrcoef(f, b)[0, 1])
-    med = mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(np.float64))
+    rated = "sensitivity_rated_0_1" if "sensitivity_rated_0_1" in kids else "sensitivity_0_1"
+    med = mediated_share(b, f, kids[rated].to_numpy(np.float64))
+    sooth = mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(np.float64))
     return {"n": float(f.size), "agreement": float(np.mean(f == b)),
             "kappa": cohen_kappa(f.astype(int), b.astype(int)), "phi": phi,
-            "d": 2 * phi / math.sqrt(1 - phi * phi), "sensitivity_share": med["share"]}
+            "d": 2 * phi / math.sqrt(1 - phi * phi), "sensitivity_share": med["share"],
+            "soothing_share": sooth["share"]}

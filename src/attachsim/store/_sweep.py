@@ -93,7 +93,7 @@ def load_grid(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, list[An
     if not isinstance(data, dict) or not data:
         got = "nothing" if data is None or data == {} else f"a {type(data).__name__}"
         raise GridError(f"{origin}: a grid must be a YAML mapping of dotted scenario paths to lists of values, "
-                        f"e.g. 'parameters.parenting.sensitivity_security: [0.8, 1.2]'; got {got}.")
+                        f"e.g. 'parameters.parenting.sensitivity_partner: [0.8, 1.2]'; got {got}.")
     grid: dict[str, list[Any]] = {}
     for key, values in data.items():
         if not isinstance(key, str):
@@ -126,7 +126,7 @@ def check_key(key: str, origin: str = "grid") -> None:
     parts = key.split(".")
     if any(not p for p in parts):
         raise GridError(f"{origin}: key '{key}' is not a dotted path such as "
-                        "'parameters.parenting.sensitivity_security'.")
+                        "'parameters.parenting.sensitivity_partner'.")
     model: Any = Scenario
     walked: list[str] = []
     for part in parts:
@@ -292,7 +292,7 @@ def sweep(scenario: str | Path | dict[str, Any] | Scenario, grid: str | Path | M
     """Run a grid of scenario settings x seeds into a result store; rerunning resumes.
 
     ``grid`` maps dotted scenario paths to lists of values (a YAML file or a dict), e.g.
-    ``{"caregiving.profile": ["sensitive", "rejecting"], "parameters.parenting.sensitivity_security":
+    ``{"caregiving.profile": ["sensitive", "rejecting"], "parameters.parenting.sensitivity_partner":
     [0.8, 1.2]}``; the sweep is their product x ``seeds`` (a count from ``first_seed``, or a list).
     The whole grid is validated before anything runs. Runs already in the store are skipped;
     each finished run is recorded as soon as it arrives, so a killed sweep loses at most the

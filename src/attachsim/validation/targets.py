@@ -286,11 +286,10 @@ MALTREATED_FIT = ("maltreated scenario: threat intensity 0.05, deprivation 0.4 f
 SEVERE_FIT = ("maltreated-severe scenario: threat intensity 0.7, deprivation intensity 0.5",)
 SEVERE_ON = ("by hand on seed 1, 10,000 people, to Cyr et al.'s two maltreatment d's; the scenario is a declared "
              "calibration device (protective-services samples)")
-M10_FIT = ("parenting.sensitivity_security", "parenting.sensitivity_arousal", "parenting.sensitivity_partner",
-           "parenting.rejection_dismissing", "parenting.inconsistency_preoccupied",
-           "parenting.dysregulation_unresolved", "parenting REFERENCE_BY_CHILD_AGE table (measured)")
-M10_ON = ("by hand with scripts/transmission.py on seed 1000 (6,000-10,000 people); the reference table measured "
-          "on seed 1000 at 20,000")
+M10_FIT = ("parenting.sensitivity_arousal", "parenting.rejection_deactivation",
+           "parenting.inconsistency_hyperactivation", "parenting.dysregulation_stress",
+           "parenting.dysregulation_fear")
+M10_ON = "by hand with scripts/transmission.py on seeds 1000-1001 (4,000-6,000 people; docs/transmission.md)"
 AAI_FIT = ("lifespan_assessments.coherence_threshold", "lifespan_assessments.dismissal_balance",
            "lifespan_assessments.unresolved_threshold")
 AAI_ON = ("scripts/calibrate_aai.py on the 25-year states of seeds 1000 and 1001 (20,000 people each), "
@@ -389,7 +388,7 @@ def _targets() -> list[Target]:
         fitted=(*SSP_FIT, "strange_situation.sensitivity_observation_sd (set to reliability .7, not fitted)"),
         fitted_on=SSP_ON))
     # transmission (van IJzendoorn 1995; Pederson et al. 1998)
-    tx_cols = ("generation", "parent_aai_at_birth", "ssp_12m", "sensitivity_0_1")
+    tx_cols = ("generation", "parent_aai_at_birth", "ssp_12m", "sensitivity_0_1", "sensitivity_rated_0_1")
     tx_years = {"intergenerational": 47.0}
     for name, label, key, figure, tol, unit in (
             ("transmission_agreement", "parent interview (F) vs infant (B): agreement", "agreement", 0.75, AGREEMENT,
@@ -408,7 +407,8 @@ def _targets() -> list[Target]:
         figure=0.17, tolerance=SHARE, citation="Pederson et al. 1998 (the 'transmission gap': small, 17%)",
         sample_size="N=60", years=tx_years, columns=tx_cols, group="transmission",
         extract=lambda f: transmission(f["intergenerational"])["sensitivity_share"],
-        note="difference of coefficients (linear probability model), tolerance of a share",
+        note="sensitivity as observers rate it (Ainsworth's four scales, first year, with occasion error); "
+             "difference of coefficients (linear probability model), tolerance of a share",
         fitted=M10_FIT, fitted_on=M10_ON))
     # adult interview (Bakermans-Kranenburg & van IJzendoorn 2009)
     bk = "Bakermans-Kranenburg & van IJzendoorn 2009 (non-clinical mothers)"

@@ -13,6 +13,7 @@ delivered, every instrument at its ages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numba
@@ -58,8 +59,8 @@ def _changed(sim: Simulation, before: tuple[np.ndarray, np.ndarray, np.ndarray])
     return out
 
 
-def _allowed(members: tuple[Mechanism, ...]) -> set[str]:
-    return {s.name for m in members for s in m.declared()} | {w for m in members for w in m.writes}
+def _allowed(members: tuple[Mechanism, ...], everyone: Sequence[Mechanism]) -> set[str]:
+    return {s.name for m in members for s in m.declared()} | {w for m in members for w in m.written(everyone)}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def contract_run() -> dict[str, Any]:
     for m in sim.mechanisms:
         before = _snapshot(sim)
         m.init_people(sim, ids)
-        extra = _changed(sim, before) - _allowed((m,))
+        extra = _changed(sim, before) - _allowed((m,), sim.mechanisms)
         if extra:
             violations.append(f"{m.key}.init_people wrote {sorted(extra)}")
     seen: set[str] = set()
@@ -81,14 +82,14 @@ def contract_run() -> dict[str, Any]:
         for name, members, advance in sim.groups():
             before = _snapshot(sim)
             advance(sim, step)
-            extra = _changed(sim, before) - _allowed(members)
+            extra = _changed(sim, before) - _allowed(members, sim.mechanisms)
             if extra and name not in seen:
                 seen.add(name)
                 violations.append(f"{name} (week {step}) wrote {sorted(extra)}")
     for m in sim.mechanisms:
         before = _snapshot(sim)
         m.finish(sim)
-        extra = _changed(sim, before) - _allowed((m,))
+        extra = _changed(sim, before) - _allowed((m,), sim.mechanisms)
         if extra:
             violations.append(f"{m.key}.finish wrote {sorted(extra)}")
     from attachsim.core.results import collect
@@ -117,7 +118,7 @@ def test_the_write_check_can_fail() -> None:
     before = _snapshot(sim)
     sim.pop["regulation"][:] += 0.5
     demography = sim.mechanisms[0]
-    assert _changed(sim, before) - _allowed((demography,)) == {"regulation"}
+    assert _changed(sim, before) - _allowed((demography,), sim.mechanisms) == {"regulation"}
 
 
 def test_declared_columns_appear_with_metadata(contract_run: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from collections import namedtuple
 import numba as nb
 import numpy as np
 
+from ..core.laws import guard_cache
 from ..core.rng import person_key_nb, uniform_nb
 from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
 from . import relief
@@ -267,3 +268,7 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
         chunk_counts[c] = found
         singles[c] = count
     return singles.sum()
+
+
+# compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
+guard_cache(relief_step, relationships_step)

@@ -9,7 +9,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-from ..core.laws import for_engine
+from ..core.laws import for_engine, guard_cache
 from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
@@ -140,3 +140,6 @@ def _gather(buffer, counts, chunk):  # type: ignore[no-untyped-def]
             out[k] = buffer[c * chunk + j]
             k += 1
     return out
+
+
+guard_cache(_gather)  # see attachsim.core.laws.guard_cache

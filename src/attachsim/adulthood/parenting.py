@@ -19,6 +19,7 @@ adult-interview class is assessed at the child's birth (for the read-out only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,6 +53,26 @@ EXOGENOUS = ("availability", "sensitivity", "rejection", "inconsistency", "dysre
 EXOGENOUS_LEVEL = ("availability",)
 #: Caregiving parameters averaged over the first year for the observers' rating.
 Y1 = ("rejection", "inconsistency", "availability")
+
+
+#: rows reserved per person and child per woman for each later generation: half the population are women
+#: having ``fertility`` children each, plus 30% headroom for chance (the run stops with a clear error if exceeded)
+ROOM_PER_GENERATION = 0.65
+
+
+def inherit(sim: Simulation, parents: npt.NDArray[np.int64], children: npt.NDArray[np.int32]) -> None:
+    """Pass each mechanism's ``heritable`` liabilities on: child = parent / 2 + sqrt(3/4) x the child's own draw.
+
+    The liabilities are standard-normal additive genetic values. A child's value is the mean of the two
+    parents' plus Mendelian segregation (variance 1/2); the other parent is not simulated, so their half
+    and the segregation are the child's own draw scaled to variance 3/4, which keeps the variance at 1 and
+    gives the parent-offspring correlation of one half (Falconer & Mackay 1996).
+    """
+    for m in sim.mechanisms:
+        for name in m.heritable:
+            col = sim.pop[name]
+            col[children] = (0.5 * col[parents].astype(np.float64)
+                             + np.sqrt(0.75) * col[children].astype(np.float64)).astype(col.dtype)
 
 
 class ParentingParams(ParamModel):
@@ -253,6 +274,16 @@ class Parenting(Mechanism):
         #: people whose care comes from a simulated parent), so that no week scans the whole population
         self._born: dict[int, npt.NDArray[np.int32]] = {}
 
+    def written(self, mechanisms: Sequence[Mechanism]) -> set[str]:
+        """``writes``, and the ``heritable`` liabilities of the other mechanisms (set at each birth)."""
+        return set(self.writes) | {h for m in mechanisms for h in m.heritable}
+
+    def extra_capacity(self, n: int) -> int:
+        """Room for the births: each later generation adds about ``ROOM_PER_GENERATION x fertility x n`` people."""
+        if self.generations <= 1:
+            return 0
+        return int(n * ROOM_PER_GENERATION * self.fertility * (self.generations - 1)) + 64
+
     def columns(self, sim: Simulation) -> tuple[Column, ...]:
         """The parent link, children born, and the mother's interview at the birth."""
         from ..assessments.lifespan import AAI_CLASSES
@@ -328,6 +359,7 @@ class Parenting(Mechanism):
         for m in sim.mechanisms:
             m.init_people(sim, ids)
         pop["parent"][ids] = mothers
+        inherit(sim, mothers, ids)
         self._born[step] = ids
         pop["generation"][ids] = pop["generation"][mothers] + 1
         drawn_profile = pop["profile"][ids].copy()

@@ -254,6 +254,7 @@ class Relief(Mechanism):
 
     key = "m8_relief"
     label = "M8 compulsive relief-seeking"
+    heritable = tuple(f"liability_{t}" for t in REGULATORS)
     summary = "need = arousal - regulation; each regulator's pull (strategy, isolation, liability); use relieves " \
         "arousal, builds habit and tolerance; tolerance rebounds; criterion = strong habit + continued use; " \
         "quit; lapse when the drive beats the threshold plus resolve"

@@ -90,8 +90,7 @@ class Simulation:
         self.layout = Layout(spec for m in self.mechanisms for spec in m.declared())
         self.n_steps = max(1, weeks(years=scenario.years))
         spec = scenario.population
-        growth = 1.0 + 0.65 * spec.fertility * (spec.generations - 1) if spec.generations > 1 else 1.0
-        capacity = max(1, int(spec.n * growth) + (64 if spec.generations > 1 else 0))
+        capacity = max(1, spec.n + sum(m.extra_capacity(spec.n) for m in self.mechanisms))
         check_memory(self.layout.bytes_per_person, capacity, spec.n)  # refuse before allocating
         self.pop = Population(self.layout, capacity)
         self.step_now = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -50,10 +51,21 @@ class Mechanism:
     writes: ClassVar[tuple[str, ...]] = ()
     #: float states kept out of the people table (scratch or raw counts that a declared column reads instead)
     internal: ClassVar[frozenset[str]] = frozenset()
+    #: owned states that are standard-normal additive genetic liabilities: a mechanism that adds children
+    #: (M10) passes half of the parent's value on (see :func:`inherit`)
+    heritable: ClassVar[tuple[str, ...]] = ()
     Params: ClassVar[type[ParamModel]] = NoParams
 
     def __init__(self, params: ParamModel | None = None) -> None:
         self.params = params if params is not None else self.Params()
+
+    def written(self, mechanisms: Sequence[Mechanism]) -> set[str]:
+        """States of other mechanisms this one writes in a model made of ``mechanisms`` (default: ``writes``)."""
+        return set(self.writes)
+
+    def extra_capacity(self, n: int) -> int:
+        """Rows this mechanism may add to a population that starts with ``n`` people (births); 0 by default."""
+        return 0
 
     def declared(self) -> tuple[StateSpec, ...]:
         """The states this mechanism owns (by default its class's ``states``)."""

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numba as nb
 import numpy as np
 
-from ..core.laws import clip
+from ..core.laws import clip, guard_cache
 from ..core.rng import binomial_inv_nb, normal_nb, person_key_nb, poisson_inv_nb, uniform_nb
 from ..core.timeline import ADULT_W, INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weekly_chance
 from . import infancy, later
@@ -272,3 +272,7 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
             if dep_on and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
                 F[rf.deprived_weeks, i] += 1.0
         F[rf.arousal_mean, i] = later.running_year_mean(F[rf.arousal_mean, i], arousal)
+
+
+# compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
+guard_cache(age_tables, development_step)

@@ -124,6 +124,7 @@ class Liability(Mechanism):
     """Non-attachment causes of childhood problems, drawn at birth."""
 
     key = "liability"
+    heritable = ("internalizing_heritable", "externalizing_heritable")
     stages = ("infancy", "childhood", "adolescence", "adulthood")
     label = "non-attachment liabilities (issue 15)"
     summary = "heritable, shared-environmental and chance components of internalizing and externalizing " \

@@ -3,7 +3,7 @@
 The adult-interview parameters were fitted on seeds 1000-1001 (docs/calibration.md); `attachsim validate` checks
 seeds 1-3, so the calibration figures here are asserted on seeds below 1000 used by no fitting or validation run:
 continuity on the shared normative adults of conftest (seeds 151-152), the interview distribution on
-`general-population` (seeds 153-154, slow), averaged over seeds, with MODEL §8 tolerances.
+`general-population` (seeds 153-154), averaged over seeds, with MODEL §8 tolerances.
 """
 
 import numpy as np
@@ -31,8 +31,8 @@ def general_population():
     """The population the adult-interview distribution is read on (validation/targets.py `AAI_POPULATION`): abuse and
     loss at population rates, like the non-clinical mothers' histories. Two seeds of 10,000 to 26 years, below 1000
     and used by no fitting, validation default or other test."""
-    return pd.concat([attachsim.run(AAI_POPULATION, n=N // 2, seed=s, years=26, timeseries=None).people.assign(seed=s)
-                      for s in (153, 154)], ignore_index=True)
+    runs = (attachsim.run(AAI_POPULATION, n=N // 2, seed=s, years=26, timeseries=None) for s in (153, 154))
+    return pd.concat([r.people.copy().assign(seed=r.seed) for r in runs], ignore_index=True)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,6 @@ def test_columns(normative):
     assert normative["ace_count"].between(0, 10).all()
 
 
-@pytest.mark.slow
 def test_adult_interview_distribution(general_population):
     """Bakermans-Kranenburg & van IJzendoorn 2009; MODEL §8: a share within ±5 points, averaged over seeds."""
     for cls, figure in (("Ds", 0.23), ("F", 0.58), ("E", 0.19)):
@@ -77,7 +76,6 @@ def test_adult_interview_distribution(general_population):
         assert abs(share - figure) <= 0.05, (cls, share)
 
 
-@pytest.mark.slow
 def test_adult_interview_unresolved_share(general_population):
     """Bakermans-Kranenburg & van IJzendoorn 2009: U coded in addition in 18% (±5 points), only after a loss or
     abuse (docs/adult_instruments.md)."""

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 F64 = npt.NDArray[np.float64]
 CAL = "calibrated by hand to MODEL §8 adult-interview targets (seed 1000); see docs/calibration.md"
-AAI_CAL = ("fitted with scripts/calibrate_aai.py to Bakermans-Kranenburg & van IJzendoorn 2009's F / Ds / E shares "
-           "and Waters et al. 2000's continuity on seeds 1000 and 1001 (20,000 people each); see "
+AAI_CAL = ("fitted with scripts/calibrate_aai.py to Bakermans-Kranenburg & van IJzendoorn 2009's F / Ds / E / U "
+           "shares (read on `general-population`: abuse and loss at population rates) and Waters et al. 2000's "
+           "continuity (read on `normative`) on seeds 1000 and 1001 (20,000 people each); see "
            "docs/adult_instruments.md")
 
 SIGNS = ("clinging", "mistrust", "fear_of_abandonment", "volatility", "aggressive_outbursts", "hypervigilance",
@@ -99,22 +100,18 @@ class LifespanAssessmentParams(ParamModel):
         source="rationale: AAI test-retest about 80-90% (Bakermans-Kranenburg & van IJzendoorn 1993); " + CAL,
     )
     coherence_threshold: float = param(
-        0.4883, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
+        0.4398, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
         "time.", source=AAI_CAL,
     )
     dismissal_balance: float = param(
-        0.1487, -1.0, 1.0, unit="deactivation minus hyperactivation",
+        0.1641, -1.0, 1.0, unit="deactivation minus hyperactivation",
         meaning="Balance of deactivation over hyperactivation at which an incoherent transcript is dismissing "
         "(Ds) rather than preoccupied (E) half the time.", source=AAI_CAL,
     )
     unresolved_threshold: float = param(
-        0.597, -2.0, 3.0, unit="unresolved index",
+        0.5242, -2.0, 3.0, unit="unresolved index",
         meaning="Unresolved index at which U is coded half the time, among people with a loss or an abuse in their "
-        "history (nobody else is coded U).",
-        source="calibrated by hand to MODEL §8's U share (seed 1000) before U needed a loss or trauma; not refitted "
-        "since: in `normative` only bereavement (about 18% by 25) opens U, and 18% U would code every bereaved "
-        "person U (a fit on seeds 1000-1001 drove the threshold to -0.11, where the unresolved states no longer "
-        "matter); the U share now misses (docs/adult_instruments.md)",
+        "history (nobody else is coded U).", source=AAI_CAL,
     )
 
 

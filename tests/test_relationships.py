@@ -88,7 +88,8 @@ WEAK = pytest.mark.xfail(strict=True, reason="after the merge of this wave's M8/
                          "reported, not tuned (docs/couples.md)")
 
 
-@pytest.mark.parametrize("column", [pytest.param("deactivation", marks=WEAK), pytest.param("ecrr_avoidance_24", marks=NOT_EMERGENT),
+@pytest.mark.parametrize("column", [pytest.param("deactivation", marks=WEAK),
+                                    pytest.param("ecrr_avoidance_24", marks=NOT_EMERGENT),
                                     pytest.param("relationship_conflict_24", marks=NOT_EMERGENT)])
 def test_s0_8_being_loved_makes_a_defended_adult_reject_closeness(loved, column):
     """Hayden (S0-8): for a rigid defence, being loved threatens, so the person rejects closeness. Six years of a

@@ -17,6 +17,7 @@ def families():
     return attachsim.run("intergenerational", n=N, seed=161, years=47).people
 
 
+@pytest.mark.slow
 def test_generations_and_links(families):
     kids = families[families["generation"] == 1]
     assert len(kids) > 0.6 * (families["generation"] == 0).sum()
@@ -28,6 +29,7 @@ def test_generations_and_links(families):
     assert families.loc[families["generation"] == 0, "children"].sum() == len(kids)
 
 
+@pytest.mark.slow
 def test_heritable_liabilities_pass_from_mother_to_child_at_half(families):
     """Additive genetic liabilities (M8's per regulator, the childhood problems' own) correlate about .5 between
     mother and child (Falconer & Mackay 1996), and the child's variance stays 1."""
@@ -39,6 +41,7 @@ def test_heritable_liabilities_pass_from_mother_to_child_at_half(families):
         assert 0.85 < kids[col].std() < 1.15, (col, kids[col].std())
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="after the merge of this wave's revisions (M8, M9, M10 live state, the "
                    "Strange Situation's four-scale rules, the adult interview refitted on general-population) the "
                    "agreement on seed 161 is 64.8%, outside 75 +- 7; not refitted (docs/calibration.md)")
@@ -55,6 +58,7 @@ def test_transmission_parent_interview_to_infant_strange_situation(families):
     assert summary["agreement"] == pytest.approx(agreement) and summary["kappa"] == pytest.approx(kappa)
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="M10 from the parent's live state (issue 14 item 4) gives kappa about .43 "
                    "(seeds 1-3 at "
                    "20,000: .428; seed 161: .428), just under MODEL §8's .49 ± .06; reported in docs/transmission.md, "
@@ -66,6 +70,7 @@ def test_transmission_kappa_as_model_8_states_it(families):
     assert abs(kappa - 0.49) <= 0.06, kappa
 
 
+@pytest.mark.slow
 def test_transmission_gap_sensitivity_carries_a_minority(families):
     """Pederson et al. 1998: sensitivity as observers rate it carries only part (17%) of the parent -> infant link:
     the parent's interview still predicts the infant's security among parents rated equally sensitive."""
@@ -144,6 +149,7 @@ def test_mediated_share_recovers_a_known_path():
     assert mediated_share(y, x, m)["share"] == pytest.approx(0.4, abs=0.02)
 
 
+@pytest.mark.slow
 def test_s0_2_a_parents_compulsive_use_costs_exactly_her_childrens_security():
     """Common random numbers, person by person: the same families, the compulsive parent's care with and
     without its cost (``parenting.compulsive_cost``). Run to 36 years, before the first children enter the

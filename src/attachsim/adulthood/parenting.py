@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 F64 = npt.NDArray[np.float64]
 CAL = ("value calibrated by hand to the transmission targets (van IJzendoorn 1995; Pederson et al. 1998) with "
-       "scripts/transmission.py on seed 1000, checked on seed 1001")
+       "scripts/transmission.py, fitted on seed 1000 (4,000 people) after the wave's merge (M8, M9, the refitted "
+       "adult interview), checked on seed 1000 at 10,000 people")
 #: Ages (years) between which women give birth (MODEL §6 M10).
 FIRST_BIRTH_AGE, LAST_BIRTH_AGE = 18, 45
 #: Relationship quality at which partner support neither raises nor lowers sensitivity: a new relationship's
@@ -100,7 +101,7 @@ class ParentingParams(ParamModel):
         "circumstances' deviation, exo_sensitivity).",
         source="the sensitive profile: Ainsworth et al. 1978 (mothers of secure infants rated 7-9 of 9)")
     sensitivity_arousal: float = param(
-        3.5, 0.0, 10.0, unit="sensitivity lost per unit unregulated arousal",
+        1.5, 0.0, 10.0, unit="sensitivity lost per unit unregulated arousal",
         meaning="A parent absorbed by her own distress this week (arousal x (1 - regulation)) perceives and answers "
         "fewer of the child's distress signals.",
         source="Dix 1991 (the affective organisation of parenting: a parent's own negative emotion crowds out "
@@ -119,17 +120,17 @@ class ParentingParams(ParamModel):
         "max(0, deactivation - hyperactivation) x (1 - regulation) (Ds -> A).",
         source="Main 1981; Main, Kaplan & Cassidy 1985 (dismissing parents reject attachment behaviour); " + CAL)
     inconsistency_hyperactivation: float = param(
-        1.5, 0.0, 5.0, unit="inconsistency per unit unregulated hyperactivation",
+        0.5, 0.0, 5.0, unit="inconsistency per unit unregulated hyperactivation",
         meaning="A parent whose own attachment system is hyperactivated answers when her preoccupation allows: "
         "inconsistency = gain x hyperactivation x (1 - regulation) (E -> C).",
         source="Cassidy & Berlin 1994; Main & Goldwyn 1984; " + CAL)
     dysregulation_stress: float = param(
-        0.3, 0.0, 10.0, unit="dysregulation per unit unregulated chronic arousal",
+        0.1, 0.0, 10.0, unit="dysregulation per unit unregulated chronic arousal",
         meaning="The parent's chronic stress that her regulation does not contain (her arousal averaged over the "
         "past year x (1 - regulation)) is her caregiving dysregulation: depressed, anxious, irritable care (S0-2).",
         source="Lovejoy et al. 2000 (depression and parenting); seed 0, S0-2; " + CAL)
     dysregulation_fear: float = param(
-        0.6, 0.0, 5.0, unit="dysregulation per unit unresolved fear",
+        0.15, 0.0, 5.0, unit="dysregulation per unit unresolved fear",
         meaning="Unresolved fear (threat x (stress_gain - 1): the expectation of harm and the sensitised stress "
         "response that harm and fright left) dysregulates and frightens the parent (U -> D).",
         source="Main & Hesse 1990; Schuengel et al. 1999 (unresolved parents' frightened/frightening behaviour); "

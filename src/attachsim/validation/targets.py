@@ -289,7 +289,8 @@ SEVERE_ON = ("by hand on seed 1, 10,000 people, to Cyr et al.'s two maltreatment
 M10_FIT = ("parenting.sensitivity_arousal", "parenting.rejection_deactivation",
            "parenting.inconsistency_hyperactivation", "parenting.dysregulation_stress",
            "parenting.dysregulation_fear")
-M10_ON = "by hand with scripts/transmission.py on seeds 1000-1001 (4,000-6,000 people; docs/transmission.md)"
+M10_ON = ("by hand with scripts/transmission.py on seed 1000 (4,000 people, 44 years) after the wave's merge, "
+          "checked on seed 1000 at 10,000 people (docs/transmission.md)")
 AAI_FIT = ("lifespan_assessments.coherence_threshold", "lifespan_assessments.dismissal_balance",
            "lifespan_assessments.unresolved_threshold")
 AAI_ON = ("scripts/calibrate_aai.py on the 25-year states of seeds 1000 and 1001 (20,000 each; shares and U on "

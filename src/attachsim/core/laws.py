@@ -106,6 +106,7 @@ def guard_cache(*kernels: Any, digest: str | None = None) -> list[str]:
         cache.flush()
         flushed.append(k.py_func.__qualname__)
         try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no cache folder yet
             tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
             tmp.write_text(digest)
             tmp.replace(stamp)

@@ -284,9 +284,10 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
             c_in = 0.0
             n_fr = n_h + n_f
             if n_fr > 0:
-                # fright falls in about _busy_weeks(n_fr) weeks; its weekly share of that week's episodes
+                # fright falls in about _busy_weeks(n_fr) weeks; a week with fright holds its share of the
+                # fright and a quarter of the other episodes (so its share is not the month's average share)
                 w_fr = _busy_weeks(n_fr)
-                per_week = max(n_ep / MONTH, n_fr / w_fr)
+                per_week = (n_ep - n_fr) / MONTH + n_fr / w_fr
                 c_in = w_fr * infancy.fright_conflict((n_fr / w_fr) / per_week, r_exp, p.conflict_gain,
                                                       p.fright_scale)
             for a_k in (a1, a2, a3, a4):

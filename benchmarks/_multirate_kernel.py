@@ -75,7 +75,7 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         plast = plasticity[age]
         monthly = mode != 0 and age >= switch_w
         phase = (age - switch_w) % MONTH if monthly else 0
-        drawn_monthly = monthly and mode == 2
+        drawn_monthly = monthly and mode >= 2
         if drawn_monthly and phase != 0:
             # variant b, weeks 2-4 of a month: arousal moves by its memory towards the month's drive
             arousal = p.arousal_memory * F[rf.arousal, i] + (1.0 - p.arousal_memory) * A[0, i]
@@ -273,14 +273,47 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
             ob = infancy.evidence(ob, decay2 * decay2, plast, n_bid - n_s)
             thr = clip(thr + plast * (p.threat_rate * (n_h + FRIGHT_WEIGHT * n_f) * (1.0 - thr) / (1.0 + n_ep / MONTH)
                                       - MONTH * p.threat_decay * thr), 0.0, 1.0)
-            if n_bid > 0:
-                rate_m = 1.0 - (1.0 - p.tracker_rate) ** _busy_weeks(n_bid)
-                r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp,
-                                                            r_buf, rate_m)
-            h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold,
-                                                    p.deact_gain, p.deact_threshold, p.ignore_weight)
-            hyp = hyp + MONTH * plast * p.strategy_rate * (h_tgt - hyp)
-            dea = dea + MONTH * plast * p.strategy_rate * (d_tgt - dea)
+            if mode == 3:
+                # variant c: the month's soothed, rebuffed (or harmed) and other bids each spread over the four weeks
+                # (every bid falls in a week at random: a binomial per category and week, draws 10-18), the
+                # trackers and the strategy targets stepped weekly on them
+                h_sum = 0.0
+                d_sum = 0.0
+                rem_s = n_s
+                rem_x = n_r + n_h
+                rem_o = n_bid - n_s - n_r - n_h
+                for k in range(MONTH):
+                    if k < MONTH - 1:
+                        share_k = 1.0 / (MONTH - k)
+                        s_k = binomial_inv_nb(uniform_nb(pk2, 10 + 3 * k), rem_s, share_k)
+                        x_k = binomial_inv_nb(uniform_nb(pk2, 11 + 3 * k), rem_x, share_k)
+                        o_k = binomial_inv_nb(uniform_nb(pk2, 12 + 3 * k), rem_o, share_k)
+                    else:
+                        s_k = rem_s
+                        x_k = rem_x
+                        o_k = rem_o
+                    b_k = s_k + x_k + o_k
+                    if b_k > 0:
+                        r_exp, r_unp, r_buf = infancy.trackers_next(s_k / b_k, b_k, x_k / b_k, r_exp, r_unp, r_buf,
+                                                                    p.tracker_rate)
+                    h_k, d_k = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold,
+                                                        p.deact_gain, p.deact_threshold, p.ignore_weight)
+                    h_sum += h_k
+                    d_sum += d_k
+                    rem_s -= s_k
+                    rem_x -= x_k
+                    rem_o -= o_k
+                hyp = hyp + plast * p.strategy_rate * (h_sum - MONTH * hyp)
+                dea = dea + plast * p.strategy_rate * (d_sum - MONTH * dea)
+            else:
+                if n_bid > 0:
+                    rate_m = 1.0 - (1.0 - p.tracker_rate) ** _busy_weeks(n_bid)
+                    r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp,
+                                                                r_buf, rate_m)
+                h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold,
+                                                        p.deact_gain, p.deact_threshold, p.ignore_weight)
+                hyp = hyp + MONTH * plast * p.strategy_rate * (h_tgt - hyp)
+                dea = dea + MONTH * plast * p.strategy_rate * (d_tgt - dea)
             c_in = 0.0
             n_fr = n_h + n_f
             if n_fr > 0:

@@ -36,8 +36,8 @@ from attachsim.development import _runner as dev_runner
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _multirate_kernel as mk
 
-ARMS: dict[str, tuple[int, float]] = {"weekly": (0, 0.0), "a5": (1, 5.0), "b5": (2, 5.0), "a2": (1, 2.0),
-                                      "b2": (2, 2.0)}
+ARMS: dict[str, tuple[int, float]] = {"weekly": (0, 0.0), "a5": (1, 5.0), "b5": (2, 5.0), "c5": (3, 5.0),
+                                      "a2": (1, 2.0), "b2": (2, 2.0), "c2": (3, 2.0)}
 
 
 def _variant_factory(mode: int, switch_years: float) -> Callable[[Any], Callable[[Any, int], None]]:

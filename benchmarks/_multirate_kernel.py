@@ -23,6 +23,12 @@ weekly law would have fired (``4 (1 - 0.75 ** N)`` weeks with episodes for ``N``
 over four weeks), and the nonlinear inputs that depend on arousal (the regulation drain, collapse
 conflict) are summed over the four weekly arousal values. Random numbers stay keyed on
 (seed, stream, step, id): a month's draws use the keys of its first week.
+
+``mode == 3`` (variant c): variant b, but the month's soothed, rebuffed (or harmed) and other bids are spread
+over its four weeks (each bid in a random week: binomials per category and week, draws 10-18 of the response
+stream), and the response trackers and strategy targets step weekly on those counts.
+
+See ``docs/multirate.md`` for the results.
 """
 
 from __future__ import annotations

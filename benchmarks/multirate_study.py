@@ -2,15 +2,17 @@
 
 The model as shipped steps every person every week. The variant kernel in ``benchmarks/_multirate_kernel.py``
 updates the slow states once per 4 weeks from an age on (variant a: draws weekly; variant b: draws once a
-month). This script swaps it in at run time (``attachsim.development._runner.make_infancy`` is replaced for
-the duration of an arm; nothing under ``src/`` changes) and measures:
+month; variant c: as b, with the month's bids spread back over its weeks for the response trackers). This
+script swaps it in at run time (``attachsim.development._runner.make_infancy`` is replaced for the duration
+of an arm; nothing under ``src/`` changes) and measures:
 
     python benchmarks/multirate_study.py check                   # variant with the switch never reached == shipped
     python benchmarks/multirate_study.py time [--n 20000] [--years 40] [--rounds 2]
     python benchmarks/multirate_study.py validate ARM --out DIR [--n 10000] [--seeds 2]
     python benchmarks/multirate_study.py table DIR               # per-target table, weekly vs each arm
 
-Arms: ``weekly`` (the shipped kernel), ``a5``, ``b5``, ``a2``, ``b2`` (variant a or b, monthly from 5 or 2 years).
+Arms: ``weekly`` (the shipped kernel), ``a5``, ``b5``, ``c5``, ``a2``, ``b2``, ``c2`` (variant a, b or c,
+monthly from 5 or 2 years; see ``docs/multirate.md``).
 Run it with ``NUMBA_NUM_THREADS=1``: timings are one thread, all arms in one process (ratios, not absolutes).
 """
 
@@ -106,13 +108,13 @@ def check(n: int = 1500, years: float = 8.0) -> None:
     import pandas as pd
 
     base = _people(n, years)
-    for name in ("weekly", "a5", "b5"):
+    for name in ("weekly", "a5", "b5", "c5"):
         for switch in (0.0, 100.0) if name == "weekly" else (100.0,):
             with arm(name, switch_years=switch):
                 other = _people(n, years)
             pd.testing.assert_frame_equal(base, other, check_exact=True)
             print(f"check: variant {name} (mode {ARMS[name][0]}), switch at {switch:g} years: identical", flush=True)
-    for name in ("a5", "b5", "a2", "b2"):
+    for name in ("a5", "b5", "c5", "a2", "b2", "c2"):
         with arm(name):
             other = _people(n, years)
         cols = ["regulation", "hyperactivation", "deactivation", "conflict", "self_worth", "stress_gain"]

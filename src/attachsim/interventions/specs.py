@@ -14,13 +14,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..core.params import NoBoolNumbers, ParamModel, param
+from ..core.params import DataFields, NoBoolNumbers, ParamModel, param
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 EXPOSURES = ("any", "threat", "deprivation", "threat_or_deprivation", "none")
 
 
-class _Strict(NoBoolNumbers, BaseModel):
+class _Strict(DataFields, NoBoolNumbers, BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -13,14 +13,16 @@ its row into the data file and rewrites the declaration to ``x: float``:
   removed), so a module that no longer imports ``param`` or has lost such a helper (a merge of a branch that
   added parameters the old way) is still converted;
 * a row already in the data file is replaced by the one written in Python (Python wins: after a merge conflict,
-  keep the other branch's declaration and re-run); other rows are kept, in the class's declaration order;
+  keep the other branch's declaration and re-run); other rows are kept, in the class's declaration order; rows
+  that no class declares any more (a parameter renamed or removed in Python) are dropped;
 * a field that is not a bounded parameter with unit and source (``Field(True, description=...)``) stays in
   Python;
 * it writes each data file and module atomically, drops the ``param`` import where it became unused, and
   lists module-level names the move left unused (delete them and add them to :data:`LEGACY`).
 
 With no FILE it converts every module under ``src/attachsim``. ``--check`` changes nothing and exits 1 if a
-parameter is still written in Python. Run ``python3 scripts/gen_odd.py`` afterwards only if a row changed.
+parameter is still written in Python (or a row is declared by no class). Afterwards run
+``python3 scripts/gen_odd.py`` (docs/odd.md lists the parameters) if any row changed.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ import argparse
 import ast
 import builtins
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 sys.path.insert(0, str(SRC))
+# The package without its __init__ (which imports every module): a module that does not import yet (a merged
+# declaration that names a helper the move removed) must not stop the script that repairs it.
+_package = types.ModuleType("attachsim")
+_package.__path__ = [str(SRC / "attachsim")]
+sys.modules.setdefault("attachsim", _package)
 
 import yaml  # noqa: E402
 
@@ -47,15 +55,50 @@ DATA_BASES = {"ParamModel", "DataFields"}
 #: Module-level helpers that parameter declarations used before the move and that the move made unused (so they
 #: were deleted): a branch merged later may still use them in a declaration it adds. Module -> source to run.
 LEGACY: dict[str, str] = {
-    "attachsim.development.infancy": (
-        'CAL = "calibrated by hand to MODEL §8 low-risk Strange Situation targets (seeds 1000-1003)"'),
-    "attachsim.adulthood.relief": (
-        'CAL = ("calibrated by hand on seed 1000 (docs/relief.md): to the survey ranges of docs/relief.md, the sex "\n'
-        '       "thresholds to Dickenson et al. 2018 at age 35, the sex ratios cited")'),
-    "attachsim.adulthood.relationships": (
-        'def assumed(value, hi, unit, meaning, why=""):\n'
-        '    return param(value, 0.0, hi, unit=unit, meaning=meaning,\n'
-        '                 source="assumption for the value" + (f"; {why}" if why else ""))\n'),
+    "attachsim.adulthood.parenting": '''\
+CAL = ("value calibrated by hand to the transmission targets (van IJzendoorn 1995; Pederson et al. 1998) with "
+       "scripts/transmission.py, fitted on seed 1000 (4,000 people) after the wave's merge (M8, M9, the refitted "
+       "adult interview), checked on seed 1000 at 10,000 people")
+''',
+    "attachsim.adulthood.relationships": '''\
+KEPT = "rationale; the value of the first version of M9, kept (not calibrated)"
+def assumed(value: float, hi: float, unit: str, meaning: str, why: str = "") -> Any:
+    """A parameter whose value is a stated assumption (bounds 0 to ``hi``), with the literature behind its form."""
+    return param(value, 0.0, hi, unit=unit, meaning=meaning,
+                 source="assumption for the value" + (f"; {why}" if why else ""))
+''',
+    "attachsim.adulthood.relief": '''\
+CAL = ("calibrated by hand on seed 1000 (docs/relief.md): to the survey ranges of docs/relief.md, the sex "
+       "thresholds to Dickenson et al. 2018 at age 35, the sex ratios cited")
+''',
+    "attachsim.assessments.lifespan": '''\
+CAL = "calibrated by hand to MODEL §8 adult-interview targets (seed 1000); see docs/calibration.md"
+AAI_CAL = ("fitted with scripts/calibrate_aai.py to Bakermans-Kranenburg & van IJzendoorn 2009's F / Ds / E / U "
+           "shares (read on `general-population`: abuse and loss at population rates) and Waters et al. 2000's "
+           "continuity (read on `normative`) on seeds 1000 and 1001 (20,000 people each); see "
+           "docs/adult_instruments.md")
+''',
+    "attachsim.assessments.strange_situation": '''\
+CAL = ("calibrated to MODEL §8's infancy targets with Ainsworth's four-scale rules (issue 14): "
+       "scripts/calibrate_ssp.py, seeds 1000-1002, 6,000-8,000 infants per scenario; docs/strange_situation.md")
+''',
+    "attachsim.development.infancy": '''\
+CAL = "calibrated by hand to MODEL §8 low-risk Strange Situation targets (seeds 1000-1003)"
+''',
+    "attachsim.development.later": '''\
+ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
+           "docs/calibration.md); ")
+''',
+    "attachsim.development.liability": '''\
+VDV = ("van der Valk, van den Oord, Verhulst & Boomsma 2003 (Netherlands Twin Registry, maternal CBCL, 3,873 "
+       "pairs at 3 and 1,924 at 7 years)")
+HALF = ("; halved: no source divides the environmental variance between attachment and other causes, so half is "
+        "assumed to run outside attachment (stated assumption); the other half is left to the attachment-driven "
+        "states and the rating noise")
+FIT = ("calibrated on seed 1000 (normative, 6,000 children) so that the heritable component explains its declared "
+       "share of the mean checklist composite at 4 and 8 years (scripts/calibrate_liability.py); never fitted to "
+       "an attachment association")
+''',
 }
 
 HEADER = """\
@@ -89,16 +132,18 @@ def group_classes(tree: ast.Module) -> list[ast.ClassDef]:
 def namespace(tree: ast.Module, module: str) -> dict[str, Any]:
     """The module's top-level imports, assignments and functions, each run on its own (failures skipped)."""
     ns: dict[str, Any] = {"__name__": module, "__package__": module.rpartition(".")[0], "__builtins__": builtins,
-                          "param": param}
-    if module in LEGACY:
-        exec(compile(LEGACY[module], f"<legacy {module}>", "exec"), ns)
+                          "param": param}  # a merged declaration may use param where the import lost it
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign | ast.FunctionDef):
             try:
                 exec(compile(ast.Module(body=[node], type_ignores=[]), module, "exec"), ns)
-            except Exception:  # noqa: S112 - a name it needs is a class or fails to import: not a parameter helper
+            except Exception:  # a name it needs is a class or fails to import: not a parameter helper
                 continue
-    ns.setdefault("param", param)
+    if module in LEGACY:  # the module's own definitions win
+        legacy = dict(ns)
+        exec(compile("from __future__ import annotations\n" + LEGACY[module], f"<legacy {module}>", "exec"), legacy)
+        for name, value in legacy.items():
+            ns.setdefault(name, value)
     return ns
 
 
@@ -147,43 +192,52 @@ def convert(path: Path, check: bool) -> int:
             try:
                 value = eval(compile(ast.Expression(stmt.value), str(path), "eval"), ns)
             except Exception as exc:
+                callee = ast.unparse(stmt.value.func).rpartition(".")[2]
+                if callee[:1].isupper():  # a class (a nested model's default, Field): not a parameter helper
+                    continue
                 raise SystemExit(f"{path}:{stmt.lineno}: {cls.name}.{stmt.target.id}: cannot evaluate the "
                                  f"declaration ({exc}); define the name it needs (see LEGACY)") from None
             row = row_of(value)
             if row is not None:
                 moves.append((stmt, cls.name, stmt.target.id, row))
-    if not moves or check:
-        for stmt, cls_name, name, _ in moves:
-            print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is written in Python")
-        return len(moves)
-
     data_path = path.with_name(path.stem + PARAMS_SUFFIX)
     data: dict[str, dict[str, dict[str, Any]]] = (yaml.safe_load(data_path.read_text()) or {}) \
         if data_path.exists() else {}
     for _, cls_name, name, row in moves:
         data.setdefault(cls_name, {})[name] = row
     ordered: dict[str, dict[str, dict[str, Any]]] = {}
-    for cls_name in [*order, *data]:  # classes in module order; tables of vanished classes last (the import fails)
+    dropped = []
+    for cls_name in [*order, *data]:  # classes in module order; a vanished class's table is dropped
         if cls_name in data and cls_name not in ordered:
-            table = data[cls_name]
-            names = [n for n in order.get(cls_name, []) if n in table] + [n for n in table
-                                                                            if n not in order.get(cls_name, [])]
-            ordered[cls_name] = {n: table[n] for n in names}
+            declared = order.get(cls_name, [])
+            dropped += [f"{cls_name}.{n}" for n in data[cls_name] if n not in declared]
+            if cls_name in order:
+                ordered[cls_name] = {n: data[cls_name][n] for n in declared if n in data[cls_name]}
+    if check or not (moves or dropped):
+        for stmt, cls_name, name, _ in moves:
+            print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is written in Python")
+        for name in dropped:
+            print(f"{data_path.relative_to(ROOT)}: {name} is declared by no class")
+        return len(moves) + len(dropped)
+    if dropped:
+        print(f"{data_path.relative_to(ROOT)}: dropped rows no class declares: {', '.join(dropped)}")
+    atomic_write_text(data_path, dump(module, ordered))
+    if not moves:
+        return len(dropped)
 
-    lines = source.splitlines(keepends=True)
+    lines = [line.encode() for line in source.splitlines(keepends=True)]  # AST columns count UTF-8 bytes
     for stmt, _, name, _ in sorted(moves, key=lambda m: (m[0].lineno, m[0].col_offset), reverse=True):
         first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
         head = lines[first][: stmt.col_offset]
         tail = lines[last][stmt.end_col_offset or 0:]
         annotation = ast.get_source_segment(source, stmt.annotation)
-        lines[first: last + 1] = [f"{head}{name}: {annotation}{tail}"]
-    new_source = drop_unused_param_import("".join(lines))
-    atomic_write_text(data_path, dump(module, ordered))
+        lines[first: last + 1] = [head + f"{name}: {annotation}".encode() + tail]
+    new_source = drop_unused_param_import(b"".join(lines).decode())
     atomic_write_text(path, new_source)
     print(f"{path.relative_to(ROOT)}: moved {len(moves)} parameters to {data_path.relative_to(ROOT)}")
     for name in unused_top_level(new_source, source):
         print(f"  note: {name} is no longer used in {path.relative_to(ROOT)} (delete it; add it to LEGACY)")
-    return len(moves)
+    return len(moves) + len(dropped)
 
 
 def drop_unused_param_import(source: str) -> str:
@@ -215,6 +269,7 @@ def unused_top_level(new_source: str, old_source: str) -> list[str]:
 
 
 def main() -> None:
+    """Convert the files named (or every module) and report."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="change nothing; exit 1 if a parameter is in Python")
     ap.add_argument("files", nargs="*", type=Path)
@@ -222,8 +277,8 @@ def main() -> None:
     files = [f.resolve() for f in args.files] or sorted((SRC / "attachsim").rglob("*.py"))
     moved = sum(convert(path, args.check) for path in files if path.name != "params.py" or path.parent.name != "core")
     if args.check and moved:
-        raise SystemExit(f"{moved} parameters are written in Python; run python3 scripts/params_to_data.py")
-    print(f"{moved} parameters {'to move' if args.check else 'moved'}")
+        raise SystemExit(f"{moved} parameters to move or rows to drop; run python3 scripts/params_to_data.py")
+    print(f"{moved} parameters {'to move' if args.check else 'moved'} (or rows dropped)")
 
 
 if __name__ == "__main__":

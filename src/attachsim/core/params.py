@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import inspect
 import math
 import types
 import typing
@@ -159,7 +160,7 @@ class DataFields(BaseModel):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         table = params_data(cls.__module__).get(cls.__name__, {})
-        declared = cls.__dict__.get("__annotations__", {})
+        declared = inspect.get_annotations(cls)
         for name, row in table.items():
             if name not in declared:
                 raise ParamsDataError(f"{params_file(cls.__module__)}: {cls.__name__}.{name} is not declared in "
@@ -178,7 +179,7 @@ class ParamModel(DataFields, NoBoolNumbers, BaseModel):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for name in cls.__dict__.get("__annotations__", {}):
+        for name in inspect.get_annotations(cls):
             if name not in cls.__dict__ and name != "model_config":
                 raise ParamsDataError(f"{cls.__module__}.{cls.__name__}.{name}: no default; give its row in "
                                       f"{params_file(cls.__module__)}.")

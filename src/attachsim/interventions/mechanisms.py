@@ -89,6 +89,12 @@ def _scale(sim: Simulation, name: str, ids: IDS, reduction: float) -> None:
     _put(sim, name, ids, _get(sim, name, ids) * max(0.0, 1.0 - reduction))
 
 
+def _safer_home(sim: Simulation, ids: IDS, reduction: float) -> None:
+    """The caregiver's harm and the scheduled threat, both reduced by the share ``reduction``."""
+    for name in ("cg_harm", "threat_intensity"):
+        _scale(sim, name, ids, reduction)
+
+
 def _toward_one(sim: Simulation, name: str, ids: IDS, gain: float) -> None:
     """A 0-1 state moved the share ``gain`` of the way to 1, e.g. regulation by dose x gain."""
     x = _get(sim, name, ids)
@@ -131,6 +137,7 @@ class Intervention(Mechanism):
 
     stages = ("infancy", "childhood", "adolescence", "adulthood")
     target: ClassVar[str] = ""  # what ``measure`` returns, in words
+    target_state: ClassVar[str] = ""  # the state ``measure`` returns, where the target is one state
     caregiver_level: ClassVar[bool] = False
 
     def __init__(self, spec: sp._Intervention, delivered: bool) -> None:
@@ -177,8 +184,10 @@ class Intervention(Mechanism):
 
     # -- kind-specific behaviour
     def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """The target state of each person."""
-        raise NotImplementedError
+        """The target of each person: the state ``target_state`` unless a kind measures otherwise."""
+        if not self.target_state:
+            raise NotImplementedError
+        return _get(sim, self.target_state, ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Effects of one session on the attending people; ``dose`` is the share of a full course."""
@@ -294,10 +303,7 @@ class SensitivityTraining(Intervention):
         "harm *= (1 - dose * r) (0 for video feedback)"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
     caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
+    target_state = "cg_sensitivity"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise sensitivity and availability; ease scheduled deprivation."""
@@ -343,10 +349,7 @@ class ChildParentPsychotherapy(Intervention):
         "bids answered in guided repair episodes"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
     caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
+    target_state = "cg_sensitivity"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The parent's representations, sensitivity and safety; the child's expectations and repair episodes."""
@@ -354,8 +357,7 @@ class ChildParentPsychotherapy(Intervention):
         assert isinstance(e, sp.ChildParentEffects)
         _scale(sim, "cg_rejection", ids, dose * e.representation_change)
         _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
-        for name in ("cg_harm", "threat_intensity"):
-            _scale(sim, name, ids, dose * e.harm_reduction)
+        _safer_home(sim, ids, dose * e.harm_reduction)
         _scale(sim, "threat", ids, dose * e.expectation_change)
         answered_episodes(sim, step, ids, e.repair_episodes * self.spec.fidelity * self.spec.strength)
 
@@ -369,10 +371,7 @@ class ParentingSupport(Intervention):
     summary = "per session: dysregulation, harm *= (1 - dose * r); sensitivity += dose * d * SD"
     target = "caregiver dysregulation (cg_dysregulation, 0-1)"
     caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver dysregulation (0-1)."""
-        return _get(sim, "cg_dysregulation", ids)
+    target_state = "cg_dysregulation"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Lower dysregulation and harm; raise sensitivity a little."""
@@ -380,8 +379,7 @@ class ParentingSupport(Intervention):
         assert isinstance(e, sp.ParentingSupportEffects)
         _scale(sim, "cg_dysregulation", ids, dose * e.dysregulation_reduction)
         _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
-        for name in ("cg_harm", "threat_intensity"):
-            _scale(sim, name, ids, dose * e.harm_reduction)
+        _safer_home(sim, ids, dose * e.harm_reduction)
 
 
 class Placement(Intervention):
@@ -393,10 +391,7 @@ class Placement(Intervention):
     summary = "at the start age: cg_* drawn anew from the placement profile; the former home's adversity ends"
     target = "caregiver sensitivity (cg_sensitivity, 0-1)"
     caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
+    target_state = "cg_sensitivity"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Place the child: draw the new caregiver (own streams) and end the former home's adversity."""
@@ -428,10 +423,7 @@ class TraumaTherapy(Intervention):
     label = "M11 TF-CBT, EMDR"
     summary = "per session: stress_gain - 1 and threat *= (1 - dose * r); regulation += dose * skills * (1 - reg)"
     target = "stress gain (stress_gain, >= 1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Stress gain (sensitisation of the stress response)."""
-        return _get(sim, "stress_gain", ids)
+    target_state = "stress_gain"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Process trauma; teach regulation skills."""
@@ -452,10 +444,7 @@ class PlayTherapy(Intervention):
     label = "M11 play therapy, sensory integration"
     summary = "per session: social_cognition and self_worth move towards 1 by dose * gain"
     target = "social cognition (social_cognition, 0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Social cognition (0-1)."""
-        return _get(sim, "social_cognition", ids)
+    target_state = "social_cognition"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise social cognition and self-worth."""
@@ -473,10 +462,7 @@ class Mindfulness(Intervention):
     label = "M11 mindfulness, somatic work"
     summary = "per session: regulation += dose * gain * (1 - regulation)"
     target = "regulation (0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Regulation (0-1)."""
-        return _get(sim, "regulation", ids)
+    target_state = "regulation"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise regulation."""
@@ -504,10 +490,7 @@ class AttachmentTherapy(Intervention):
         "hyperactivation, the self-worth gap, deactivation, others_b and the regulation gap shrink by dose x their " \
         "shares per course (not scaled by age plasticity)"
     target = "regulation (0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Regulation (0-1)."""
-        return _get(sim, "regulation", ids)
+    target_state = "regulation"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The therapist's answered episodes, then the work on the working models and on regulation."""

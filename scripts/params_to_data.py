@@ -15,8 +15,9 @@ its row into the data file and rewrites the declaration to ``x: float``:
 * a row already in the data file is replaced by the one written in Python (Python wins: after a merge conflict,
   keep the other branch's declaration and re-run); other rows are kept, in the class's declaration order; rows
   that no class declares any more (a parameter renamed or removed in Python) are dropped;
-* a field that is not a bounded parameter with unit and source (``Field(True, description=...)``) stays in
-  Python;
+* a plain bounded number (``Field(12, ge=1, le=520, description=...)``, a setting without unit or source) moves
+  as a row of default, bounds and description; any other field (``Field(True, description=...)``, a pattern, a
+  length limit, a nested model) stays in Python;
 * it writes each data file and module atomically, drops the ``param`` import where it became unused, and
   lists module-level names the move left unused (delete them and add them to :data:`LEGACY`).
 
@@ -45,8 +46,9 @@ _package.__path__ = [str(SRC / "attachsim")]
 sys.modules.setdefault("attachsim", _package)
 
 import yaml  # noqa: E402
+from pydantic.fields import FieldInfo  # noqa: E402
 
-from attachsim.core.params import PARAMS_SUFFIX, ROW_KEYS, param  # noqa: E402
+from attachsim.core.params import PARAMS_SUFFIX, PLAIN_KEYS, ROW_KEYS, param  # noqa: E402
 from attachsim.io import atomic_write_text  # noqa: E402
 
 #: Bases that make a class a group whose annotated fields can come from the data file.
@@ -148,17 +150,24 @@ def namespace(tree: ast.Module, module: str) -> dict[str, Any]:
 
 
 def row_of(value: Any) -> dict[str, Any] | None:
-    """The data row of an evaluated declaration, or None if it is not a bounded parameter with unit and source."""
-    extra = getattr(value, "json_schema_extra", None)
-    if not isinstance(extra, dict) or set(extra) != {"unit", "source"}:
+    """The data row of an evaluated declaration; None unless it is a bounded number (``ge`` and ``le`` only).
+
+    A parameter (unit and source, from :func:`param`) gives a full row; a plain ``Field(default, ge=, le=,
+    description=)`` gives default, bounds and its description, if any.
+    """
+    if not isinstance(value, FieldInfo) or value.default_factory is not None or value.alias is not None:
         return None
-    lo = hi = None
-    for meta in getattr(value, "metadata", []):
-        lo = getattr(meta, "ge", lo)
-        hi = getattr(meta, "le", hi)
-    if lo is None or hi is None or value.description is None:
+    metadata = getattr(value, "metadata", [])
+    if [type(m).__name__ for m in metadata] != ["Ge", "Le"]:
         return None
-    row = {"default": value.default, "bounds": [lo, hi], "unit": extra["unit"], "meaning": value.description,
+    bounds = [metadata[0].ge, metadata[1].le]
+    extra = value.json_schema_extra
+    if extra is None:
+        plain = {"default": value.default, "bounds": bounds, "description": value.description}
+        return {key: plain[key] for key in PLAIN_KEYS if plain[key] is not None or key != "description"}
+    if not isinstance(extra, dict) or set(extra) != {"unit", "source"} or value.description is None:
+        return None
+    row = {"default": value.default, "bounds": bounds, "unit": extra["unit"], "meaning": value.description,
            "source": extra["source"]}
     return {key: row[key] for key in ROW_KEYS}
 
@@ -192,7 +201,7 @@ def convert(path: Path, check: bool) -> int:
             try:
                 value = eval(compile(ast.Expression(stmt.value), str(path), "eval"), ns)
             except Exception as exc:
-                callee = ast.unparse(stmt.value.func).rpartition(".")[2]
+                callee = ast.unparse(stmt.value.func).partition(".")[0]
                 if callee[:1].isupper():  # a class (a nested model's default, Field): not a parameter helper
                     continue
                 raise SystemExit(f"{path}:{stmt.lineno}: {cls.name}.{stmt.target.id}: cannot evaluate the "

@@ -41,6 +41,8 @@ from ..io import load_yaml
 PARAMS_SUFFIX = ".params.yaml"
 #: The keys of one parameter's row in a data file, in the order the files are written.
 ROW_KEYS = ("default", "bounds", "unit", "meaning", "source")
+#: The keys of a plain bounded field's row (a setting such as an intervention's sessions, without unit or source).
+PLAIN_KEYS = ("default", "bounds", "description")
 
 
 class ParamsDataError(UserError):
@@ -110,9 +112,11 @@ def _number(value: Any) -> bool:
 
 def _check_row(origin: str, group: str, name: str, row: Any) -> dict[str, Any]:
     where = f"{origin}: {group}.{name}"
-    if not isinstance(row, dict) or set(row) != set(ROW_KEYS):
+    plain = isinstance(row, dict) and set(row) <= set(PLAIN_KEYS)
+    if not isinstance(row, dict) or not (plain or set(row) == set(ROW_KEYS)):
         keys = sorted(row) if isinstance(row, dict) else type(row).__name__
-        raise ParamsDataError(f"{where}: expected the keys {', '.join(ROW_KEYS)}; found {keys}.")
+        raise ParamsDataError(f"{where}: expected the keys {', '.join(ROW_KEYS)} (a parameter) or default, bounds "
+                              f"and perhaps description (a plain bounded field); found {keys}.")
     bounds = row["bounds"]
     if not (isinstance(bounds, list) and len(bounds) == 2 and all(_number(b) for b in bounds)
             and bounds[0] <= bounds[1]):
@@ -120,8 +124,8 @@ def _check_row(origin: str, group: str, name: str, row: Any) -> dict[str, Any]:
                               f"found {bounds!r}.")
     if not (_number(row["default"]) and bounds[0] <= row["default"] <= bounds[1]):
         raise ParamsDataError(f"{where}: default must be a number within bounds {bounds}; found {row['default']!r}.")
-    for key in ("unit", "meaning", "source"):
-        if not isinstance(row[key], str):
+    for key in ("unit", "meaning", "source", "description"):
+        if key in row and not isinstance(row[key], str):
             raise ParamsDataError(f"{where}: {key} must be text; found {row[key]!r}.")
     return row
 
@@ -145,8 +149,10 @@ def params_data(module: str) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def field_from_row(row: dict[str, Any]) -> Any:
-    """The pydantic field of one data-file row (what :func:`param` makes)."""
+    """The pydantic field of one data-file row: what :func:`param` makes, or a plain bounded ``Field``."""
     lo, hi = row["bounds"]
+    if "source" not in row:
+        return Field(default=row["default"], ge=lo, le=hi, description=row.get("description"))
     return param(row["default"], lo, hi, unit=row["unit"], meaning=row["meaning"], source=row["source"])
 
 
@@ -168,6 +174,11 @@ class DataFields(BaseModel):
             if name not in cls.__dict__:  # a value written in Python wins until the conversion script moves it
                 setattr(cls, name, field_from_row(row))
 
+    @classmethod
+    def defaults(cls, **changes: Any) -> Self:
+        """The model at its defaults, with ``changes`` (validated): ``cls(**changes)``, typed for mypy."""
+        return cls.model_validate(changes)
+
 
 class ParamModel(DataFields, NoBoolNumbers, BaseModel):
     """Base of every parameter group: unknown keys are errors; assignments are checked.
@@ -184,10 +195,6 @@ class ParamModel(DataFields, NoBoolNumbers, BaseModel):
                 raise ParamsDataError(f"{cls.__module__}.{cls.__name__}.{name}: no default; give its row in "
                                       f"{params_file(cls.__module__)}.")
 
-    @classmethod
-    def defaults(cls, **changes: Any) -> Self:
-        """The group at its defaults, with ``changes`` (validated): ``cls(**changes)``, typed for mypy."""
-        return cls.model_validate(changes)
 
     @classmethod
     def describe(cls) -> list[dict[str, Any]]:

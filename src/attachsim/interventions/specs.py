@@ -48,7 +48,7 @@ class Eligibility(_Strict):
         "against the declared states when the simulation is built")
     compulsive: bool = Field(False, description="must meet the M8 compulsive-use criterion for a regulator now")
     insecure_12m: bool = Field(False, description="must have been classified insecure (A, C or D) at 12 months")
-    generation: int | None = Field(0, ge=0, le=10, description="generation enrolled (None: any)")
+    generation: int | None
 
 
 class _Intervention(_Strict):
@@ -56,14 +56,14 @@ class _Intervention(_Strict):
 
     name: str = Field(pattern=NAME_PATTERN, description="identifier; states are named iv_<name>_*")
     label: str = Field("", max_length=200, description="free text shown in tables")
-    start_age_months: float = Field(12.0, ge=0.0, le=720.0, description="age at which eligible people enrol")
-    duration_weeks: int = Field(26, ge=1, le=520, description="weeks from the first to the last week of treatment")
-    sessions: int = Field(12, ge=1, le=520, description="sessions offered, spread evenly over the duration")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     uptake: float
     completion: float
     fidelity: float
     strength: float
-    eligibility: Eligibility = Eligibility()
+    eligibility: Eligibility = Eligibility.defaults()
     effects: ParamModel = Field(description="the kind's effect parameters (each kind narrows the type)")
 
     @model_validator(mode="after")
@@ -173,9 +173,9 @@ class SensitivityTraining(_Intervention):
     """Video-feedback sensitivity training for the caregiver of an infant (acts on exogenous caregivers)."""
 
     kind: Literal["sensitivity_training"]
-    start_age_months: float = Field(4.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(16, ge=1, le=520)
-    sessions: int = Field(6, ge=1, le=520, description="source: Juffer et al. 2008 (VIPP: 4 visits + 2 boosters)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: SensitivityEffects = SensitivityEffects.defaults()
 
 
@@ -183,8 +183,8 @@ class ResponsivenessTraining(_Intervention):
     """Responsiveness training for a neglecting caregiver (acts on exogenous caregivers)."""
 
     kind: Literal["responsiveness_training"]
-    duration_weeks: int = Field(26, ge=1, le=520)
-    sessions: int = Field(10, ge=1, le=520, description="source: Dozier et al. 2006 (ABC: 10 home sessions)")
+    duration_weeks: int
+    sessions: int
     effects: ResponsivenessEffects = ResponsivenessEffects.defaults()
 
 
@@ -192,10 +192,9 @@ class ChildParentPsychotherapy(_Intervention):
     """Child-parent psychotherapy: caregiver sensitivity, less harm, and guided repair for the child."""
 
     kind: Literal["child_parent_psychotherapy"]
-    start_age_months: float = Field(13.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(52, ge=1, le=520)
-    sessions: int = Field(45, ge=1, le=520, description="assumption: weekly sessions for about a year "
-                          "(Cicchetti, Rogosch & Toth 2006)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: ChildParentEffects = ChildParentEffects.defaults()
 
 
@@ -203,9 +202,9 @@ class ParentingSupport(_Intervention):
     """Psychoeducational parenting intervention (home visits)."""
 
     kind: Literal["parenting_support"]
-    start_age_months: float = Field(13.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(52, ge=1, le=520)
-    sessions: int = Field(45, ge=1, le=520, description="assumption: as child_parent_psychotherapy")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: ParentingSupportEffects = ParentingSupportEffects.defaults()
 
 
@@ -214,8 +213,8 @@ class Placement(_Intervention):
 
     kind: Literal["placement"]
     profile: str = Field("foster", description="caregiver profile of the new home")
-    duration_weeks: int = Field(1, ge=1, le=520)
-    sessions: int = Field(1, ge=1, le=520)
+    duration_weeks: int
+    sessions: int
     uptake: float
     completion: float
     fidelity: float
@@ -234,9 +233,9 @@ class TfCbt(_Intervention):
     """Trauma-focused cognitive behavioural therapy."""
 
     kind: Literal["tf_cbt"]
-    start_age_months: float = Field(96.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(16, ge=1, le=520)
-    sessions: int = Field(12, ge=1, le=520, description="source: Cohen et al. 2004 (12 weekly sessions)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: TraumaEffects = TraumaEffects.defaults()
 
 
@@ -244,10 +243,9 @@ class Emdr(_Intervention):
     """Eye movement desensitisation and reprocessing (processing only, no skills module)."""
 
     kind: Literal["emdr"]
-    start_age_months: float = Field(96.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(8, ge=1, le=520)
-    sessions: int = Field(6, ge=1, le=520, description="assumption: child protocols of 4-8 sessions "
-                          "(Rodenburg et al. 2009)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: TraumaEffects = TraumaEffects.defaults(regulation_skills=0.0)
 
 
@@ -255,10 +253,9 @@ class PlayTherapy(_Intervention):
     """Play therapy (with sensory integration) for a deprived child."""
 
     kind: Literal["play_therapy"]
-    start_age_months: float = Field(48.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(26, ge=1, le=520)
-    sessions: int = Field(20, ge=1, le=520, description="assumption: about 20 sessions (Bratton et al. 2005: "
-                          "effects rise with sessions up to 35)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: PlayEffects = PlayEffects.defaults()
 
 
@@ -266,9 +263,9 @@ class Mindfulness(_Intervention):
     """Mindfulness and somatic work."""
 
     kind: Literal["mindfulness"]
-    start_age_months: float = Field(360.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(8, ge=1, le=520)
-    sessions: int = Field(8, ge=1, le=520, description="source: Kabat-Zinn 1990 (8-week MBSR)")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: MindfulnessEffects = MindfulnessEffects.defaults()
 
 
@@ -276,10 +273,9 @@ class SymptomFocused(_Intervention):
     """Symptom-focused addiction treatment: relapse prevention, abstinence, social skills."""
 
     kind: Literal["symptom_focused"]
-    start_age_months: float = Field(360.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(52, ge=1, le=520)
-    sessions: int = Field(26, ge=1, le=520, description="assumption: an intensive phase then aftercare, 26 "
-                          "sessions over a year")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: SymptomEffects = SymptomEffects.defaults()
 
 
@@ -287,9 +283,9 @@ class AttachmentTherapy(_Intervention):
     """Attachment-focused depth psychotherapy."""
 
     kind: Literal["attachment_therapy"]
-    start_age_months: float = Field(360.0, ge=0.0, le=720.0)
-    duration_weeks: int = Field(52, ge=1, le=520)
-    sessions: int = Field(40, ge=1, le=520, description="assumption: weekly sessions for a year less holidays")
+    start_age_months: float
+    duration_weeks: int
+    sessions: int
     effects: AttachmentTherapyEffects = AttachmentTherapyEffects.defaults()
 
 

@@ -18,8 +18,9 @@ its row into the data file and rewrites the declaration to ``x: float``:
 * a plain bounded number (``Field(12, ge=1, le=520, description=...)``, a setting without unit or source) moves
   as a row of default, bounds and description; any other field (``Field(True, description=...)``, a pattern, a
   length limit, a nested model) stays in Python;
-* it writes each data file and module atomically, drops the ``param`` import where it became unused, and
-  lists module-level names the move left unused (delete them and add them to :data:`LEGACY`).
+* it writes each data file and module atomically, drops the imports of ``param``, ``f32``, ``owned`` and the like
+  where they became unused, and lists module-level names the move left unused (delete them and add them to
+  :data:`LEGACY`).
 
 With no FILE it converts every module under ``src/attachsim``. ``--check`` changes nothing and exits 1 if a
 parameter is still written in Python (or a row is declared by no class). Afterwards run
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import re
 import sys
 import types
 from pathlib import Path
@@ -48,6 +50,7 @@ sys.modules.setdefault("attachsim", _package)
 import yaml  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 
+from attachsim.core.mechanism import DECLARED, MECHANISMS_SUFFIX  # noqa: E402
 from attachsim.core.params import PARAMS_SUFFIX, PLAIN_KEYS, ROW_KEYS, param  # noqa: E402
 from attachsim.io import atomic_write_text  # noqa: E402
 
@@ -107,6 +110,12 @@ HEADER = """\
 # Parameters of {module}: one table per parameter group (class), one row per parameter
 # (default, bounds, unit, meaning, source; see attachsim.core.params). The class declares each name and type.
 # scripts/params_to_data.py rewrites this file when it moves parameters here, without comments.
+"""
+
+MECHANISMS_HEADER = """\
+# Mechanism declarations of {module}: one table per mechanism class (key, label, summary,
+# stages, kernel, Params, states, ...; see attachsim.core.mechanism). The class keeps its docstring and behaviour.
+# scripts/params_to_data.py rewrites this file when it moves declarations here, without comments.
 """
 
 
@@ -172,12 +181,20 @@ def row_of(value: Any) -> dict[str, Any] | None:
     return {key: row[key] for key in ROW_KEYS}
 
 
-def dump(module: str, data: dict[str, dict[str, dict[str, Any]]]) -> str:
-    """The data file's text; checked to read back to exactly ``data``."""
-    text = HEADER.format(module=module) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110,
-                                                         default_flow_style=None)
-    if yaml.safe_load(text) != data:
-        raise SystemExit(f"{module}: the data file would not read back to the same rows")
+class _Dumper(yaml.SafeDumper):
+    """Mappings as blocks, lists (bounds, stages) on one line."""
+
+
+_Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value,
+                                                                              flow_style=True))
+
+
+def dump_yaml(header: str, data: dict[str, Any]) -> str:
+    """A data file's text; checked to read back to exactly ``data`` (NaN included)."""
+    text = header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110,
+                              default_flow_style=False)
+    if yaml.safe_dump(yaml.safe_load(text)) != yaml.safe_dump(data):
+        raise SystemExit(f"{header.splitlines()[0]}: the data would not read back the same")
     return text
 
 
@@ -230,7 +247,7 @@ def convert(path: Path, check: bool) -> int:
         return len(moves) + len(dropped)
     if dropped:
         print(f"{data_path.relative_to(ROOT)}: dropped rows no class declares: {', '.join(dropped)}")
-    atomic_write_text(data_path, dump(module, ordered))
+    atomic_write_text(data_path, dump_yaml(HEADER.format(module=module), ordered))
     if not moves:
         return len(dropped)
 
@@ -241,7 +258,7 @@ def convert(path: Path, check: bool) -> int:
         tail = lines[last][stmt.end_col_offset or 0:]
         annotation = ast.get_source_segment(source, stmt.annotation)
         lines[first: last + 1] = [head + f"{name}: {annotation}".encode() + tail]
-    new_source = drop_unused_param_import(b"".join(lines).decode())
+    new_source = drop_unused_imports(b"".join(lines).decode())
     atomic_write_text(path, new_source)
     print(f"{path.relative_to(ROOT)}: moved {len(moves)} parameters to {data_path.relative_to(ROOT)}")
     for name in unused_top_level(new_source, source):
@@ -249,20 +266,23 @@ def convert(path: Path, check: bool) -> int:
     return len(moves) + len(dropped)
 
 
-def drop_unused_param_import(source: str) -> str:
-    """Remove ``param`` from the module's ``core.params`` import if nothing else uses it."""
+#: Names the moves can leave unused, by the core module they are imported from.
+MOVED_HELPERS = {"core.params": {"param"}, "core.mechanism": {"f32", "i32", "i8", "owned"}}
+
+
+def drop_unused_imports(source: str) -> str:
+    """Remove from the module's ``core.params``/``core.mechanism`` imports the helpers nothing uses any more."""
     tree = ast.parse(source)
-    if any(isinstance(n, ast.Name) and n.id == "param" for n in ast.walk(tree)):
-        return source
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     lines = source.splitlines(keepends=True)
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("core.params") \
-                and any(a.name == "param" and a.asname is None for a in node.names):
-            kept = [a.name if a.asname is None else f"{a.name} as {a.asname}" for a in node.names if a.name != "param"]
-            indent = lines[node.lineno - 1][: node.col_offset]
-            new = f"{indent}from {'.' * node.level}{node.module} import {', '.join(kept)}\n" if kept else ""
-            lines[node.lineno - 1: node.end_lineno] = [new]
-            break
+    for node in reversed(tree.body):
+        helpers = MOVED_HELPERS.get((node.module or "").lstrip(".")) if isinstance(node, ast.ImportFrom) else None
+        if not helpers or not any(a.name in helpers and a.name not in used for a in node.names):
+            continue
+        kept = [a.name if a.asname is None else f"{a.name} as {a.asname}" for a in node.names
+                if a.name not in helpers or a.name in used]
+        new = f"from {'.' * node.level}{node.module} import {', '.join(kept)}\n" if kept else ""
+        lines[node.lineno - 1: node.end_lineno] = [new]
     return "".join(lines)
 
 
@@ -276,6 +296,100 @@ def unused_top_level(new_source: str, old_source: str) -> list[str]:
                if isinstance(t, ast.Name)} | {node.name for node in new_tree.body if isinstance(node, ast.FunctionDef)}
     return sorted((defined & uses(ast.parse(old_source))) - uses(new_tree))
 
+# ----------------------------------------------------------------------------- mechanism declarations
+
+#: Bases that make a class a mechanism whose literal declarations can come from ``<module>.mechanisms.yaml``.
+MECHANISM_BASES = {"Mechanism", "Intervention"}
+
+
+def _literal(node: ast.expr) -> Any:
+    """The value of a literal expression (``float("nan")`` included); raises ValueError otherwise."""
+    if isinstance(node, ast.Call) and ast.unparse(node) in ('float("nan")', "float('nan')"):
+        return float("nan")
+    return ast.literal_eval(node)
+
+
+def declaration_of(stmt: ast.stmt, cls_name: str) -> tuple[str, Any] | None:
+    """(attribute, data value) of a class-level declaration that can move, or None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    name, value = stmt.targets[0].id, stmt.value
+    if name not in DECLARED:
+        return None
+    try:
+        if name == "Params":
+            return (name, value.id) if isinstance(value, ast.Name) else None
+        if name == "states":
+            if not (isinstance(value, ast.Call) and ast.unparse(value.func) == "owned" and value.args
+                    and isinstance(value.args[0], ast.Name) and value.args[0].id == "key"):
+                return None
+            states: dict[str, Any] = {}
+            for spec in value.args[1:]:
+                if not (isinstance(spec, ast.Call) and isinstance(spec.func, ast.Name)
+                        and spec.func.id in ("f32", "i32", "i8") and len(spec.args) == 4 and not spec.keywords):
+                    return None
+                sname, default, unit, meaning = (_literal(a) for a in spec.args)
+                states[sname] = {"dtype": spec.func.id, "default": default, "unit": unit, "meaning": meaning}
+            return name, states
+        literal = _literal(value)
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    return name, list(literal) if isinstance(literal, tuple) else literal
+
+
+def mechanism_classes(tree: ast.Module) -> list[ast.ClassDef]:
+    """Top-level classes that derive (within the module) from one of :data:`MECHANISM_BASES`."""
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+    def is_mechanism(node: ast.ClassDef, seen: frozenset[str] = frozenset()) -> bool:
+        for base in node.bases:
+            name = base.id if isinstance(base, ast.Name) else None
+            if name in MECHANISM_BASES or (name in classes and name not in seen
+                                           and is_mechanism(classes[name], seen | {name})):
+                return True
+        return False
+
+    return [node for node in classes.values() if is_mechanism(node)]
+
+
+def convert_mechanisms(path: Path, check: bool) -> int:
+    """Move the module's literal mechanism declarations into ``<module>.mechanisms.yaml``; the number moved."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    module = module_name(path)
+    moves: list[tuple[ast.stmt, str, str, Any]] = []
+    classes = mechanism_classes(tree)
+    for cls in classes:
+        found = [(stmt, *decl) for stmt in cls.body if (decl := declaration_of(stmt, cls.name)) is not None]
+        moving = {stmt for stmt, *_ in found}
+        # the class body may read `key` (e.g. in a declaration that stays): then the key stays in Python too
+        key_read = any(isinstance(n, ast.Name) and n.id == "key" for stmt in cls.body if stmt not in moving
+                       and not isinstance(stmt, ast.FunctionDef) for n in ast.walk(stmt))
+        moves += [(stmt, cls.name, name, value) for stmt, name, value in found if not (name == "key" and key_read)]
+    data_path = path.with_name(path.stem + MECHANISMS_SUFFIX)
+    data: dict[str, dict[str, Any]] = (yaml.safe_load(data_path.read_text()) or {}) if data_path.exists() else {}
+    names = [c.name for c in classes]
+    dropped = [n for n in data if n not in names]
+    if check or not (moves or dropped):
+        for stmt, cls_name, name, _ in moves:
+            print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is declared in Python")
+        for n in dropped:
+            print(f"{data_path.relative_to(ROOT)}: {n} is no mechanism class of the module")
+        return len(moves) + len(dropped)
+    for _, cls_name, name, value in moves:
+        data.setdefault(cls_name, {})[name] = value
+    ordered = {n: {k: data[n][k] for k in DECLARED if k in data[n]} for n in names if n in data}
+    atomic_write_text(data_path, dump_yaml(MECHANISMS_HEADER.format(module=module), ordered))
+    if moves:
+        lines = source.splitlines(keepends=True)
+        for stmt, *_ in sorted(moves, key=lambda m: m[0].lineno, reverse=True):
+            del lines[stmt.lineno - 1: stmt.end_lineno]
+        new_source = re.sub(r"\n{4,}(?=\S)", "\n\n\n", re.sub(r"\n{3,}(?=    \S)", "\n\n", "".join(lines)))
+        new_source = re.sub(r'("""\n)\n+(\n\n(?:class|def|[A-Z#@]))', r"\1\2", new_source)
+        atomic_write_text(path, drop_unused_imports(new_source))
+        print(f"{path.relative_to(ROOT)}: moved {len(moves)} declarations to {data_path.relative_to(ROOT)}")
+    return len(moves) + len(dropped)
+
 
 def main() -> None:
     """Convert the files named (or every module) and report."""
@@ -284,7 +398,8 @@ def main() -> None:
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()
     files = [f.resolve() for f in args.files] or sorted((SRC / "attachsim").rglob("*.py"))
-    moved = sum(convert(path, args.check) for path in files if path.name != "params.py" or path.parent.name != "core")
+    files = [path for path in files if path.parent.name != "core"]
+    moved = sum(convert(path, args.check) + convert_mechanisms(path, args.check) for path in files)
     if args.check and moved:
         raise SystemExit(f"{moved} parameters to move or rows to drop; run python3 scripts/params_to_data.py")
     print(f"{moved} parameters {'to move' if args.check else 'moved'} (or rows dropped)")

@@ -167,16 +167,8 @@ class Parenting(Mechanism):
     """M10: births, and each week a child's caregiving from its parent's current state."""
 
     key = "m10_parenting"
-    label = "M10 parenting and transmission"
-    summary = "births to women 18-45; a child's six caregiving parameters recomputed weekly from the parent's " \
-        "state; temperament partly inherited; parent's interview class at birth"
-    stages = ("adulthood",)
-    Params = ParentingParams
     #: at a birth: the newborn's generation, profile and inherited temperament; weekly: the child's caregiving
     #: and the household-substance item of the ACE ledger
-    writes = ("generation", "profile", "reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency",
-              "cg_rejection", "cg_harm", "cg_dysregulation", "ace_substance", "threat_intensity",
-              "deprivation_intensity")
     states = owned(
         key,
         i32("parent", -1, "id", "The mother's id, or -1 for an exogenous caregiver."),

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ..core.columns import Column, count
 from ..core.laws import clip, for_engine, kernel_law
-from ..core.mechanism import Mechanism, f32, i32, owned
+from ..core.mechanism import Mechanism
 from ..core.params import ParamModel
 from ..core.rng import normals, uniforms
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
-
-
 
 
 class PartnerParams(ParamModel):
@@ -86,31 +84,6 @@ class PartnerParams(ParamModel):
 
 class Relationships(Mechanism):
     """M9: pairing, the weekly pursue-withdraw exchange, satisfaction, conflict and break-up among adults."""
-
-    key = "m9_relationships"
-    label = "M9 intimate relationships"
-    summary = "singles seek and pair by rank of a noisy security score; each week each partner pursues, " \
-        "withdraws or feels intruded upon from their own strategies and the other's last response; conflict, " \
-        "satisfaction and break-up follow from that exchange and from non-attachment causes"
-    stages = ("adulthood",)
-    Params = PartnerParams
-    states = owned(
-        key,
-        i32("partner", -1, "id", "Current partner's id, or -1."),
-        i32("partnerships", 0, "count", "Partnerships begun."),
-        i32("breakups", 0, "count", "Partnerships ended by break-up."),
-        f32("relationship_quality", float("nan"), "0-1", "Own satisfaction with the current relationship."),
-        f32("relationship_conflict", float("nan"), "0-1", "Conflict in the current relationship."),
-        f32("single_weeks", 0.0, "weeks", "Adult weeks without a partner."),
-        f32("partner_responsiveness", 0.0, "0-1", "Share of one's bids the partner answers this week."),
-        f32("pursuit", 0.0, "0-1", "Own pursuit this week: protest, demands, clinging (0 when single)."),
-        f32("withdrawal", 0.0, "0-1", "Own withdrawal from the partner this week (0 when single)."),
-        f32("intrusion", 0.0, "0-1", "Share of the partner's closeness felt as intrusion this week (S0-8); the "
-            "development step turns that share of soothed episodes into arousal."),
-        f32("relational_liability", 0.0, "SD", "Non-attachment liability for poor relationships (heritable "
-            "dispositions, family background), fixed at birth."),
-        f32("external_stress", 0.0, "events", "Stress from chance events outside the relationship (fading)."),
-    )
 
     def __init__(self, params: PartnerParams | None = None) -> None:
         super().__init__(params)

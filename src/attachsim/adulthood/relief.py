@@ -154,15 +154,7 @@ class Relief(Mechanism):
     """M8: relief-seeking with regulators, habit, tolerance, stopping and relapse."""
 
     key = "m8_relief"
-    label = "M8 compulsive relief-seeking"
     heritable = tuple(f"liability_{t}" for t in REGULATORS)
-    summary = "need = arousal - regulation; each regulator's pull (strategy, isolation, liability); use relieves " \
-        "arousal, builds habit and tolerance; tolerance rebounds; criterion = strong habit + continued use; " \
-        "quit; lapse when the drive beats the threshold plus resolve"
-    kernel = "relief"
-    writes = ("arousal",)  # use relieves this week's arousal (negative reinforcement)
-    stages = ("adolescence", "adulthood")
-    Params = ReliefParams
     states = owned(key, *_relief_states())
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:

@@ -245,12 +245,6 @@ CODES = {"adult_style": {s.name.lower(): int(s) for s in ecrr.AdultStyle}, "aai"
 class LifespanAssessments(Mechanism):
     """Assessment hook: the instruments after infancy, each at the ages the scenario chooses."""
 
-    key = "lifespan_assessments"
-    stages = ("childhood", "adolescence", "adulthood")
-    label = "assessments: reunion at 5 years, checklist, ECR-R, adult interview, intimacy fears"
-    summary = "simulated from states at each chosen age; ECR-R answers scored by the real-file scorer"
-    Params = LifespanAssessmentParams
-
     def __init__(self, params: LifespanAssessmentParams | None, ssp_params: StrangeSituationParams,
                  preschool_years: tuple[int, ...], checklist_years: tuple[int, ...], adult_years: tuple[int, ...],
                  stress_gain_max: float, relief: ReliefParams | None = None,

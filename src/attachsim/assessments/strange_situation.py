@@ -240,11 +240,6 @@ SCALES = ("proximity", "contact", "avoidance", "resistance", "disorganization")
 class StrangeSituation(Mechanism):
     """Assessment hook: runs the Strange Situation on everyone who reaches the chosen ages this week."""
 
-    key = "strange_situation"
-    label = "assessment: Strange Situation (MODEL §7)"
-    summary = "eight episodes simulated from states; reunion scales 1-7, disorganisation 1-9; A/B/C/D by the rules"
-    Params = StrangeSituationParams
-
     def __init__(self, params: StrangeSituationParams | None = None, ages_months: tuple[int, ...] = (12,)) -> None:
         super().__init__(params)
         self.ages_months = ages_months

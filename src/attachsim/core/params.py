@@ -130,22 +130,28 @@ def _check_row(origin: str, group: str, name: str, row: Any) -> dict[str, Any]:
     return row
 
 
-@functools.cache
-def params_data(module: str) -> dict[str, dict[str, dict[str, Any]]]:
-    """The parameter tables of ``module`` (dotted name) from its data file: {class: {parameter: row}}; {} if none."""
+def module_data(module: str, suffix: str) -> dict[str, dict[str, Any]]:
+    """The data file ``<module stem><suffix>`` beside a module (dotted name): {class: table}; {} if none."""
     package, _, stem = module.rpartition(".")
     try:
-        resource = importlib.resources.files(package).joinpath(stem + PARAMS_SUFFIX)
+        resource = importlib.resources.files(package).joinpath(stem + suffix)
     except (ModuleNotFoundError, TypeError, ValueError):  # a class made in a script or a test (no package)
         return {}
     if not resource.is_file():
         return {}
-    origin = params_file(module)
+    origin = module.replace(".", "/") + suffix
     data = load_yaml(resource.read_text(encoding="utf-8"), origin, ParamsDataError) or {}
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise ParamsDataError(f"{origin}: expected one table (a mapping of parameters) per class.")
+        raise ParamsDataError(f"{origin}: expected one table (a mapping) per class.")
+    return data
+
+
+@functools.cache
+def params_data(module: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The parameter tables of ``module`` (dotted name) from its data file: {class: {parameter: row}}; {} if none."""
+    origin = params_file(module)
     return {group: {name: _check_row(origin, group, name, row) for name, row in table.items()}
-            for group, table in data.items()}
+            for group, table in module_data(module, PARAMS_SUFFIX).items()}
 
 
 def field_from_row(row: dict[str, Any]) -> Any:

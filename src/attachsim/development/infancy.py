@@ -17,13 +17,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.laws import clip, kernel_law, sigmoid
-from ..core.mechanism import Mechanism, f32, owned
+from ..core.mechanism import Mechanism
 from ..core.params import ParamModel
 from ..core.rng import normals
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
-
 
 
 class DevelopmentParams(ParamModel):
@@ -104,23 +103,9 @@ class PathwayParams(ParamModel):
 class Development(Mechanism):
     """Plasticity(age): how much a week of experience moves the slow states."""
 
-    key = "development"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "plasticity schedule (MODEL §3)"
-    summary = "plasticity(age) = floor + (1 - floor) * exp(-age / tau)"
-    kernel = "development"
-    Params = DevelopmentParams
-
 
 class Distress(Mechanism):
     """M1: distress episodes and bids."""
-
-    key = "m1_distress"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M1 distress and bids"
-    summary = "episodes ~ Poisson(rate(age) * reactivity * stress_gain); bids suppressed by deactivation"
-    kernel = "development"
-    Params = DistressParams
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Draw each newborn's temperament (reactivity): lognormal with mean 1, exp(sd * z - sd^2 / 2)."""
@@ -128,103 +113,27 @@ class Distress(Mechanism):
         z = normals(sim.seed, "init.reactivity", 0, ids)
         sim.pop["reactivity"][ids] = np.exp(sd * z - 0.5 * sd * sd).astype(np.float32)
 
-    states = owned(
-        key,
-        f32("reactivity", 1.0, "multiplier", "Temperament: how easily distressed; fixed at birth."),
-        f32("arousal", 0.0, "unresolved distress (1 = arousal_scale episodes a week)", "Current stress this week."),
-        f32("episodes_total", 0.0, "episodes", "Distress episodes so far."),
-    )
-
 
 class Response(Mechanism):
     """M2: caregiver response to each bid."""
 
-    key = "m2_response"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M2 caregiver response"
-    summary = "bids end soothed, ignored, rejected, frightened or harmed (multinomial counts per week)"
-    kernel = "development"
-    Params = ResponseParams
     internal = frozenset({"sens_obs_num", "sens_obs_den"})  # read by the observed-sensitivity column
-    states = owned(
-        key,
-        f32("soothed_total", 0.0, "episodes", "Bids soothed so far."),
-        f32("ignored_total", 0.0, "episodes", "Bids unanswered (caregiver absent or unresponsive) so far."),
-        f32("rejected_total", 0.0, "episodes", "Bids rebuffed so far."),
-        f32("frightened_total", 0.0, "episodes", "Bids met by frightened or frightening behaviour without harm."),
-        f32("harmed_total", 0.0, "episodes", "Bids met by harm (abuse) so far."),
-        f32("sens_obs_num", 0.0, "probability-weeks",
-            "Year one: sum over weeks of the caregiver's sensitivity that week (prompt soothing when present)."),
-        f32("sens_obs_den", 0.0, "weeks", "Year one: weeks observed."),
-    )
 
 
 class CoRegulation(Mechanism):
     """M3: co-regulation builds regulation."""
 
-    key = "m3_coregulation"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M3 co-regulation -> regulation"
-    summary = "soothed distress lowers arousal and builds regulation at plasticity(age) (S0-1)"
-    kernel = "development"
-    Params = RegulationParams
-    states = owned(key, f32("regulation", 0.1, "0-1", "Self-soothing capacity, built by co-regulation (S0-1)."))
-
 
 class WorkingModels(Mechanism):
     """M4: working models of others (Beta counts), self-worth and threat."""
-
-    key = "m4_working_models"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M4 working models"
-    summary = "answered/unanswered bids update the model of others; validation the model of self; harm threat"
-    kernel = "development"
-    Params = WorkingModelParams
-    states = owned(
-        key,
-        f32("others_a", 1.0, "evidence count", "Bids answered (Beta count for the model of others)."),
-        f32("others_b", 1.0, "evidence count", "Bids not answered (Beta count for the model of others)."),
-        f32("self_worth", 0.5, "0-1", "Model of self: raised by validation, lowered by rejection and neglect."),
-        f32("threat", 0.0, "0-1", "Learned expectation of harm from close others."),
-    )
 
 
 class Strategies(Mechanism):
     """M5: secure, hyperactivating, deactivating and conflicted strategies."""
 
-    key = "m5_strategies"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M5 strategies"
-    summary = "reliable response -> secure; rebuff -> deactivation; partial reinforcement -> hyperactivation; " \
-        "comfort that frightens -> conflict"
-    kernel = "development"
-    Params = StrategyParams
-    states = owned(
-        key,
-        f32("hyperactivation", 0.0, "0-1", "Learned intensity of bids: protest, clinging (anxious strategy)."),
-        f32("deactivation", 0.0, "0-1", "Learned suppression of bids: self-reliance, distance (avoidant)."),
-        f32("conflict", 0.0, "0-1", "Approach-avoid conflict toward the attachment figure (disorganisation)."),
-        f32("resp_expect", 0.5, "share of bids", "Running estimate of the share of bids answered."),
-        f32("resp_unpredict", 0.0, "variance",
-            "Running excess variance of the weekly response share over sampling variance (unpredictability)."),
-        f32("rebuff_expect", 0.0, "share of bids", "Running estimate of the share of bids rebuffed or harmed."),
-    )
-
 
 class Pathways(Mechanism):
     """M6: threat and deprivation leave different marks."""
-
-    key = "m6_pathways"
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "M6 threat and deprivation pathways"
-    summary = "harm raises stress_gain (threat); missing stimulation slows social_cognition (deprivation)"
-    kernel = "development"
-    Params = PathwayParams
-    states = owned(
-        key,
-        f32("stress_gain", 1.0, ">= 1 multiplier", "Sensitisation of the stress response (hypervigilance)."),
-        f32("social_cognition", 0.0, "0-1", "Maturity of emotion and social-cognition pathways."),
-    )
 
 
 INFANCY_MECHANISMS: tuple[type[Mechanism], ...] = (

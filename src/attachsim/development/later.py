@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from ..core.columns import Column, Reader
 from ..core.laws import clip, kernel_law
-from ..core.mechanism import Mechanism, f32, i8, i32, owned
+from ..core.mechanism import Mechanism
 from ..core.params import ParamModel
 from ..core.rng import uniforms
 from ..core.timeline import INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weeks
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 #: The ten categories of the ACE study's count, in the order of the people table's ``ace_<name>`` columns.
 ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
                   "violence", "substance", "mental_illness", "divorce", "incarceration")
-
 
 
 class LaterParams(ParamModel):
@@ -84,48 +83,9 @@ class RelationshipParams(ParamModel):
 class LaterExperience(Mechanism):
     """M7: learning continues after infancy from caregivers, then close others."""
 
-    key = "m7_later_experience"
-    label = "M7 later experience"
-    summary = "after 2 years: caregiver sensitivity drifts and is disrupted by family events; from 18 close " \
-        "others chosen partly by one's own security; same learning at plasticity(age)"
-    kernel = "development"
-    stages = ("childhood", "adolescence", "adulthood")
-    Params = LaterParams
-    states = owned(
-        key,
-        f32("cg_shift", 0.0, "sensitivity", "Current drift of the caregiver's sensitivity (from 2 years)."),
-        f32("close_sensitivity", 0.0, "0-1", "Responsiveness of the person's close others (adulthood)."),
-        f32("arousal_mean", 0.0, "arousal", "Slow (one-year) running average of arousal: chronic stress."),
-    )
-
 
 class LifeEvents(Mechanism):
     """Family events in childhood and the exposure ledger behind the ACE count."""
-
-    key = "life_events"
-    label = "family events and exposure ledger"
-    summary = "divorce disrupts caregiving; harm, neglect, household illness, violence, separation and " \
-        "incarceration recorded before 18"
-    kernel = "development"
-    stages = ("childhood", "adolescence")
-    Params = LifeEventParams
-    states = owned(
-        key,
-        i32("family_event_until_w", 0, "week of age", "End of the current family disruption."),
-        i8("ace_emotional_abuse", 0, "flag", "Emotional abuse before 18."),
-        i8("ace_physical_abuse", 0, "flag", "Physical abuse before 18."),
-        i8("ace_sexual_abuse", 0, "flag", "Sexual abuse before 18."),
-        i8("ace_violence", 0, "flag", "Violence against the mother witnessed before 18."),
-        i8("ace_mental_illness", 0, "flag", "Household mental illness (caregiver dysregulation) before 18."),
-        i8("ace_divorce", 0, "flag", "Parental separation or divorce before 18."),
-        i8("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
-        i8("ace_substance", 0, "flag", "Household substance use before 18: a simulated parent in compulsive use "
-           "(written weekly by M10), or an exogenous household's onset drawn after the last week."),
-        i32("first_loss_w", 0, "week of age", "Week of age at the first death of a parent or sibling (drawn at "
-            "birth; 120 years when none before then)."),
-        f32("low_response_weeks", 0.0, "weeks", "Childhood weeks with little response expected (emotional neglect)."),
-        f32("deprived_weeks", 0.0, "weeks", "Weeks of severe deprivation before 18 (physical neglect)."),
-    )
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Draw each newborn's first bereavement (a parent or sibling): piecewise-constant hazard, 18 / 25 years."""

@@ -80,11 +80,6 @@ class Liability(Mechanism):
 
     key = "liability"
     heritable = ("internalizing_heritable", "externalizing_heritable")
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
-    label = "non-attachment liabilities (issue 15)"
-    summary = "heritable, shared-environmental and chance components of internalizing and externalizing " \
-        "problems: standard normal, drawn at birth from their own streams"
-    Params = LiabilityParams
     states = owned(
         key,
         *(f32(f"{d}_{k}", 0.0, "SD", f"{k.capitalize()} component of the {d} liability outside attachment "

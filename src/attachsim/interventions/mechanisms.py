@@ -135,7 +135,6 @@ def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> 
 class Intervention(Mechanism):
     """Base of every intervention: enrolment, sessions, drop-out, target measurement."""
 
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
     target: ClassVar[str] = ""  # what ``measure`` returns, in words
     target_state: ClassVar[str] = ""  # the state ``measure`` returns, where the target is one state
     caregiver_level: ClassVar[bool] = False
@@ -296,15 +295,6 @@ def compulsive_mask(sim: Simulation, ids: IDS) -> npt.NDArray[np.bool_]:
 class SensitivityTraining(Intervention):
     """Video-feedback sensitivity training: raises the caregiver's sensitivity (and, if set, availability)."""
 
-    key = "m11_sensitivity_training"
-    writes = ("cg_sensitivity", "cg_availability", "deprivation_intensity", "cg_harm")
-    label = "M11 sensitivity / responsiveness training"
-    summary = "per session: cg_sensitivity += dose * d * SD; cg_availability += dose * gain; deprivation eased; " \
-        "harm *= (1 - dose * r) (0 for video feedback)"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-    target_state = "cg_sensitivity"
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise sensitivity and availability; ease scheduled deprivation."""
         e = self.params
@@ -320,9 +310,6 @@ class SensitivityTraining(Intervention):
 
 class ResponsivenessTraining(SensitivityTraining):
     """Responsiveness training for a neglecting caregiver: sensitivity, availability, less deprivation."""
-
-    key = "m11_responsiveness_training"
-    target = "caregiver responsiveness (availability x sensitivity x (1 - deprivation), 0-1)"
 
     def measure(self, sim: Simulation, ids: IDS) -> F64:
         """Expected share of bids met and soothed by the caregiver."""
@@ -341,15 +328,7 @@ class ChildParentPsychotherapy(Intervention):
     episodes while the child's learned expectation of harm from the parent (``threat``) falls.
     """
 
-    key = "m11_child_parent_psychotherapy"
     writes = ("cg_sensitivity", "cg_rejection", "cg_harm", "threat_intensity", "threat", *ANSWERED_STATES)
-    label = "M11 child-parent psychotherapy (CPP, DDP)"
-    summary = "per session: rejection *= (1 - dose * representation change); sensitivity += dose * d * SD; harm and " \
-        "threat schedule *= (1 - dose * r); the child's threat *= (1 - dose * expectation change); the child's " \
-        "bids answered in guided repair episodes"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-    target_state = "cg_sensitivity"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The parent's representations, sensitivity and safety; the child's expectations and repair episodes."""
@@ -365,14 +344,6 @@ class ChildParentPsychotherapy(Intervention):
 class ParentingSupport(Intervention):
     """Psychoeducational parenting intervention: less caregiver stress, a little more sensitivity, less harm."""
 
-    key = "m11_parenting_support"
-    writes = ("cg_dysregulation", "cg_sensitivity", "cg_harm", "threat_intensity")
-    label = "M11 psychoeducational parenting intervention"
-    summary = "per session: dysregulation, harm *= (1 - dose * r); sensitivity += dose * d * SD"
-    target = "caregiver dysregulation (cg_dysregulation, 0-1)"
-    caregiver_level = True
-    target_state = "cg_dysregulation"
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Lower dysregulation and harm; raise sensitivity a little."""
         e = self.params
@@ -385,13 +356,7 @@ class ParentingSupport(Intervention):
 class Placement(Intervention):
     """Foster or adoptive placement: the caregiver is replaced by a new one drawn from a profile."""
 
-    key = "m11_placement"
     writes = ("profile", *(f"cg_{p}" for p in CAREGIVING_PARAMETERS), "cg_shift", "threat_end_w", "deprivation_end_w")
-    label = "M11 foster or adoptive placement"
-    summary = "at the start age: cg_* drawn anew from the placement profile; the former home's adversity ends"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-    target_state = "cg_sensitivity"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Place the child: draw the new caregiver (own streams) and end the former home's adversity."""
@@ -418,13 +383,6 @@ class Placement(Intervention):
 class TraumaTherapy(Intervention):
     """TF-CBT or EMDR: trauma processing lowers stress sensitisation and threat; TF-CBT adds skills."""
 
-    key = "m11_trauma_therapy"
-    writes = ("stress_gain", "threat", "regulation")
-    label = "M11 TF-CBT, EMDR"
-    summary = "per session: stress_gain - 1 and threat *= (1 - dose * r); regulation += dose * skills * (1 - reg)"
-    target = "stress gain (stress_gain, >= 1)"
-    target_state = "stress_gain"
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Process trauma; teach regulation skills."""
         e = self.params
@@ -439,13 +397,6 @@ class TraumaTherapy(Intervention):
 class PlayTherapy(Intervention):
     """Play therapy and sensory integration: social cognition and self-worth of a deprived child."""
 
-    key = "m11_play_therapy"
-    writes = ("social_cognition", "self_worth")
-    label = "M11 play therapy, sensory integration"
-    summary = "per session: social_cognition and self_worth move towards 1 by dose * gain"
-    target = "social cognition (social_cognition, 0-1)"
-    target_state = "social_cognition"
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise social cognition and self-worth."""
         e = self.params
@@ -456,13 +407,6 @@ class PlayTherapy(Intervention):
 
 class Mindfulness(Intervention):
     """Mindfulness and somatic work: regulation rises modestly."""
-
-    key = "m11_mindfulness"
-    writes = ("regulation",)
-    label = "M11 mindfulness, somatic work"
-    summary = "per session: regulation += dose * gain * (1 - regulation)"
-    target = "regulation (0-1)"
-    target_state = "regulation"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise regulation."""
@@ -483,14 +427,7 @@ class AttachmentTherapy(Intervention):
     After the course the states evolve by the model's own weekly learning again.
     """
 
-    key = "m11_attachment_therapy"
     writes = (*ANSWERED_STATES, "hyperactivation", "deactivation", "others_b")
-    label = "M11 attachment-focused depth psychotherapy"
-    summary = "per session: distress episodes answered, soothed and validated (at the person's plasticity); " \
-        "hyperactivation, the self-worth gap, deactivation, others_b and the regulation gap shrink by dose x their " \
-        "shares per course (not scaled by age plasticity)"
-    target = "regulation (0-1)"
-    target_state = "regulation"
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The therapist's answered episodes, then the work on the working models and on regulation."""
@@ -516,13 +453,8 @@ class SymptomFocused(Intervention):
     of them again before the follow-up).
     """
 
-    key = "m11_symptom_focused"
     writes = (*(f"use_state_{t}" for t in REGULATORS), *(f"recent_use_{t}" for t in REGULATORS),
               *(f"habit_{t}" for t in REGULATORS), "social_cognition")
-    label = "M11 symptom-focused addiction treatment"
-    summary = "sessions bring users into abstinence and weaken the treated habits (cues); social skills raise " \
-        "social cognition; lapses while in treatment are caught; relapse followed up 1 and 5 years after the end"
-    target = "share of treated regulators in use (0-1)"
     FOLLOW_UPS = ((1, "relapse_1y"), (5, "relapse_5y"))
 
     def extra_states(self) -> tuple[StateSpec, ...]:

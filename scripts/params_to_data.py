@@ -1,4 +1,4 @@
-"""Move the parameters still written in Python into the modules' data files (idempotent; safe to re-run).
+"""Move parameters and mechanism declarations written in Python into the modules' data files (idempotent).
 
 Usage: python3 scripts/params_to_data.py [--check] [FILE.py ...]
 
@@ -21,6 +21,13 @@ its row into the data file and rewrites the declaration to ``x: float``:
 * it writes each data file and module atomically, drops the imports of ``param``, ``f32``, ``owned`` and the like
   where they became unused, and lists module-level names the move left unused (delete them and add them to
   :data:`LEGACY`).
+
+Mechanism declarations go the same way (see :mod:`attachsim.core.mechanism`): in a class that derives from
+``Mechanism`` or ``Intervention``, the class-level ``key``, ``label``, ``summary``, ``stages``, ``kernel``,
+``Params``, ``writes``, ``target``, ``target_state``, ``caregiver_level`` written as literals, and ``states =
+owned(key, f32(...), i8(...), ...)`` with literal specs, move to ``<module>.mechanisms.yaml`` (Python wins over
+a table already there; anything computed, such as states built in a loop, stays in the class). This part reads
+the source only, so it needs no namespace.
 
 With no FILE it converts every module under ``src/attachsim``. ``--check`` changes nothing and exits 1 if a
 parameter is still written in Python (or a row is declared by no class). Afterwards run
@@ -198,12 +205,21 @@ def dump_yaml(header: str, data: dict[str, Any]) -> str:
     return text
 
 
+def pending(path: Path, data_path: Path, moves: list[tuple[ast.stmt, str, str, Any]], dropped: list[str]) -> int:
+    """Print what would move (or be dropped from ``data_path``) without changing anything; the count."""
+    for stmt, cls_name, name, _ in moves:
+        print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is written in Python")
+    for name in dropped:
+        print(f"{data_path.relative_to(ROOT)}: {name} is declared by no class")
+    return len(moves) + len(dropped)
+
+
 def convert(path: Path, check: bool) -> int:
     """Move the module's Python-written parameters; the number moved (or that would be)."""
     source = path.read_text()
     tree = ast.parse(source)
     module = module_name(path)
-    moves: list[tuple[ast.AnnAssign, str, str, dict[str, Any]]] = []  # (statement, class, name, row)
+    moves: list[tuple[ast.stmt, str, str, Any]] = []  # (statement, class, name, row)
     order: dict[str, list[str]] = {}
     ns: dict[str, Any] | None = None
     for cls in group_classes(tree):
@@ -240,11 +256,7 @@ def convert(path: Path, check: bool) -> int:
             if cls_name in order:
                 ordered[cls_name] = {n: data[cls_name][n] for n in declared if n in data[cls_name]}
     if check or not (moves or dropped):
-        for stmt, cls_name, name, _ in moves:
-            print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is written in Python")
-        for name in dropped:
-            print(f"{data_path.relative_to(ROOT)}: {name} is declared by no class")
-        return len(moves) + len(dropped)
+        return pending(path, data_path, moves, dropped)
     if dropped:
         print(f"{data_path.relative_to(ROOT)}: dropped rows no class declares: {', '.join(dropped)}")
     atomic_write_text(data_path, dump_yaml(HEADER.format(module=module), ordered))
@@ -371,11 +383,7 @@ def convert_mechanisms(path: Path, check: bool) -> int:
     names = [c.name for c in classes]
     dropped = [n for n in data if n not in names]
     if check or not (moves or dropped):
-        for stmt, cls_name, name, _ in moves:
-            print(f"{path.relative_to(ROOT)}:{stmt.lineno}: {cls_name}.{name} is declared in Python")
-        for n in dropped:
-            print(f"{data_path.relative_to(ROOT)}: {n} is no mechanism class of the module")
-        return len(moves) + len(dropped)
+        return pending(path, data_path, moves, dropped)
     for _, cls_name, name, value in moves:
         data.setdefault(cls_name, {})[name] = value
     ordered = {n: {k: data[n][k] for k in DECLARED if k in data[n]} for n in names if n in data}

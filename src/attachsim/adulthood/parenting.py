@@ -29,7 +29,7 @@ from ..caregiving.profiles import PARENT_PROFILE, PROFILES
 from ..core.columns import Column, coded, count, flag
 from ..core.laws import clip, kernel_law
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
-from ..core.params import ParamModel, param
+from ..core.params import ParamModel
 from ..core.rng import normals, uniforms
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, YEAR_W
 from .relief import REGULATORS, compulsive
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
-CAL = ("value calibrated by hand to the transmission targets (van IJzendoorn 1995; Pederson et al. 1998) with "
-       "scripts/transmission.py, fitted on seed 1000 (4,000 people) after the wave's merge (M8, M9, the refitted "
-       "adult interview), checked on seed 1000 at 10,000 people")
 #: Ages (years) between which women give birth (MODEL §6 M10).
 FIRST_BIRTH_AGE, LAST_BIRTH_AGE = 18, 45
 #: Relationship quality at which partner support neither raises nor lowers sensitivity: a new relationship's
@@ -79,95 +76,24 @@ def inherit(sim: Simulation, parents: npt.NDArray[np.int64], children: npt.NDArr
 class ParentingParams(ParamModel):
     """Births and the caregiving a parent's state produces."""
 
-    birth_age_mean: float = param(29.0, 18.0, 45.0, unit="years", meaning="Peak of the age pattern of births.",
-                                  source="rationale: mean age at birth about 29-30 in OECD countries (OECD 2022)")
-    birth_age_sd: float = param(5.5, 1.0, 15.0, unit="years", meaning="Spread of the age pattern of births.",
-                                source="rationale: OECD 2022")
-    partnered_births: float = param(4.0, 1.0, 50.0, unit="relative rate",
-                                    meaning="Birth rate of partnered relative to single women.", source="rationale")
-    partnered_share: float = param(
-        0.65, 0.05, 1.0, unit="share of women 18-45",
-        meaning="Typical share of women of childbearing age with a partner; the birth weights of partnered and "
-        "single women average to one at this share, so that fertility is the mean number of children.",
-        source="rationale: about the share of simulated women 18-45 with a partner in the normative scenario; "
-        "value of the first version, kept",
-    )
-    inheritance: float = param(0.5, 0.0, 1.0, unit="correlation",
-                               meaning="Parent-child correlation of temperamental reactivity.",
-                               source="rationale: modest heritability of infant temperament (Saudino 2005)")
-    sensitivity_unstrained: float = param(
-        0.85, 0.0, 1.0, unit="0-1",
-        meaning="Prompt soothing of a parent whose own arousal is fully regulated (before her skills' and "
-        "circumstances' deviation, exo_sensitivity).",
-        source="the sensitive profile: Ainsworth et al. 1978 (mothers of secure infants rated 7-9 of 9)")
-    sensitivity_arousal: float = param(
-        1.5, 0.0, 10.0, unit="sensitivity lost per unit unregulated arousal",
-        meaning="A parent absorbed by her own distress this week (arousal x (1 - regulation)) perceives and answers "
-        "fewer of the child's distress signals.",
-        source="Dix 1991 (the affective organisation of parenting: a parent's own negative emotion crowds out "
-        "child-oriented responding); " + CAL)
-    sensitivity_partner: float = param(0.05, 0.0, 1.0, unit="per unit relationship quality above 0.6",
-                                       meaning="Partner support raises sensitivity.",
-                                       source="rationale: Belsky 1984 (support in the parenting process); value "
-                                       "of the earlier calibration, kept")
-    compulsive_cost: float = param(0.25, 0.0, 1.0, unit="sensitivity and availability lost",
-                                   meaning="A parent in compulsive use is less sensitive and less available.",
-                                   source="rationale: Suchman et al. 2010 (parenting and addiction)")
-    rejection_deactivation: float = param(
-        5.0, 0.0, 10.0, unit="rejection per unit unregulated deactivating balance",
-        meaning="A parent whose defence is deactivating (deactivation above hyperactivation) rebuffs bids for "
-        "contact, the more so the less she can regulate the distress the bid stirs in her: rejection = gain x "
-        "max(0, deactivation - hyperactivation) x (1 - regulation) (Ds -> A).",
-        source="Main 1981; Main, Kaplan & Cassidy 1985 (dismissing parents reject attachment behaviour); " + CAL)
-    inconsistency_hyperactivation: float = param(
-        0.5, 0.0, 5.0, unit="inconsistency per unit unregulated hyperactivation",
-        meaning="A parent whose own attachment system is hyperactivated answers when her preoccupation allows: "
-        "inconsistency = gain x hyperactivation x (1 - regulation) (E -> C).",
-        source="Cassidy & Berlin 1994; Main & Goldwyn 1984; " + CAL)
-    dysregulation_stress: float = param(
-        0.1, 0.0, 10.0, unit="dysregulation per unit unregulated chronic arousal",
-        meaning="The parent's chronic stress that her regulation does not contain (her arousal averaged over the "
-        "past year x (1 - regulation)) is her caregiving dysregulation: depressed, anxious, irritable care (S0-2).",
-        source="Lovejoy et al. 2000 (depression and parenting); seed 0, S0-2; " + CAL)
-    dysregulation_fear: float = param(
-        0.15, 0.0, 5.0, unit="dysregulation per unit unresolved fear",
-        meaning="Unresolved fear (threat x (stress_gain - 1): the expectation of harm and the sensitised stress "
-        "response that harm and fright left) dysregulates and frightens the parent (U -> D).",
-        source="Main & Hesse 1990; Schuengel et al. 1999 (unresolved parents' frightened/frightening behaviour); "
-        + CAL)
-    harm_hostility: float = param(
-        0.45, 0.0, 5.0, unit="harm per bid per unit hostility above the onset",
-        meaning="A parent who expects harm from close others, reacts with a sensitised stress response and is "
-        "aroused this week (hostility = threat x (stress_gain - 1) x arousal) sometimes answers a bid with harm.",
-        source="Stith et al. 2009 (parent anger/hyper-reactivity and stress: the largest risk factors of physical "
-        "abuse); Dodge, Bates & Pettit 1990 (harmed children learn hostile attributions); value a rationale: a "
-        "harmed parent in a stressed week (threat 0.5, stress_gain 2.5, arousal 0.4: hostility 0.3) harms about "
-        "as often as the frightening profile (0.12 per bid)")
-    harm_onset: float = param(
-        0.03, 0.0, 1.0, unit="hostility",
-        meaning="Hostility below which a parent does not harm (most parents never maltreat).",
-        source="rationale, checked on seed 1000 (MALTREAT=1 scripts/transmission.py, 3,000 people): the share of "
-        "children maltreated (any abuse flag before 18) in the second generation of a general population is the "
-        "first generation's (33.9% vs 33.5%: a stationary rate); the transmission rate is not fitted")
-    observed_distress_share: float = param(
-        0.15, 0.0, 1.0, unit="share of observed time",
-        meaning="Share of a home observation in which the infant is distressed. The parent's own state is "
-        "stirred by the child's distress (her arousal, her defence against bids), so in the rest of the "
-        "observation she shows her skills; the rating weighs the two contexts by their time.",
-        source="St James-Roberts & Halil 1991 (fussing and crying about 1-2 hours a day in the first months, "
-        "about 1 hour by 12 months: 8-15% of waking time); Leerkes 2011 (sensitivity to distress, not to "
-        "non-distress, predicts security)")
-    rating_error_sd: float = param(
-        0.04, 0.0, 0.5, unit="0-1 rating points",
-        meaning="Occasion error of the observers' rating (sensitivity_rated_0_1): the soothing rating's "
-        "reliability (about .7) on the four-scale mean's own spread.",
-        source="rationale: strange_situation.sensitivity_observation_sd (0.1 at a caregiver SD of 0.16, "
-        "reliability about .7) scaled by the SD of the four-scale mean among community caregivers (about 0.06: "
-        "independent draws of the community profile's sensitivity, rejection, inconsistency and availability)")
-    compulsive_inconsistency: float = param(0.5, 0.0, 2.0, unit="inconsistency per unit compulsive_cost",
-                                            meaning="A parent in compulsive use is also inconsistent: this share "
-                                            "of compulsive_cost is added to her inconsistency.",
-                                            source="rationale: Suchman et al. 2010; value of the first version, kept")
+    birth_age_mean: float
+    birth_age_sd: float
+    partnered_births: float
+    partnered_share: float
+    inheritance: float
+    sensitivity_unstrained: float
+    sensitivity_arousal: float
+    sensitivity_partner: float
+    compulsive_cost: float
+    rejection_deactivation: float
+    inconsistency_hyperactivation: float
+    dysregulation_stress: float
+    dysregulation_fear: float
+    harm_hostility: float
+    harm_onset: float
+    observed_distress_share: float
+    rating_error_sd: float
+    compulsive_inconsistency: float
 
 
 @kernel_law
@@ -241,16 +167,8 @@ class Parenting(Mechanism):
     """M10: births, and each week a child's caregiving from its parent's current state."""
 
     key = "m10_parenting"
-    label = "M10 parenting and transmission"
-    summary = "births to women 18-45; a child's six caregiving parameters recomputed weekly from the parent's " \
-        "state; temperament partly inherited; parent's interview class at birth"
-    stages = ("adulthood",)
-    Params = ParentingParams
     #: at a birth: the newborn's generation, profile and inherited temperament; weekly: the child's caregiving
     #: and the household-substance item of the ACE ledger
-    writes = ("generation", "profile", "reactivity", "cg_availability", "cg_sensitivity", "cg_inconsistency",
-              "cg_rejection", "cg_harm", "cg_dysregulation", "ace_substance", "threat_intensity",
-              "deprivation_intensity")
     states = owned(
         key,
         i32("parent", -1, "id", "The mother's id, or -1 for an exogenous caregiver."),

@@ -27,8 +27,8 @@ import numpy.typing as npt
 
 from ..core.columns import Column, count
 from ..core.laws import clip, for_engine, kernel_law
-from ..core.mechanism import Mechanism, f32, i32, owned
-from ..core.params import ParamModel, param
+from ..core.mechanism import Mechanism
+from ..core.params import ParamModel
 from ..core.rng import normals, uniforms
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from ..development.infancy import model_of_others
@@ -37,171 +37,53 @@ if TYPE_CHECKING:
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
-KEPT = "rationale; the value of the first version of M9, kept (not calibrated)"
-
-
-def assumed(value: float, hi: float, unit: str, meaning: str, why: str = "") -> Any:
-    """A parameter whose value is a stated assumption (bounds 0 to ``hi``), with the literature behind its form."""
-    return param(value, 0.0, hi, unit=unit, meaning=meaning,
-                 source="assumption for the value" + (f"; {why}" if why else ""))
 
 
 class PartnerParams(ParamModel):
     """Partnering, the weekly pursue-withdraw exchange, its non-attachment causes and break-up."""
 
-    seek_per_year: float = param(
-        0.35, 0.0, 5.0, unit="per year", meaning="Yearly chance that a single adult looks for a partner.",
-        source="rationale: most adults partner by their late twenties (US Census; Cherlin 2010)",
-    )
-    seek_anxiety: float = param(0.5, 0.0, 5.0, unit="per unit hyperactivation",
-                                meaning="The anxious seek partners more.", source="rationale (MODEL M9)")
-    seek_avoidance: float = param(0.8, 0.0, 1.0, unit="share removed at deactivation 1",
-                                  meaning="The avoidant seek partners less.", source="rationale (MODEL M9)")
-    assortment_noise: float = param(
-        0.25, 0.0, 5.0, unit="security SD", meaning="Noise in the security score used to match partners; "
-        "smaller means stronger assortment.", source="rationale: modest assortment by attachment (Holmes & "
-        "Johnson 2009)",
-    )
-    oscillation: float = param(0.6, 0.0, 2.0, unit="closeness per unit conflict",
-                               meaning="Week-to-week swing of the disorganised partner's preferred closeness.",
-                               source="Hayden (seed 0, S0-3): bolts if too close too fast")
-    breakup_per_year: float = param(
-        0.03, 0.0, 1.0, unit="per year per unit of dissatisfaction",
-        meaning="Break-up hazard per unit of the couple's state (conflict and the less satisfied partner's "
-        "dissatisfaction, weighted below); a satisfied couple without conflict does not break up.",
-        source="assumption: scale kept so that break-ups per adult stay near the first M9 (Bramlett & Mosher 2002 "
-        "order of union dissolution)")
-    breakup_conflict: float = param(6.0, 0.0, 50.0, unit="per unit conflict",
-                                    meaning="Conflict raises the break-up hazard.", source=KEPT)
-    breakup_quality: float = param(6.0, 0.0, 50.0, unit="per unit (1 - satisfaction)",
-                                   meaning="The less satisfied partner's dissatisfaction raises the break-up hazard.",
-                                   source=KEPT)
-    memory_weeks: float = param(26.0, 1.0, 520.0, unit="weeks",
-                                meaning="Time constant of satisfaction and conflict.", source=KEPT)
-    responsiveness_base: float = param(
-        0.2, 0.0, 1.0, unit="0-1", meaning="Responsiveness to a partner's bids of someone with no regulation, "
-        "no trust, no deactivation and no conflict.", source=KEPT)
-    responsiveness_regulation: float = param(
-        0.5, 0.0, 2.0, unit="per unit regulation", meaning="Regulated people answer a partner's bids more "
-        "reliably.", source="rationale: Mikulincer & Shaver 2007 (security and caregiving in couples); " + KEPT)
-    responsiveness_trust: float = param(
-        0.3, 0.0, 2.0, unit="per unit model of others",
-        meaning="People who expect others to answer answer more themselves.", source=KEPT)
-    responsiveness_deactivation: float = param(
-        0.3, 0.0, 2.0, unit="per unit deactivation", meaning="The avoidant answer a partner's bids less.",
-        source="rationale: Feeney & Collins 2001 (avoidance and unresponsive caregiving); " + KEPT)
-    responsiveness_conflict: float = param(
-        0.2, 0.0, 2.0, unit="per unit conflict", meaning="Approach-avoid conflict makes responses unreliable.",
-        source=KEPT)
-    closeness_base: float = param(
-        1.2, 0.0, 2.0, unit="0-1 (clipped)", meaning="Preferred closeness before hyperactivation and deactivation "
-        "(the result is clipped to 0-1).",
-        source="assumption: avoidance is discomfort with closeness (Brennan, Clark & Shaver 1998), so a typical "
-        "adult (deactivation about 0.3) welcomes all that a responsive partner offers (about 0.85 at most)")
-    closeness_hyperactivation: float = param(
-        0.5, 0.0, 2.0, unit="per unit hyperactivation", meaning="The anxious want more closeness than a partner "
-        "gives.", source="rationale (MODEL M9); " + KEPT)
-    closeness_deactivation: float = param(
-        1.5, 0.0, 3.0, unit="per unit deactivation", meaning="The avoidant want less closeness.",
-        source="assumption: a strongly deactivated adult (0.5 and above) wants less than a responsive partner "
-        "offers; deactivation is the suppression of proximity seeking (Mikulincer & Shaver 2007)")
-    offer_pursuit: float = assumed(0.3, 1.0, "closeness per unit pursuit", "Closeness a pursuing partner presses "
-                                   "on the other (demands, clinging) on top of the bids they answer.",
-                                   "demands are part of what the other withdraws from (Christensen & Heavey 1990)")
-    pursue_shortfall: float = assumed(2.0, 10.0, "pursuit per unit hyperactivation per unit shortfall",
-                                      "The anxious protest and pursue when they get less closeness than they want.",
-                                      "hyperactivation answers distance with protest (Mikulincer & Shaver 2007)")
-    pursue_withdrawal: float = assumed(1.0, 10.0, "pursuit per unit hyperactivation per unit partner withdrawal",
-                                       "A partner's withdrawal is a separation threat: the anxious pursue (S0-3).",
-                                       "withdrawal begets demand (Christensen & Heavey 1990)")
-    pursue_after_conflict: float = assumed(1.0, 10.0, "pursuit per unit approach-avoid conflict per unit conflict",
-                                           "The disorganised fear being left after a fight and pursue (S0-3).",
-                                           "Hayden (seed 0, S0-3)")
-    withdraw_excess: float = assumed(2.0, 10.0, "withdrawal per unit deactivation per unit excess closeness",
-                                     "The avoidant distance themselves when closeness exceeds what they want.",
-                                     "deactivation keeps distance (Mikulincer & Shaver 2007)")
-    withdraw_demand: float = assumed(1.0, 10.0, "withdrawal per unit deactivation per unit partner pursuit",
-                                     "Demand begets withdrawal in the avoidant.", "Christensen & Heavey 1990")
-    intrusion_gain: float = assumed(
-        40.0, 100.0, "per unit defence per unit excess closeness", "How strongly closeness beyond one's preference "
-        "is felt as intrusion, defence = (deactivation x (1 - self-worth))^2 + approach-avoid conflict; felt "
-        "intrusion arouses (relationships.intrusion_arousal) and is withdrawn from (S0-8).",
-        "Hayden (seed 0, S0-8: being loved threatens a rigid defence)")
-    regulation_damping: float = assumed(0.5, 1.0, "share removed at regulation 1", "Regulated people pursue and "
-                                        "withdraw less for the same mismatch.",
-                                        "security supports constructive conflict (Mikulincer & Shaver 2007)")
-    conflict_demand_withdraw: float = assumed(1.5, 10.0, "conflict per unit pursuit x withdrawal", "Pursuit met by "
-                                              "withdrawal is conflict.", "Christensen & Heavey 1990; Schrodt et al. "
-                                              "2014 (demand-withdraw goes with distress)")
-    conflict_protest: float = assumed(0.5, 10.0, "conflict per unit unanswered pursuit", "Protest the partner does "
-                                      "not answer is conflict.", "Li & Chan 2012 (anxiety goes with conflict)")
-    conflict_arousal: float = param(
-        0.15, 0.0, 2.0, unit="per unit arousal of each partner",
-        meaning="Each partner's arousal (stress) adds to the couple's conflict.", source=KEPT)
-    satisfaction_conflict: float = assumed(0.5, 2.0, "satisfaction per unit conflict",
-                                           "Conflict lowers each partner's satisfaction.")
-    liability_quality: float = param(
-        0.05, 0.0, 1.0, unit="satisfaction per unit of the couple's liability (sum of two standard normals)",
-        meaning="Non-attachment liability of both partners (heritable dispositions, their families' divorce "
-        "history) lowers satisfaction.",
-        source="McGue & Lykken 1992 (divorce liability about half heritable; both spouses' backgrounds count "
-        "independently); Spotts et al. 2004 (marital quality heritable). Assumption: a quarter of the variance of "
-        "satisfaction and conflict is this non-attachment liability (half the twin heritability; the rest is taken "
-        "to run through attachment-related traits the model already has); value set from the exchange's own "
-        "variance on seed 1001 (docs/couples.md), not from any attachment link")
-    liability_conflict: float = param(
-        0.02, 0.0, 1.0, unit="conflict per unit of the couple's liability",
-        meaning="Non-attachment liability of both partners raises conflict.", source="as liability_quality")
-    stress_per_year: float = param(
-        1.0, 0.0, 20.0, unit="events per year", meaning="Chance major stressors outside the relationship "
-        "(work, money, illness, bereavement) of each partner.",
-        source="assumption: about one major life event a year (Randall & Bodenmann 2009 review)")
-    stress_weeks: float = param(12.0, 1.0, 520.0, unit="weeks", meaning="Time constant of an external stressor.",
-                                source="assumption")
-    stress_quality: float = param(
-        0.066, 0.0, 1.0, unit="satisfaction per unit external stress of the couple",
-        meaning="External stress spills over into lower satisfaction.",
-        source="Randall & Bodenmann 2009 (stress spillover). Assumption: a twentieth of the variance of "
-        "satisfaction and conflict (r about -.2); value set as liability_quality's")
-    stress_conflict: float = param(
-        0.026, 0.0, 1.0, unit="conflict per unit external stress of the couple",
-        meaning="External stress spills over into conflict.", source="as stress_quality")
-    start_quality: float = param(
-        0.6, 0.0, 1.0, unit="0-1", meaning="Satisfaction in a new relationship.", source=KEPT)
-    start_conflict: float = param(
-        0.2, 0.0, 1.0, unit="0-1", meaning="Conflict in a new relationship.", source=KEPT)
-    match_hyperactivation: float = param(
-        0.5, 0.0, 1.0, unit="share of the security score removed at hyperactivation 1",
-        meaning="Hyperactivation lowers the security score by which partners are matched.", source=KEPT)
+    seek_per_year: float
+    seek_anxiety: float
+    seek_avoidance: float
+    assortment_noise: float
+    oscillation: float
+    breakup_per_year: float
+    breakup_conflict: float
+    breakup_quality: float
+    memory_weeks: float
+    responsiveness_base: float
+    responsiveness_regulation: float
+    responsiveness_trust: float
+    responsiveness_deactivation: float
+    responsiveness_conflict: float
+    closeness_base: float
+    closeness_hyperactivation: float
+    closeness_deactivation: float
+    offer_pursuit: float
+    pursue_shortfall: float
+    pursue_withdrawal: float
+    pursue_after_conflict: float
+    withdraw_excess: float
+    withdraw_demand: float
+    intrusion_gain: float
+    regulation_damping: float
+    conflict_demand_withdraw: float
+    conflict_protest: float
+    conflict_arousal: float
+    satisfaction_conflict: float
+    liability_quality: float
+    liability_conflict: float
+    stress_per_year: float
+    stress_weeks: float
+    stress_quality: float
+    stress_conflict: float
+    start_quality: float
+    start_conflict: float
+    match_hyperactivation: float
 
 
 class Relationships(Mechanism):
     """M9: pairing, the weekly pursue-withdraw exchange, satisfaction, conflict and break-up among adults."""
-
-    key = "m9_relationships"
-    label = "M9 intimate relationships"
-    summary = "singles seek and pair by rank of a noisy security score; each week each partner pursues, " \
-        "withdraws or feels intruded upon from their own strategies and the other's last response; conflict, " \
-        "satisfaction and break-up follow from that exchange and from non-attachment causes"
-    stages = ("adulthood",)
-    Params = PartnerParams
-    states = owned(
-        key,
-        i32("partner", -1, "id", "Current partner's id, or -1."),
-        i32("partnerships", 0, "count", "Partnerships begun."),
-        i32("breakups", 0, "count", "Partnerships ended by break-up."),
-        f32("relationship_quality", float("nan"), "0-1", "Own satisfaction with the current relationship."),
-        f32("relationship_conflict", float("nan"), "0-1", "Conflict in the current relationship."),
-        f32("single_weeks", 0.0, "weeks", "Adult weeks without a partner."),
-        f32("partner_responsiveness", 0.0, "0-1", "Share of one's bids the partner answers this week."),
-        f32("pursuit", 0.0, "0-1", "Own pursuit this week: protest, demands, clinging (0 when single)."),
-        f32("withdrawal", 0.0, "0-1", "Own withdrawal from the partner this week (0 when single)."),
-        f32("intrusion", 0.0, "0-1", "Share of the partner's closeness felt as intrusion this week (S0-8); the "
-            "development step turns that share of soothed episodes into arousal."),
-        f32("relational_liability", 0.0, "SD", "Non-attachment liability for poor relationships (heritable "
-            "dispositions, family background), fixed at birth."),
-        f32("external_stress", 0.0, "events", "Stress from chance events outside the relationship (fading)."),
-    )
 
     def __init__(self, params: PartnerParams | None = None) -> None:
         super().__init__(params)

@@ -32,7 +32,7 @@ import numpy.typing as npt
 from ..core.columns import Column, count, is_one
 from ..core.laws import kernel_law, sigmoid
 from ..core.mechanism import Mechanism, f32, i8, i32, owned
-from ..core.params import ParamModel, param
+from ..core.params import ParamModel
 from ..core.rng import normals
 from ..core.state import StateSpec
 from ..core.timeline import ADULT_W
@@ -56,149 +56,50 @@ ABSTINENT = int(UseState.ABSTINENT)
 #: Weekly rate of the running share of recent weeks with use (``recent_use_<regulator>``): an 8-week average,
 #: which is what "use week after week" means in the compulsive criterion; part of the criterion's unit.
 RECENT = 1.0 / 8.0
-CAL = ("calibrated by hand on seed 1000 (docs/relief.md): to the survey ranges of docs/relief.md, the sex "
-       "thresholds to Dickenson et al. 2018 at age 35, the sex ratios cited")
 
 
 class ReliefParams(ParamModel):
     """Relief-seeking: who uses, how habit and tolerance grow, who stops and who relapses."""
 
-    start_age: float = param(12.0, 8.0, 30.0, unit="years", meaning="Age from which regulators are used.",
-                             source="MODEL §6 M8 (from about age 12)")
-    need_regulation: float = param(
-        1.0, 0.0, 5.0, unit="arousal per unit regulation",
-        meaning="Arousal that regulation brings down by itself; the rest is need for relief.", source="rationale",
-    )
-    use_gain: float = param(6.0, 0.0, 50.0, unit="logit per unit drive", meaning="Steepness of weekly use.",
-                            source="rationale")
-    habit_weight: float = param(1.0, 0.0, 10.0, unit="drive per unit habit",
-                                meaning="Habit (cue-triggered wanting) adds to the drive to use.",
-                                source="Everitt & Robbins 2005 (from goal-directed to habitual use)")
-    craving_regulation: float = param(
-        0.3, 0.0, 1.0, unit="share of craving removed at regulation 1",
-        meaning="Regulation damps the cue-triggered craving of a habit (S0-4, S0-9).",
-        source="assumption, direction from Kober et al. 2010 (cognitive regulation lowers cue-induced craving)")
-    rebound_weight: float = param(0.5, 0.0, 10.0, unit="drive per unit tolerance",
-                                  meaning="Tolerance adds withdrawal dysphoria to the drive.",
-                                  source="Solomon & Corbit 1974; Koob & Le Moal 2001")
-    relief: float = param(0.35, 0.0, 1.0, unit="share of arousal", meaning="Arousal relieved by one week of use.",
-                          source="rationale: negative reinforcement (Baker et al. 2004)")
-    habit_rate: float = param(0.04, 0.0, 1.0, unit="per week of use", meaning="Growth of habit with use.",
-                              source="rationale")
-    habit_decay: float = param(0.02, 0.0, 1.0, unit="per week without use", meaning="Decay of habit.",
-                               source="rationale: habits outlast abstinence (cue reactivity persists)")
-    tolerance_rate: float = param(0.03, 0.0, 1.0, unit="per week of use", meaning="Growth of tolerance.",
-                                  source="rationale")
-    tolerance_decay: float = param(0.02, 0.0, 1.0, unit="per week without use", meaning="Decay of tolerance.",
-                                   source="rationale")
-    rebound: float = param(0.1, 0.0, 5.0, unit="arousal per unit tolerance",
-                           meaning="Rebound dysphoria in a week without use.", source="Koob & Le Moal 2001")
-    criterion_habit: float = param(0.6, 0.0, 1.0, unit="habit", meaning="Habit strength of the compulsive criterion.",
-                                   source="rationale: loss of control with continued use (DSM-5; ICD-11 6C72)")
-    criterion_use: float = param(0.5, 0.0, 1.0, unit="share of recent weeks",
-                                 meaning="Recent weekly use of the compulsive criterion (use despite harm).",
-                                 source="rationale")
-    quit_per_year: float = param(
-        0.03, 0.0, 1.0, unit="per year at regulation 0.5",
-        meaning="Yearly chance that a compulsive user stops (a quit attempt that starts abstinence), times "
-                "(0.5 + regulation).",
-        source="calibrated by hand on seed 1000 (docs/relief.md) toward Lopez-Quintero et al. 2011 (half of "
-               "alcohol dependence remitted 14 years after onset, most without treatment); remission is mostly "
-               "maturing out, and this rate moves it little")
-    resolve: float = param(
-        1.0, 0.0, 5.0, unit="drive",
-        meaning="While abstinent, use (a lapse) needs this much more drive than the use threshold.",
-        source="assumption: at the usual threshold a lapse is 6 logits (about 400 times) less likely than use; "
-               "lapses then come from stress (Sinha 2001), cue-triggered habit (Carter & Tiffany 1999) and "
-               "withdrawal, and fall as the habit fades (Hunt, Barnett & Branch 1971: most relapse within months)")
-    love_hyperactivation: float = param(
-        3.0, 0.0, 20.0, unit="drive per unit hyperactivation",
-        meaning="Relational relief (love) is pulled by hyperactivation (S0-7): one adult SD (about 0.08) adds 0.25.",
-        source="assumption, direction from Topino et al. 2023 (preoccupied and fearful attachment go with love "
-               "addiction) and a meta-analysis of 15 studies (doi 10.1556/2006.2025.00031: anxiety r = .39, "
-               "avoidance r = -.09): the strongest strategy pull of the five")
-    love_deactivation: float = param(
-        -1.2, -20.0, 20.0, unit="drive per unit deactivation",
-        meaning="Deactivation pushes away from relational relief: one adult SD (about 0.05) takes 0.06.",
-        source="assumption: a quarter of the anxiety pull per SD, the ratio of the two meta-analytic r's "
-               "(.09 / .39, doi 10.1556/2006.2025.00031)")
-    sex_deactivation: float = param(
-        2.0, 0.0, 20.0, unit="drive per unit deactivation",
-        meaning="Solitary sex is pulled by deactivation (S0-7, 'a solo act'): one adult SD adds 0.10.",
-        source="assumption, direction from Engel et al. 2019 (attachment avoidance set men with hypersexual "
-               "disorder apart from controls); as for the substances (a first value of 3.0 made almost every "
-               "adolescent episode remit, lifetime five times current)")
-    substance_deactivation: float = param(
-        2.0, 0.0, 20.0, unit="drive per unit deactivation",
-        meaning="Alcohol and drugs are pulled by deactivation ('turn into themselves'): one adult SD adds 0.10.",
-        source="assumption, direction from Schindler 2019 (insecure, mostly avoidant-fearful attachment in "
-               "substance use disorders)")
-    isolation_pull: float = param(
-        0.1, 0.0, 5.0, unit="drive",
-        meaning="An adult without a partner is drawn to solitary relief (sex, alcohol, drugs).",
-        source="assumption, direction from Grant et al. 2015 (AUD most prevalent among the never married) and "
-               "seed 0 ('cementing their original isolation')")
-    liability_scale: float = param(
-        0.305, 0.0, 5.0, unit="drive",
-        meaning="SD, across people, of the person-level mean drive to alcohol from the model's own causes (need, "
-                "strategy and isolation pulls) over ages 12-25, where the model's onsets fall: the one unit in "
-                "which every regulator's heritable and shared-environment liabilities are scaled.",
-        source="measured: scripts/relief_drive_sd.py, normative, seed 1000, 3,000 people (12-35 gives 0.205, "
-               "which let attachment carry most of the variance where use begins)")
-    heritability_alcohol: float = param(
-        0.49, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of alcohol liability.",
-        source="Verhulst, Neale & Kendler 2015 (meta-analysis of twin and adoption studies: 0.49)")
-    heritability_drugs: float = param(
-        0.55, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of drug liability.",
-        source="Kendler et al. 2014 (Swedish national twin-sibling study: 55% in men, 73% in women)")
-    heritability_food: float = param(
-        0.45, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of eating-for-relief liability.",
-        source="Javaras et al. 2008 (binge eating disorder, family and twin study: 0.41-0.57)")
-    heritability_sex: float = param(
-        0.35, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of compulsive-sex liability.",
-        source="assumption: no twin estimate of CSB located; below the substance use disorders")
-    heritability_love: float = param(
-        0.35, 0.0, 0.9, unit="share of liability variance", meaning="Heritable share of love-addiction liability.",
-        source="assumption: no twin estimate located; as for sex")
-    shared_env_alcohol: float = param(
-        0.10, 0.0, 0.5, unit="share of liability variance",
-        meaning="Shared-environment share of alcohol liability (peers, neighbourhood, family).",
-        source="Verhulst, Neale & Kendler 2015 (0.10)")
-    shared_env_drugs: float = param(
-        0.23, 0.0, 0.5, unit="share of liability variance",
-        meaning="Shared-environment share of drug liability (peers, neighbourhood deprivation, family SES).",
-        source="Kendler et al. 2014 (23% in men, mostly community-wide)")
-    threshold_alcohol_male: float = param(
-        1.71, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses alcohol in half the weeks.",
-        source="Grant et al. 2015 (alcohol use disorder about 1.7 times as common in men); " + CAL)
-    threshold_alcohol_female: float = param(
-        1.82, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses alcohol in half the weeks.",
-        source="Grant et al. 2015; " + CAL)
-    threshold_drugs_male: float = param(
-        2.25, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses drugs in half the weeks.",
-        source="Grant et al. 2016 (drug use disorder about 1.6 times as common in men); " + CAL)
-    threshold_drugs_female: float = param(
-        2.35, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses drugs in half the weeks.",
-        source="Grant et al. 2016; " + CAL)
-    threshold_food_male: float = param(
-        1.42, -2.0, 5.0, unit="drive", meaning="Drive at which a man eats for relief in half the weeks.",
-        source="Hudson et al. 2007 (binge eating about 1.75 times as common in women); " + CAL)
-    threshold_food_female: float = param(
-        1.33, -2.0, 5.0, unit="drive", meaning="Drive at which a woman eats for relief in half the weeks.",
-        source="Hudson et al. 2007; " + CAL)
-    threshold_sex_male: float = param(
-        1.7, -2.0, 5.0, unit="drive", meaning="Drive at which a man uses sex for relief in half the weeks.",
-        source="Dickenson et al. 2018 (10.3% of men above the clinical threshold); " + CAL)
-    threshold_sex_female: float = param(
-        1.76, -2.0, 5.0, unit="drive", meaning="Drive at which a woman uses sex for relief in half the weeks.",
-        source="Dickenson et al. 2018 (7.0% of women); " + CAL)
-    threshold_love_male: float = param(
-        1.66, -2.0, 5.0, unit="drive", meaning="Drive at which a man seeks relief in love or a relationship.",
-        source="Sussman, Lisha & Griffiths 2011 (love addiction about 3% of US adults over 12 months, a soft "
-               "estimate); equal for both sexes (Sussman 2010); " + CAL)
-    threshold_love_female: float = param(
-        1.66, -2.0, 5.0, unit="drive", meaning="Drive at which a woman seeks relief in love or a relationship.",
-        source="as for men (Sussman 2010); " + CAL)
+    start_age: float
+    need_regulation: float
+    use_gain: float
+    habit_weight: float
+    craving_regulation: float
+    rebound_weight: float
+    relief: float
+    habit_rate: float
+    habit_decay: float
+    tolerance_rate: float
+    tolerance_decay: float
+    rebound: float
+    criterion_habit: float
+    criterion_use: float
+    quit_per_year: float
+    resolve: float
+    love_hyperactivation: float
+    love_deactivation: float
+    sex_deactivation: float
+    substance_deactivation: float
+    isolation_pull: float
+    liability_scale: float
+    heritability_alcohol: float
+    heritability_drugs: float
+    heritability_food: float
+    heritability_sex: float
+    heritability_love: float
+    shared_env_alcohol: float
+    shared_env_drugs: float
+    threshold_alcohol_male: float
+    threshold_alcohol_female: float
+    threshold_drugs_male: float
+    threshold_drugs_female: float
+    threshold_food_male: float
+    threshold_food_female: float
+    threshold_sex_male: float
+    threshold_sex_female: float
+    threshold_love_male: float
+    threshold_love_female: float
 
 
 def _relief_states() -> tuple[StateSpec, ...]:
@@ -253,15 +154,7 @@ class Relief(Mechanism):
     """M8: relief-seeking with regulators, habit, tolerance, stopping and relapse."""
 
     key = "m8_relief"
-    label = "M8 compulsive relief-seeking"
     heritable = tuple(f"liability_{t}" for t in REGULATORS)
-    summary = "need = arousal - regulation; each regulator's pull (strategy, isolation, liability); use relieves " \
-        "arousal, builds habit and tolerance; tolerance rebounds; criterion = strong habit + continued use; " \
-        "quit; lapse when the drive beats the threshold plus resolve"
-    kernel = "relief"
-    writes = ("arousal",)  # use relieves this week's arousal (negative reinforcement)
-    stages = ("adolescence", "adulthood")
-    Params = ReliefParams
     states = owned(key, *_relief_states())
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:

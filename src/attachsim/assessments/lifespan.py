@@ -19,7 +19,7 @@ import numpy.typing as npt
 from ..adulthood.relief import REGULATORS, ReliefParams, compulsive
 from ..core.columns import Column, coded, copy_of, count, flag
 from ..core.mechanism import Mechanism, f32, i8, owned
-from ..core.params import ParamModel, param
+from ..core.params import ParamModel
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
 from ..core.timeline import weeks
@@ -33,11 +33,6 @@ if TYPE_CHECKING:
     from ..core.engine import Simulation
 
 F64 = npt.NDArray[np.float64]
-CAL = "calibrated by hand to MODEL §8 adult-interview targets (seed 1000); see docs/calibration.md"
-AAI_CAL = ("fitted with scripts/calibrate_aai.py to Bakermans-Kranenburg & van IJzendoorn 2009's F / Ds / E / U "
-           "shares (read on `general-population`: abuse and loss at population rates) and Waters et al. 2000's "
-           "continuity (read on `normative`) on seeds 1000 and 1001 (20,000 people each); see "
-           "docs/adult_instruments.md")
 
 SIGNS = ("clinging", "mistrust", "fear_of_abandonment", "volatility", "aggressive_outbursts", "hypervigilance",
          "detachment", "unresponsiveness", "social_withdrawal", "passivity", "help_seeking")
@@ -62,57 +57,17 @@ AAI_CLASSES = tuple(c.name for c in AAIClass)
 class LifespanAssessmentParams(ParamModel):
     """How the later instruments read the states."""
 
-    preschool_stress: float = param(
-        0.6, 0.0, 2.0, unit="multiplier of the infant procedure's separation stress",
-        meaning="A 5-year-old is less distressed by a brief separation than an infant.",
-        source="Main & Cassidy 1988 (the 6-year reunion procedure uses a longer separation)",
-    )
-    preschool_momentary_noise: float = param(
-        0.15, 0.0, 5.0, unit="drive SD per reunion",
-        meaning="Moment-to-moment noise in the preschool reunion procedures (every reunion after infancy: "
-        "5 years and the preschool ages in months, e.g. 26 and 42; the infant procedure's "
-        "`strange_situation.momentary_noise` is 0.088): shorter reunions coded with lower agreement between "
-        "coders.",
-        source="calibrated by hand to Opie et al. 2021 (12 months -> 5 years: kappa .23, r .28) on seed 1000; "
-        "with the infant value (0.088) kappa was .29 and r .34",
-    )
-    anxiety_bias: float = param(
-        -1.5, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R anxiety at zero anxious states.", source=CAL,
-    )
-    anxiety_scale: float = param(
-        4.0, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of anxious states on latent ECR-R anxiety.",
-        source=CAL,
-    )
-    avoidance_bias: float = param(
-        -3.9, -5.0, 5.0, unit="latent SD", meaning="Latent ECR-R avoidance at zero avoidant states.", source=CAL,
-    )
-    avoidance_scale: float = param(
-        5.0, 0.0, 20.0, unit="latent SD per unit", meaning="Weight of avoidant states on latent ECR-R avoidance.",
-        source=CAL,
-    )
-    trait_noise: float = param(
-        0.9, 0.0, 3.0, unit="latent SD",
-        meaning="Self-report variation not captured by the attachment states (response style, mood).",
-        source="rationale: self-report and interview agree only modestly (Roisman et al. 2007)",
-    )
-    interview_noise: float = param(
-        0.3, 0.0, 5.0, unit="logit SD", meaning="Noise in the adult-interview scales (coding and occasion).",
-        source="rationale: AAI test-retest about 80-90% (Bakermans-Kranenburg & van IJzendoorn 1993); " + CAL,
-    )
-    coherence_threshold: float = param(
-        0.4398, -2.0, 2.0, unit="security index", meaning="Security index at which transcripts are coherent half the "
-        "time.", source=AAI_CAL,
-    )
-    dismissal_balance: float = param(
-        0.1641, -1.0, 1.0, unit="deactivation minus hyperactivation",
-        meaning="Balance of deactivation over hyperactivation at which an incoherent transcript is dismissing "
-        "(Ds) rather than preoccupied (E) half the time.", source=AAI_CAL,
-    )
-    unresolved_threshold: float = param(
-        0.5242, -2.0, 3.0, unit="unresolved index",
-        meaning="Unresolved index at which U is coded half the time, among people with a loss or an abuse in their "
-        "history (nobody else is coded U).", source=AAI_CAL,
-    )
+    preschool_stress: float
+    preschool_momentary_noise: float
+    anxiety_bias: float
+    anxiety_scale: float
+    avoidance_bias: float
+    avoidance_scale: float
+    trait_noise: float
+    interview_noise: float
+    coherence_threshold: float
+    dismissal_balance: float
+    unresolved_threshold: float
 
 
 def _sigmoid(x: F64) -> F64:
@@ -290,12 +245,6 @@ CODES = {"adult_style": {s.name.lower(): int(s) for s in ecrr.AdultStyle}, "aai"
 class LifespanAssessments(Mechanism):
     """Assessment hook: the instruments after infancy, each at the ages the scenario chooses."""
 
-    key = "lifespan_assessments"
-    stages = ("childhood", "adolescence", "adulthood")
-    label = "assessments: reunion at 5 years, checklist, ECR-R, adult interview, intimacy fears"
-    summary = "simulated from states at each chosen age; ECR-R answers scored by the real-file scorer"
-    Params = LifespanAssessmentParams
-
     def __init__(self, params: LifespanAssessmentParams | None, ssp_params: StrangeSituationParams,
                  preschool_years: tuple[int, ...], checklist_years: tuple[int, ...], adult_years: tuple[int, ...],
                  stress_gain_max: float, relief: ReliefParams | None = None,
@@ -307,8 +256,8 @@ class LifespanAssessments(Mechanism):
         self.checklist_years = checklist_years
         self.adult_years = adult_years
         self.stress_gain_max = stress_gain_max
-        self.relief = relief or ReliefParams()
-        self.liability = liability or LiabilityParams()
+        self.relief = relief or ReliefParams.defaults()
+        self.liability = liability or LiabilityParams.defaults()
 
     def declared(self) -> tuple[StateSpec, ...]:
         """Result states for every chosen age."""

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..core.columns import Column, Reader, coded
 from ..core.mechanism import Mechanism, f32, i8, owned
-from ..core.params import ParamModel, param
+from ..core.params import ParamModel
 from ..core.rng import box_muller_np, normals, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
 from ..core.timeline import weeks
@@ -34,8 +34,6 @@ from ..development.infancy import model_of_others
 if TYPE_CHECKING:
     from ..core.engine import Simulation
 
-CAL = ("calibrated to MODEL §8's infancy targets with Ainsworth's four-scale rules (issue 14): "
-       "scripts/calibrate_ssp.py, seeds 1000-1002, 6,000-8,000 infants per scenario; docs/strange_situation.md")
 
 #: (name, stress added per interval, parent present, stranger present), Ainsworth et al. 1978.
 EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
@@ -76,59 +74,17 @@ def category_codes(letters: npt.NDArray[np.generic]) -> npt.NDArray[np.int32]:
 class StrangeSituationParams(ParamModel):
     """Behaviour in the Strange Situation from the infant's states."""
 
-    sensitivity_observation_sd: float = param(
-        0.1, 0.0, 0.5, unit="0-1",
-        meaning="Occasion error of the observed first-year sensitivity (`sensitivity_0_1`): researchers rate "
-        "sensitivity from a few hours of home observation, not from the whole year; 0.1 against a between-caregiver "
-        "SD of 0.16 makes the rating's reliability about .7.",
-        source="rationale: ratings from brief observations measure a caregiver's typical sensitivity with error "
-        "(reliability about .7 assumed)",
-    )
-    threat_vigilance: float = param(
-        1.5812, 0.0, 10.0, unit="relative increase at threat 1",
-        meaning="Learned threat amplifies arousal from separation (hypervigilance).", source="rationale",
-    )
-    self_soothing: float = param(
-        0.35, 0.0, 1.0, unit="share of arousal per interval at regulation 1",
-        meaning="Self-soothing of arousal while alone.", source="rationale",
-    )
-    contact_comfort: float = param(
-        0.6, 0.0, 1.0, unit="share of arousal per interval",
-        meaning="Relief from contact with the parent for an infant who expects comfort.",
-        source="Ainsworth et al. 1978 (secure infants are readily comforted)",
-    )
-    behaviour_gain: float = param(
-        12.9861, 0.1, 50.0, unit="logit per unit drive", meaning="Steepness of behaviour probabilities.",
-        source=CAL,
-    )
-    momentary_noise: float = param(
-        0.0879, 0.0, 5.0, unit="drive SD per reunion",
-        meaning="Episode-to-episode variation in the infant's behaviour (measurement and state noise).",
-        source=CAL,
-    )
-    approach_threshold: float = param(
-        -0.09, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows proximity seeking half the time.",
-        source=CAL,
-    )
-    avoid_threshold: float = param(
-        0.333, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows avoidance half the time.",
-        source=CAL,
-    )
-    resist_threshold: float = param(
-        0.143, -5.0, 5.0, unit="drive", meaning="Drive at which an interval shows resistance half the time.",
-        source=CAL,
-    )
-    disorg_person_noise: float = param(
-        0.634, 0.0, 5.0, unit="drive SD per infant",
-        meaning="Infant-level variation in disorganised behaviour not explained by learned conflict (infant "
-        "factors and coding error).",
-        source="Spangler et al. 1996 (neonatal orientation predicts D); van IJzendoorn et al. 1999 (D coding "
-        "reliability is moderate); " + CAL,
-    )
-    disorg_threshold: float = param(
-        1.30, -5.0, 5.0, unit="drive",
-        meaning="Drive at which an interval shows disorganised behaviour half the time.", source=CAL,
-    )
+    sensitivity_observation_sd: float
+    threat_vigilance: float
+    self_soothing: float
+    contact_comfort: float
+    behaviour_gain: float
+    momentary_noise: float
+    approach_threshold: float
+    avoid_threshold: float
+    resist_threshold: float
+    disorg_person_noise: float
+    disorg_threshold: float
 
 
 def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -283,11 +239,6 @@ SCALES = ("proximity", "contact", "avoidance", "resistance", "disorganization")
 
 class StrangeSituation(Mechanism):
     """Assessment hook: runs the Strange Situation on everyone who reaches the chosen ages this week."""
-
-    key = "strange_situation"
-    label = "assessment: Strange Situation (MODEL §7)"
-    summary = "eight episodes simulated from states; reunion scales 1-7, disorganisation 1-9; A/B/C/D by the rules"
-    Params = StrangeSituationParams
 
     def __init__(self, params: StrangeSituationParams | None = None, ages_months: tuple[int, ...] = (12,)) -> None:
         super().__init__(params)

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.columns import Column, count
-from ..core.mechanism import Mechanism, f32, i8, i32, owned
+from ..core.mechanism import Mechanism
 from ..core.rng import normals, uniforms
 from ..core.timeline import weeks
 from .profiles import CAREGIVING_PARAMETERS, PARAMETER_MAX, PARENT_PROFILE, PROFILE_CODES, PROFILES
@@ -25,31 +25,6 @@ class Caregiving(Mechanism):
     per-caregiver variation; each week the kernel turns them, the adversity schedules
     and the caregiver's dysregulation into that week's behaviour (M2).
     """
-
-    key = "caregiving"
-    stages = ("infancy", "childhood", "adolescence")
-    label = "caregiving environment (MODEL §5)"
-    summary = "weekly sensitivity = profile sensitivity, lowered by dysregulation and deprivation, " \
-        "+ inconsistency noise; harm raised by threat"
-    kernel = "development"
-    states = owned(
-        key,
-        i8("profile", -1, "code", "Caregiver profile (index into attachsim.caregiving.PROFILES)."),
-        i32("caregiver", -1, "id", "Caregiver's id, or -1 for an exogenous profile caregiver."),
-        f32("cg_availability", 0.9, "0-1", "Share of distress episodes at which the caregiver is present."),
-        f32("cg_sensitivity", 0.6, "0-1", "Probability that a present caregiver soothes a bid promptly."),
-        f32("cg_inconsistency", 0.1, "SD", "Week-to-week SD of sensitivity."),
-        f32("cg_rejection", 0.1, "0-1", "Probability of rebuffing a bid for contact."),
-        f32("cg_harm", 0.0, "0-1", "Probability of an abusive response per bid (before adversity)."),
-        f32("cg_dysregulation", 0.1, "0-1", "Caregiver's chronic stress, depression or anxiety."),
-        i8("ses_risks", 0, "count", "Number of cumulative socioeconomic risks in the home."),
-        f32("threat_intensity", 0.0, "0-1", "Intensity of scheduled threat (active harm)."),
-        i32("threat_onset_w", 0, "week of age", "First week of scheduled threat."),
-        i32("threat_end_w", 0, "week of age", "First week after scheduled threat."),
-        f32("deprivation_intensity", 0.0, "0-1", "Intensity of scheduled deprivation (absent input)."),
-        i32("deprivation_onset_w", 0, "week of age", "First week of scheduled deprivation."),
-        i32("deprivation_end_w", 0, "week of age", "First week after scheduled deprivation."),
-    )
 
     def columns(self, sim: Simulation) -> tuple[Column, ...]:
         """The caregiver's profile, socioeconomic risks, and whether threat or deprivation was scheduled."""

@@ -16,7 +16,10 @@ Ainsworth's sensitivity scale (1-9) is mapped to 0-1 as (rating - 1) / 8.
 
 from __future__ import annotations
 
+import importlib.resources
 from dataclasses import dataclass
+
+from ..io import load_yaml
 
 CAREGIVING_PARAMETERS = ("availability", "sensitivity", "inconsistency", "rejection", "harm", "dysregulation")
 
@@ -45,93 +48,23 @@ class Profile:
         return value
 
 
-#: Where each value of the `depressed` profile comes from (issue 14; not fitted to any attachment figure).
-DEPRESSED_SOURCE = (
-    "Community profile shifted by Lovejoy et al. 2000's observed-parenting effects of depression (d: "
-    "negative .40 -> rejection +.40 SD = 0.15; disengaged .29 -> availability -.29 SD = 0.905; positive .16 "
-    "lower -> sensitivity whose effective value after M2's dysregulation loss, 0.69 x (1 - 0.45 x 0.43) = "
-    "0.56, is .16 SD below the community's 0.58); dysregulation 0.43 (SD 0.08) = the top 15% of the "
-    "community's (Gavin et al. 2005); inconsistency as in the community (no effect size found); "
-    "derivation in docs/strange_situation.md"
-)
+def _load_profiles() -> dict[str, Profile]:
+    """The profiles of ``profiles.yaml`` (beside this module), in the file's order."""
+    origin = "attachsim/caregiving/profiles.yaml"
+    text = importlib.resources.files(__package__).joinpath("profiles.yaml").read_text(encoding="utf-8")
+    profiles = {}
+    for name, row in load_yaml(text, origin).items():
+        keys = ("description", "source", *CAREGIVING_PARAMETERS)
+        if not isinstance(row, dict) or set(row) != set(keys) or not all(
+                isinstance(row[k], list) and len(row[k]) == 2 for k in CAREGIVING_PARAMETERS):
+            raise ValueError(f"{origin}: {name}: expected {', '.join(keys)}, each parameter as [mean, sd].")
+        profiles[name] = Profile(name, row["description"], row["source"],
+                                 **{k: (row[k][0], row[k][1]) for k in CAREGIVING_PARAMETERS})
+    return profiles
 
 
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (
-        Profile(
-            "community",
-            "Low-risk community caregivers: the full normal range of sensitivity, some rejection and "
-            "inconsistency, mild dysregulation, no harm.",
-            "Sensitivity mean 5.5 / 9 (SD of a caregiver's typical level 0.16, 1.3 scale points) in low-risk "
-            "samples (Ainsworth et al. 1978; NICHD ECCRN 1997; "
-            "De Wolff & van IJzendoorn 1997); depressive symptoms in 10-20% of mothers (Gavin et al. 2005); "
-            "rejection and inconsistency spreads calibrated to the low-risk Strange Situation shares (MODEL §8)",
-            availability=(0.92, 0.05), sensitivity=(0.62, 0.16), inconsistency=(0.10, 0.08),
-            rejection=(0.10, 0.12), harm=(0.0, 0.0), dysregulation=(0.15, 0.18),
-        ),
-        Profile(
-            "sensitive",
-            "Prompt, consistent soothing; rarely rebuffs; calm.",
-            "Ainsworth et al. 1978 (mothers of B infants rated 7-9 on sensitivity)",
-            availability=(0.95, 0.03), sensitivity=(0.85, 0.07), inconsistency=(0.05, 0.03),
-            rejection=(0.03, 0.03), harm=(0.0, 0.0), dysregulation=(0.05, 0.05),
-        ),
-        Profile(
-            "rejecting",
-            "Present and consistent, but rebuffs bids for contact.",
-            "Ainsworth et al. 1978; Main 1981 (rejection of attachment behaviour in mothers of A infants)",
-            availability=(0.90, 0.05), sensitivity=(0.40, 0.10), inconsistency=(0.05, 0.03),
-            rejection=(0.50, 0.10), harm=(0.0, 0.0), dysregulation=(0.15, 0.10),
-        ),
-        Profile(
-            "inconsistent",
-            "Sometimes warmly responsive, sometimes unavailable: intermittent responsiveness.",
-            "Cassidy & Berlin 1994; Isabella 1993 (inconsistent responsiveness in mothers of C infants)",
-            availability=(0.80, 0.08), sensitivity=(0.50, 0.10), inconsistency=(0.38, 0.05),
-            rejection=(0.05, 0.04), harm=(0.0, 0.0), dysregulation=(0.20, 0.10),
-        ),
-        Profile(
-            "frightening",
-            "Frightening or abusive at times while also the source of comfort.",
-            "Main & Hesse 1990; Schuengel et al. 1999 (frightening parental behaviour predicts D)",
-            availability=(0.85, 0.05), sensitivity=(0.45, 0.10), inconsistency=(0.15, 0.05),
-            rejection=(0.15, 0.08), harm=(0.12, 0.04), dysregulation=(0.50, 0.15),
-        ),
-        Profile(
-            "neglectful",
-            "Often absent or unresponsive; little stimulation; no harm.",
-            "Egeland & Sroufe 1981 (psychologically unavailable and neglecting mothers)",
-            availability=(0.45, 0.10), sensitivity=(0.30, 0.10), inconsistency=(0.15, 0.05),
-            rejection=(0.10, 0.05), harm=(0.0, 0.0), dysregulation=(0.30, 0.15),
-        ),
-        Profile(
-            "depressed",
-            "Clinically depressed mothers: the community profile shifted by the observed differences in "
-            "depressed mothers' behaviour; more disengaged (less present), more negative (rebuffs more), "
-            "slightly less positive, dysregulated. Chosen from observational studies, not fitted to any "
-            "attachment figure (its D share is a validation target).",
-            DEPRESSED_SOURCE,
-            availability=(0.905, 0.05), sensitivity=(0.69, 0.16), inconsistency=(0.10, 0.08),
-            rejection=(0.15, 0.12), harm=(0.0, 0.0), dysregulation=(0.43, 0.08),
-        ),
-        Profile(
-            "institution",
-            "Institutional care: rotating staff, few adults per child, little responsiveness.",
-            "St. Petersburg-USA Orphanage Research Team 2008; Zeanah et al. 2005 (BEIP: most institution-reared "
-            "infants insecure, many disorganised)",
-            availability=(0.30, 0.08), sensitivity=(0.30, 0.10), inconsistency=(0.30, 0.06),
-            rejection=(0.10, 0.05), harm=(0.02, 0.02), dysregulation=(0.30, 0.10),
-        ),
-        Profile(
-            "foster",
-            "A committed foster or adoptive carer: fairly sensitive and available.",
-            "Dozier et al. 2001 (foster mothers' own security predicts the placed infant's); Smyke et al. 2010",
-            availability=(0.90, 0.05), sensitivity=(0.70, 0.10), inconsistency=(0.10, 0.05),
-            rejection=(0.05, 0.04), harm=(0.0, 0.0), dysregulation=(0.15, 0.10),
-        ),
-    )
-}
+#: The caregiver profiles by name: data in ``profiles.yaml`` (values with their sources).
+PROFILES: dict[str, Profile] = _load_profiles()
 
 #: The eight named profiles of MODEL §5 (``community`` is the low-risk population mixture).
 NAMED_PROFILES = ("sensitive", "rejecting", "inconsistent", "frightening", "neglectful", "depressed",

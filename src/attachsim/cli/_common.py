@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,9 +32,11 @@ class Flags:
 
 FLAGS = Flags()
 
-#: Help texts shared by several commands.
-OVERWRITE_HELP = "Replace a previous attachsim output of the same kind at --out (its old files are removed)."
-QUIET_HELP = "Print no progress bars or tables; errors and the paths written only."
+#: Options shared by the commands that write an output folder (run, compare, sweep, validate).
+Overwrite = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace a previous attachsim output of the same kind at --out (its old files are removed).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress bars or tables; errors and the paths "
+                                     "written only.")]
 
 
 def say(text: str) -> None:

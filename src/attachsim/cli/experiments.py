@@ -11,18 +11,7 @@ from rich.table import Table
 
 from ..errors import OutputError
 from ..scenarios import load_scenario
-from ._common import (
-    FLAGS,
-    OVERWRITE_HELP,
-    QUIET_HELP,
-    check_choice,
-    check_range,
-    console,
-    err,
-    field_bounds,
-    progress,
-    say,
-)
+from ._common import FLAGS, Overwrite, Quiet, check_choice, check_range, console, err, field_bounds, progress, say
 
 
 def experiments_cmd() -> None:
@@ -45,8 +34,8 @@ def compare_cmd(
     seed: Annotated[int, typer.Option("--seed", help="First seed (non-negative).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for effects.json, targets.json and "
                                              "<arm>/people.parquet (absent or empty; see --overwrite).")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the effects as JSON (no tables).")] = False,
 ) -> None:
     """Run every arm on the same population (common random numbers) and print the effect table."""

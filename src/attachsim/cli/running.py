@@ -17,8 +17,8 @@ from ..errors import UserError
 from ..scenarios import describe_builtins, load_scenario, resolved_yaml
 from ._common import (
     FLAGS,
-    OVERWRITE_HELP,
-    QUIET_HELP,
+    Overwrite,
+    Quiet,
     check_choice,
     check_range,
     console,
@@ -134,8 +134,8 @@ def run_cmd(
     = None,
     fmt: Annotated[str, typer.Option("--format", help="People table format with --out: parquet, csv or both.")]
     = "parquet",
-    overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object (no tables).")] = False,
     timeseries: Annotated[str, typer.Option("--timeseries", help="Record population series: yearly, monthly or "
                                                                  "none (written as timeseries.parquet).")] = "yearly",

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
-from ._common import OVERWRITE_HELP, check_choice, check_range, console, progress, say, show
+from ._common import Overwrite, check_choice, check_range, console, progress, say, show
 
 
 def validate_cmd(
@@ -32,7 +32,7 @@ def validate_cmd(
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes.")] = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep each run's people table in and "
                                                                "reuse it from.")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Compare the model with published figures: calibration set (MODEL §8) and validation set, pass counts each."""
     from ..core.checks import check_seed

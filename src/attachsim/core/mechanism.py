@@ -1,15 +1,24 @@
-"""The mechanism module contract: declared states, parameters and a fixed set of hooks."""
+"""The mechanism module contract: declared states, parameters and a fixed set of hooks.
+
+A mechanism's declaration (key, label, summary, stages, kernel, ``Params``, its states and, for an
+intervention, what it writes and measures) is data: a table per class in ``<module>.mechanisms.yaml``
+beside the module, applied when the class is created (a value written in the class wins;
+``scripts/params_to_data.py`` moves literal declarations there). The class keeps its docstring and
+its behaviour (hooks, columns).
+"""
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from .columns import Column, state
-from .params import ParamModel
+from .params import ParamModel, ParamsDataError, module_data
 from .state import StateSpec
 
 if TYPE_CHECKING:
@@ -18,6 +27,48 @@ if TYPE_CHECKING:
 
 class NoParams(ParamModel):
     """A mechanism without free parameters."""
+
+
+#: A module's mechanism declarations: ``<module stem>`` + this suffix, in the module's package.
+MECHANISMS_SUFFIX = ".mechanisms.yaml"
+#: What a declaration table may set, in the order the files are written (``states`` last: it needs ``key``).
+DECLARED = ("key", "label", "summary", "stages", "kernel", "Params", "writes", "target", "target_state",
+            "caregiver_level", "states")
+_TUPLES = ("stages", "writes")
+_STATE_KEYS = ("dtype", "default", "unit", "meaning")
+
+
+@functools.cache
+def mechanisms_data(module: str) -> dict[str, dict[str, Any]]:
+    """The declaration tables of ``module`` (dotted name): {class: {attribute: value}}; {} if none."""
+    data = module_data(module, MECHANISMS_SUFFIX)
+    origin = module.replace(".", "/") + MECHANISMS_SUFFIX
+    for name, table in data.items():
+        unknown = sorted(set(table) - set(DECLARED))
+        if unknown:
+            raise ParamsDataError(f"{origin}: {name}: unknown keys {unknown}; allowed: {', '.join(DECLARED)}.")
+        for sname, row in (table.get("states") or {}).items():
+            if not isinstance(row, dict) or set(row) != set(_STATE_KEYS) or row["dtype"] not in _SPECS:
+                raise ParamsDataError(f"{origin}: {name}.states.{sname}: expected dtype (f32, i32 or i8), default, "
+                                      "unit and meaning.")
+    return data
+
+
+def _declare(cls: type[Mechanism]) -> None:
+    """Set the class attributes its module's declaration table gives and the class body does not."""
+    table = mechanisms_data(cls.__module__).get(cls.__name__, {})
+    for name in DECLARED:
+        if name not in table or name in cls.__dict__:
+            continue
+        value = table[name]
+        if name in _TUPLES:
+            value = tuple(value)
+        elif name == "Params":
+            value = getattr(sys.modules[cls.__module__], value)
+        elif name == "states":
+            value = owned(cls.key, *(_SPECS[row["dtype"]](sname, row["default"], row["unit"], row["meaning"])
+                                     for sname, row in value.items()))
+        setattr(cls, name, value)
 
 
 class Mechanism:
@@ -55,6 +106,10 @@ class Mechanism:
     #: (M10) passes half of the parent's value on (see :func:`inherit`)
     heritable: ClassVar[tuple[str, ...]] = ()
     Params: ClassVar[type[ParamModel]] = NoParams
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _declare(cls)
 
     def __init__(self, params: ParamModel | None = None) -> None:
         self.params = params if params is not None else self.Params()
@@ -117,3 +172,6 @@ def i8(name: str, default: int, unit: str, meaning: str) -> StateSpec:
 def owned(owner: str, *specs: StateSpec) -> tuple[StateSpec, ...]:
     """Stamp the owner's key on its state specs."""
     return tuple(StateSpec(s.name, s.dtype, s.default, s.unit, s.meaning, owner) for s in specs)
+
+
+_SPECS = {"f32": f32, "i32": i32, "i8": i8}

@@ -19,8 +19,8 @@ import numpy.typing as npt
 
 from ..core.columns import Column, Reader
 from ..core.laws import clip, kernel_law
-from ..core.mechanism import Mechanism, f32, i8, i32, owned
-from ..core.params import ParamModel, param
+from ..core.mechanism import Mechanism
+from ..core.params import ParamModel
 from ..core.rng import uniforms
 from ..core.timeline import INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weeks
 from .infancy import model_of_others
@@ -32,228 +32,60 @@ if TYPE_CHECKING:
 ACE_CATEGORIES = ("emotional_abuse", "physical_abuse", "sexual_abuse", "emotional_neglect", "physical_neglect",
                   "violence", "substance", "mental_illness", "divorce", "incarceration")
 
-ACE_CAL = ("calibrated by attachsim calibrate to the ACE study prevalences (general-population scenario, seed 1000; "
-           "docs/calibration.md); ")
-
 
 class LaterParams(ParamModel):
     """Distress and caregiving after infancy."""
 
-    rate_child: float = param(
-        6.0, 0.0, 60.0, unit="episodes/week", meaning="Distress episodes per week at age 2 (average reactivity).",
-        source="rationale: toddlers' distress bouts are fewer than infants' but frequent (Kopp 1989)",
-    )
-    rate_adult: float = param(
-        4.0, 0.0, 60.0, unit="episodes/week",
-        meaning="Stressful episodes per week in adulthood in which one turns to close others.",
-        source="rationale: daily hassles several times a week (Almeida 2005)",
-    )
-    rate_tau_years: float = param(
-        6.0, 0.1, 50.0, unit="years", meaning="Time constant of the fall from the childhood to the adult rate.",
-        source="rationale",
-    )
-    drift_sd: float = param(
-        0.10, 0.0, 0.5, unit="sensitivity SD",
-        meaning="Stationary SD of the slow drift of caregiver sensitivity over childhood.",
-        source="rationale: caregiving quality is moderately stable across childhood (NICHD ECCRN 1999; "
-        "Dallaire & Weinraub 2005); discontinuity in attachment follows changes in caregiving (Waters et al. 2000)",
-    )
-    drift_years: float = param(
-        4.0, 0.1, 50.0, unit="years", meaning="Memory (time constant) of the caregiving drift.", source="rationale",
-    )
+    rate_child: float
+    rate_adult: float
+    rate_tau_years: float
+    drift_sd: float
+    drift_years: float
 
 
 class LifeEventParams(ParamModel):
     """Family events in childhood and the ACE ledger."""
 
-    divorce_per_year: float = param(
-        0.016, 0.0, 0.5, unit="per year",
-        meaning="Yearly probability that parents separate (about 25% by 18).",
-        source="Felitti et al. 1998; Dong et al. 2004 (parental separation or divorce in 23% of the ACE cohort)",
-    )
-    divorce_dysregulation: float = param(
-        0.30, 0.0, 1.0, unit="added dysregulation",
-        meaning="Caregiver dysregulation added during a family disruption.",
-        source="rationale: Amato 2000 (divorce raises parental distress for one to two years)",
-    )
-    divorce_availability: float = param(
-        0.20, 0.0, 1.0, unit="share of availability lost", meaning="Availability lost during a family disruption.",
-        source="rationale: Amato 2000",
-    )
-    disruption_weeks: float = param(
-        52.0, 0.0, 520.0, unit="weeks", meaning="Length of a family disruption.", source="Amato 2000",
-    )
-    incarceration_per_year: float = param(
-        0.0027, 0.0, 0.1, unit="per year", meaning="Yearly probability that a household member is incarcerated.",
-        source="Dong et al. 2004 (incarcerated household member in 4.7% of the ACE cohort)",
-    )
-    household_substance_per_year: float = param(
-        0.0125, 0.0, 0.2, unit="per year",
-        meaning="Yearly probability that substance use by a household member begins, for people whose parent "
-        "is not simulated (the first generation), in homes without abuse. Recorded in the ACE ledger only: it "
-        "does not change the simulated care. Children of simulated parents record a parent's compulsive use "
-        "instead (M10).",
-        source="Dong et al. 2004 (household substance abuse in 27% of the ACE cohort); the base rate, for "
-        "homes without abuse, is set so that about 27% of the general-population scenario record it",
-    )
-    household_substance_abuse_rr: float = param(
-        2.0, 1.0, 10.0, unit="hazard ratio",
-        meaning="Household substance use begins this many times as often in homes where the child is abused "
-        "(threat exposure).",
-        source="Dong et al. 2004 (ACE categories co-occur: household substance abuse raises the odds of each "
-        "abuse category about 2-3-fold); rationale for the value",
-    )
-    loss_by_18: float = param(
-        0.07, 0.0, 1.0, unit="share of people",
-        meaning="Share who lose a parent or sibling to death before 18 (constant yearly hazard from birth). "
-        "Recorded in the ledger only (it does not change the simulated care); the adult interview's U code "
-        "needs a loss or an abuse in the person's history.",
-        source="Judi's House/JAG Institute 2020, Childhood Bereavement Estimation Model (US: 1 in 14 children "
-        "lose a parent or sibling before 18)",
-    )
-    loss_by_25: float = param(
-        0.18, 0.0, 1.0, unit="share of people",
-        meaning="Share who have lost a parent or sibling by 25 (the yearly hazard after 18 is set from it and "
-        "loss_by_18, and kept after 25).",
-        source="Judi's House/JAG Institute 2020 (the number bereaved of a parent or sibling 'nearly triples' "
-        "from 18 to 25: 5.2 to 13.2 million, 2.5 times 7%)",
-    )
-    emotional_abuse_share: float = param(
-        0.0069, 0.0, 1.0, unit="probability per harm event",
-        meaning="Chance that a harm event is recorded as emotional abuse.",
-        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
-    )
-    physical_abuse_share: float = param(
-        0.049, 0.0, 1.0, unit="probability per harm event",
-        meaning="Chance that a harm event is recorded as physical abuse.",
-        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
-    )
-    sexual_abuse_share: float = param(
-        0.025, 0.0, 1.0, unit="probability per harm event",
-        meaning="Chance that a harm event is recorded as sexual abuse.",
-        source=ACE_CAL + "abuse types co-occur (Dong et al. 2004)",
-    )
-    violence_per_harm_week: float = param(
-        0.008, 0.0, 1.0, unit="probability per week with harm",
-        meaning="Chance that a week with harm also exposes the child to violence against the mother.",
-        source="calibrated by hand (general-population, seed 1) to Dong et al. 2004: mother treated violently "
-        "in 12.7% of the ACE cohort",
-    )
-    neglect_response_threshold: float = param(
-        0.129, 0.0, 1.0, unit="expected share of bids answered",
-        meaning="Childhood weeks below this expected response count toward emotional neglect.",
-        source=ACE_CAL.rstrip("; "),
-    )
-    mental_illness_threshold: float = param(
-        0.5, 0.0, 1.0, unit="caregiver dysregulation",
-        meaning="Caregiver dysregulation that counts as household mental illness.", source="rationale",
-    )
-    severe_deprivation: float = param(
-        0.5, 0.0, 1.0, unit="deprivation intensity",
-        meaning="Deprivation intensity from which a childhood week counts toward physical neglect.",
-        source="rationale: physical neglect is severe deprivation (McLaughlin & Sheridan 2016)",
-    )
-    emotional_neglect_weeks: float = param(
-        52.0, 1.0, 520.0, unit="weeks",
-        meaning="Childhood weeks with little response expected (below neglect_response_threshold) that count as "
-        "emotional neglect in the ACE count.",
-        source="rationale: neglect is chronic (a year of it); the response threshold was calibrated with this value",
-    )
-    physical_neglect_weeks: float = param(
-        26.0, 1.0, 520.0, unit="weeks",
-        meaning="Weeks of severe deprivation before 18 that count as physical neglect in the ACE count.",
-        source="rationale: neglect is chronic (half a year of severe deprivation)",
-    )
+    divorce_per_year: float
+    divorce_dysregulation: float
+    divorce_availability: float
+    disruption_weeks: float
+    incarceration_per_year: float
+    household_substance_per_year: float
+    household_substance_abuse_rr: float
+    loss_by_18: float
+    loss_by_25: float
+    emotional_abuse_share: float
+    physical_abuse_share: float
+    sexual_abuse_share: float
+    violence_per_harm_week: float
+    neglect_response_threshold: float
+    mental_illness_threshold: float
+    severe_deprivation: float
+    emotional_neglect_weeks: float
+    physical_neglect_weeks: float
 
 
 class RelationshipParams(ParamModel):
     """Close others in adulthood (placeholder for M9 partners)."""
 
-    close_availability: float = param(
-        0.75, 0.0, 1.0, unit="share", meaning="Share of stressful episodes at which a close other is there.",
-        source="rationale",
-    )
-    close_sensitivity_mean: float = param(
-        0.55, 0.0, 1.0, unit="0-1", meaning="Mean responsiveness of chosen close others.", source="rationale",
-    )
-    close_security_weight: float = param(
-        0.30, 0.0, 2.0, unit="per unit security",
-        meaning="How much one's own security raises the responsiveness of the close others one chooses "
-        "(re-enactment, S0-7).",
-        source="Hayden (seed 0, S0-7); Holmes & Johnson 2009 (partner choice by attachment)",
-    )
-    close_sensitivity_sd: float = param(
-        0.15, 0.0, 0.5, unit="0-1", meaning="SD of close others' responsiveness.", source="rationale",
-    )
-    close_rejection: float = param(
-        0.08, 0.0, 1.0, unit="probability per bid", meaning="Chance that a close other rebuffs a bid.",
-        source="rationale",
-    )
-    figure_inconsistency_share: float = param(
-        0.5, 0.0, 1.0, unit="share of the caregiver's inconsistency",
-        meaning="Week-to-week variation of an adult's attachment figures (partner, close others) as a share of "
-        "the childhood caregiver's inconsistency: adults choose and keep steadier figures than they were born to.",
-        source="rationale",
-    )
-    partner_availability: float = param(
-        0.85, 0.0, 1.0, unit="share", meaning="Share of stressful episodes at which a partner is there.",
-        source="rationale: partners are the principal attachment figures of adulthood (Hazan & Shaver 1987)",
-    )
-    intrusion_arousal: float = param(
-        1.0, 0.0, 5.0, unit="unresolved episodes per intruded episode", meaning="Arousal a partner's soothing adds "
-        "when felt as intrusion (the share M9 computes from a defended person's closeness beyond preference), on "
-        "top of the soothing it does not give (S0-8).", source="Hayden (seed 0, S0-8); assumption: one episode")
-    turnover_per_year: float = param(
-        0.15, 0.0, 1.0, unit="per year", meaning="Yearly probability that the circle of close others changes.",
-        source="rationale",
-    )
+    close_availability: float
+    close_sensitivity_mean: float
+    close_security_weight: float
+    close_sensitivity_sd: float
+    close_rejection: float
+    figure_inconsistency_share: float
+    partner_availability: float
+    intrusion_arousal: float
+    turnover_per_year: float
 
 
 class LaterExperience(Mechanism):
     """M7: learning continues after infancy from caregivers, then close others."""
 
-    key = "m7_later_experience"
-    label = "M7 later experience"
-    summary = "after 2 years: caregiver sensitivity drifts and is disrupted by family events; from 18 close " \
-        "others chosen partly by one's own security; same learning at plasticity(age)"
-    kernel = "development"
-    stages = ("childhood", "adolescence", "adulthood")
-    Params = LaterParams
-    states = owned(
-        key,
-        f32("cg_shift", 0.0, "sensitivity", "Current drift of the caregiver's sensitivity (from 2 years)."),
-        f32("close_sensitivity", 0.0, "0-1", "Responsiveness of the person's close others (adulthood)."),
-        f32("arousal_mean", 0.0, "arousal", "Slow (one-year) running average of arousal: chronic stress."),
-    )
-
 
 class LifeEvents(Mechanism):
     """Family events in childhood and the exposure ledger behind the ACE count."""
-
-    key = "life_events"
-    label = "family events and exposure ledger"
-    summary = "divorce disrupts caregiving; harm, neglect, household illness, violence, separation and " \
-        "incarceration recorded before 18"
-    kernel = "development"
-    stages = ("childhood", "adolescence")
-    Params = LifeEventParams
-    states = owned(
-        key,
-        i32("family_event_until_w", 0, "week of age", "End of the current family disruption."),
-        i8("ace_emotional_abuse", 0, "flag", "Emotional abuse before 18."),
-        i8("ace_physical_abuse", 0, "flag", "Physical abuse before 18."),
-        i8("ace_sexual_abuse", 0, "flag", "Sexual abuse before 18."),
-        i8("ace_violence", 0, "flag", "Violence against the mother witnessed before 18."),
-        i8("ace_mental_illness", 0, "flag", "Household mental illness (caregiver dysregulation) before 18."),
-        i8("ace_divorce", 0, "flag", "Parental separation or divorce before 18."),
-        i8("ace_incarceration", 0, "flag", "Incarcerated household member before 18."),
-        i8("ace_substance", 0, "flag", "Household substance use before 18: a simulated parent in compulsive use "
-           "(written weekly by M10), or an exogenous household's onset drawn after the last week."),
-        i32("first_loss_w", 0, "week of age", "Week of age at the first death of a parent or sibling (drawn at "
-            "birth; 120 years when none before then)."),
-        f32("low_response_weeks", 0.0, "weeks", "Childhood weeks with little response expected (emotional neglect)."),
-        f32("deprived_weeks", 0.0, "weeks", "Weeks of severe deprivation before 18 (physical neglect)."),
-    )
 
     def init_people(self, sim: Simulation, ids: npt.NDArray[np.int32]) -> None:
         """Draw each newborn's first bereavement (a parent or sibling): piecewise-constant hazard, 18 / 25 years."""

@@ -89,6 +89,12 @@ def _scale(sim: Simulation, name: str, ids: IDS, reduction: float) -> None:
     _put(sim, name, ids, _get(sim, name, ids) * max(0.0, 1.0 - reduction))
 
 
+def _safer_home(sim: Simulation, ids: IDS, reduction: float) -> None:
+    """The caregiver's harm and the scheduled threat, both reduced by the share ``reduction``."""
+    for name in ("cg_harm", "threat_intensity"):
+        _scale(sim, name, ids, reduction)
+
+
 def _toward_one(sim: Simulation, name: str, ids: IDS, gain: float) -> None:
     """A 0-1 state moved the share ``gain`` of the way to 1, e.g. regulation by dose x gain."""
     x = _get(sim, name, ids)
@@ -129,8 +135,8 @@ def answered_episodes(sim: Simulation, step: int, ids: IDS, episodes: float) -> 
 class Intervention(Mechanism):
     """Base of every intervention: enrolment, sessions, drop-out, target measurement."""
 
-    stages = ("infancy", "childhood", "adolescence", "adulthood")
     target: ClassVar[str] = ""  # what ``measure`` returns, in words
+    target_state: ClassVar[str] = ""  # the state ``measure`` returns, where the target is one state
     caregiver_level: ClassVar[bool] = False
 
     def __init__(self, spec: sp._Intervention, delivered: bool) -> None:
@@ -177,8 +183,10 @@ class Intervention(Mechanism):
 
     # -- kind-specific behaviour
     def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """The target state of each person."""
-        raise NotImplementedError
+        """The target of each person: the state ``target_state`` unless a kind measures otherwise."""
+        if not self.target_state:
+            raise NotImplementedError
+        return _get(sim, self.target_state, ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Effects of one session on the attending people; ``dose`` is the share of a full course."""
@@ -287,18 +295,6 @@ def compulsive_mask(sim: Simulation, ids: IDS) -> npt.NDArray[np.bool_]:
 class SensitivityTraining(Intervention):
     """Video-feedback sensitivity training: raises the caregiver's sensitivity (and, if set, availability)."""
 
-    key = "m11_sensitivity_training"
-    writes = ("cg_sensitivity", "cg_availability", "deprivation_intensity", "cg_harm")
-    label = "M11 sensitivity / responsiveness training"
-    summary = "per session: cg_sensitivity += dose * d * SD; cg_availability += dose * gain; deprivation eased; " \
-        "harm *= (1 - dose * r) (0 for video feedback)"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise sensitivity and availability; ease scheduled deprivation."""
         e = self.params
@@ -314,9 +310,6 @@ class SensitivityTraining(Intervention):
 
 class ResponsivenessTraining(SensitivityTraining):
     """Responsiveness training for a neglecting caregiver: sensitivity, availability, less deprivation."""
-
-    key = "m11_responsiveness_training"
-    target = "caregiver responsiveness (availability x sensitivity x (1 - deprivation), 0-1)"
 
     def measure(self, sim: Simulation, ids: IDS) -> F64:
         """Expected share of bids met and soothed by the caregiver."""
@@ -335,18 +328,7 @@ class ChildParentPsychotherapy(Intervention):
     episodes while the child's learned expectation of harm from the parent (``threat``) falls.
     """
 
-    key = "m11_child_parent_psychotherapy"
     writes = ("cg_sensitivity", "cg_rejection", "cg_harm", "threat_intensity", "threat", *ANSWERED_STATES)
-    label = "M11 child-parent psychotherapy (CPP, DDP)"
-    summary = "per session: rejection *= (1 - dose * representation change); sensitivity += dose * d * SD; harm and " \
-        "threat schedule *= (1 - dose * r); the child's threat *= (1 - dose * expectation change); the child's " \
-        "bids answered in guided repair episodes"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The parent's representations, sensitivity and safety; the child's expectations and repair episodes."""
@@ -354,8 +336,7 @@ class ChildParentPsychotherapy(Intervention):
         assert isinstance(e, sp.ChildParentEffects)
         _scale(sim, "cg_rejection", ids, dose * e.representation_change)
         _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
-        for name in ("cg_harm", "threat_intensity"):
-            _scale(sim, name, ids, dose * e.harm_reduction)
+        _safer_home(sim, ids, dose * e.harm_reduction)
         _scale(sim, "threat", ids, dose * e.expectation_change)
         answered_episodes(sim, step, ids, e.repair_episodes * self.spec.fidelity * self.spec.strength)
 
@@ -363,40 +344,19 @@ class ChildParentPsychotherapy(Intervention):
 class ParentingSupport(Intervention):
     """Psychoeducational parenting intervention: less caregiver stress, a little more sensitivity, less harm."""
 
-    key = "m11_parenting_support"
-    writes = ("cg_dysregulation", "cg_sensitivity", "cg_harm", "threat_intensity")
-    label = "M11 psychoeducational parenting intervention"
-    summary = "per session: dysregulation, harm *= (1 - dose * r); sensitivity += dose * d * SD"
-    target = "caregiver dysregulation (cg_dysregulation, 0-1)"
-    caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver dysregulation (0-1)."""
-        return _get(sim, "cg_dysregulation", ids)
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Lower dysregulation and harm; raise sensitivity a little."""
         e = self.params
         assert isinstance(e, sp.ParentingSupportEffects)
         _scale(sim, "cg_dysregulation", ids, dose * e.dysregulation_reduction)
         _shift(sim, "cg_sensitivity", ids, dose * e.sensitivity_d * e.sensitivity_sd)
-        for name in ("cg_harm", "threat_intensity"):
-            _scale(sim, name, ids, dose * e.harm_reduction)
+        _safer_home(sim, ids, dose * e.harm_reduction)
 
 
 class Placement(Intervention):
     """Foster or adoptive placement: the caregiver is replaced by a new one drawn from a profile."""
 
-    key = "m11_placement"
     writes = ("profile", *(f"cg_{p}" for p in CAREGIVING_PARAMETERS), "cg_shift", "threat_end_w", "deprivation_end_w")
-    label = "M11 foster or adoptive placement"
-    summary = "at the start age: cg_* drawn anew from the placement profile; the former home's adversity ends"
-    target = "caregiver sensitivity (cg_sensitivity, 0-1)"
-    caregiver_level = True
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Caregiver sensitivity (0-1)."""
-        return _get(sim, "cg_sensitivity", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Place the child: draw the new caregiver (own streams) and end the former home's adversity."""
@@ -423,16 +383,6 @@ class Placement(Intervention):
 class TraumaTherapy(Intervention):
     """TF-CBT or EMDR: trauma processing lowers stress sensitisation and threat; TF-CBT adds skills."""
 
-    key = "m11_trauma_therapy"
-    writes = ("stress_gain", "threat", "regulation")
-    label = "M11 TF-CBT, EMDR"
-    summary = "per session: stress_gain - 1 and threat *= (1 - dose * r); regulation += dose * skills * (1 - reg)"
-    target = "stress gain (stress_gain, >= 1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Stress gain (sensitisation of the stress response)."""
-        return _get(sim, "stress_gain", ids)
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Process trauma; teach regulation skills."""
         e = self.params
@@ -447,16 +397,6 @@ class TraumaTherapy(Intervention):
 class PlayTherapy(Intervention):
     """Play therapy and sensory integration: social cognition and self-worth of a deprived child."""
 
-    key = "m11_play_therapy"
-    writes = ("social_cognition", "self_worth")
-    label = "M11 play therapy, sensory integration"
-    summary = "per session: social_cognition and self_worth move towards 1 by dose * gain"
-    target = "social cognition (social_cognition, 0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Social cognition (0-1)."""
-        return _get(sim, "social_cognition", ids)
-
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise social cognition and self-worth."""
         e = self.params
@@ -467,16 +407,6 @@ class PlayTherapy(Intervention):
 
 class Mindfulness(Intervention):
     """Mindfulness and somatic work: regulation rises modestly."""
-
-    key = "m11_mindfulness"
-    writes = ("regulation",)
-    label = "M11 mindfulness, somatic work"
-    summary = "per session: regulation += dose * gain * (1 - regulation)"
-    target = "regulation (0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Regulation (0-1)."""
-        return _get(sim, "regulation", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """Raise regulation."""
@@ -497,17 +427,7 @@ class AttachmentTherapy(Intervention):
     After the course the states evolve by the model's own weekly learning again.
     """
 
-    key = "m11_attachment_therapy"
     writes = (*ANSWERED_STATES, "hyperactivation", "deactivation", "others_b")
-    label = "M11 attachment-focused depth psychotherapy"
-    summary = "per session: distress episodes answered, soothed and validated (at the person's plasticity); " \
-        "hyperactivation, the self-worth gap, deactivation, others_b and the regulation gap shrink by dose x their " \
-        "shares per course (not scaled by age plasticity)"
-    target = "regulation (0-1)"
-
-    def measure(self, sim: Simulation, ids: IDS) -> F64:
-        """Regulation (0-1)."""
-        return _get(sim, "regulation", ids)
 
     def session(self, sim: Simulation, step: int, ids: IDS, dose: float) -> None:
         """The therapist's answered episodes, then the work on the working models and on regulation."""
@@ -533,13 +453,8 @@ class SymptomFocused(Intervention):
     of them again before the follow-up).
     """
 
-    key = "m11_symptom_focused"
     writes = (*(f"use_state_{t}" for t in REGULATORS), *(f"recent_use_{t}" for t in REGULATORS),
               *(f"habit_{t}" for t in REGULATORS), "social_cognition")
-    label = "M11 symptom-focused addiction treatment"
-    summary = "sessions bring users into abstinence and weaken the treated habits (cues); social skills raise " \
-        "social cognition; lapses while in treatment are caught; relapse followed up 1 and 5 years after the end"
-    target = "share of treated regulators in use (0-1)"
     FOLLOW_UPS = ((1, "relapse_1y"), (5, "relapse_5y"))
 
     def extra_states(self) -> tuple[StateSpec, ...]:

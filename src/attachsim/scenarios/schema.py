@@ -238,22 +238,22 @@ class Regulators(Strict):
 class Parameters(Strict):
     """Model parameters, by mechanism (defaults cite their sources)."""
 
-    development: DevelopmentParams = DevelopmentParams()
-    distress: DistressParams = DistressParams()
-    response: ResponseParams = ResponseParams()
-    regulation: RegulationParams = RegulationParams()
-    working_models: WorkingModelParams = WorkingModelParams()
-    strategies: StrategyParams = StrategyParams()
-    pathways: PathwayParams = PathwayParams()
-    later: LaterParams = LaterParams()
-    life_events: LifeEventParams = LifeEventParams()
-    liability: LiabilityParams = LiabilityParams()
-    relationships: RelationshipParams = RelationshipParams()
-    relief: ReliefParams = ReliefParams()
-    partners: PartnerParams = PartnerParams()
-    parenting: ParentingParams = ParentingParams()
-    strange_situation: StrangeSituationParams = StrangeSituationParams()
-    lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams()
+    development: DevelopmentParams = DevelopmentParams.defaults()
+    distress: DistressParams = DistressParams.defaults()
+    response: ResponseParams = ResponseParams.defaults()
+    regulation: RegulationParams = RegulationParams.defaults()
+    working_models: WorkingModelParams = WorkingModelParams.defaults()
+    strategies: StrategyParams = StrategyParams.defaults()
+    pathways: PathwayParams = PathwayParams.defaults()
+    later: LaterParams = LaterParams.defaults()
+    life_events: LifeEventParams = LifeEventParams.defaults()
+    liability: LiabilityParams = LiabilityParams.defaults()
+    relationships: RelationshipParams = RelationshipParams.defaults()
+    relief: ReliefParams = ReliefParams.defaults()
+    partners: PartnerParams = PartnerParams.defaults()
+    parenting: ParentingParams = ParentingParams.defaults()
+    strange_situation: StrangeSituationParams = StrangeSituationParams.defaults()
+    lifespan_assessments: LifespanAssessmentParams = LifespanAssessmentParams.defaults()
 
 
 class Scenario(Strict):

@@ -105,6 +105,11 @@ class PartnerParams(ParamModel):
         1.5, 0.0, 3.0, unit="per unit deactivation", meaning="The avoidant want less closeness.",
         source="assumption: a strongly deactivated adult (0.5 and above) wants less than a responsive partner "
         "offers; deactivation is the suppression of proximity seeking (Mikulincer & Shaver 2007)")
+    offer_presence: float = assumed(
+        0.5, 1.0, "share of closeness", "Share of the closeness a partner brings that is their being there (time "
+        "together, turning to one and approaching one when one is distressed) whatever their responsiveness; the rest "
+        "is the bids they answer.", "proximity maintenance is part of an attachment bond (Hazan & Shaver 1994); the "
+        "avoidant pull away from a partner's presence and support under stress (Simpson, Rholes & Nelligan 1992)")
     offer_pursuit: float = assumed(0.3, 1.0, "closeness per unit pursuit", "Closeness a pursuing partner presses "
                                    "on the other (demands, clinging) on top of the bids they answer.",
                                    "demands are part of what the other withdraws from (Christensen & Heavey 1990)")
@@ -420,10 +425,12 @@ def preferred_closeness(hyp: Any, dea: Any, con: Any, swing: Any, p: Any) -> Any
 def offered_closeness(avail: Any, r_other: Any, w_other: Any, u_other: Any, p: Any) -> Any:
     """Closeness the partner brings this week.
 
-    The bids they answer when there (their responsiveness, less last week's withdrawal) and the closeness they
-    press for when they pursue.
+    When they are there (``avail``) and not withdrawn (last week's withdrawal): their presence itself
+    (``offer_presence``) and the bids they answer (their responsiveness); and the closeness they press for when
+    they pursue.
     """
-    return clip(avail * r_other * (1.0 - w_other) + p.offer_pursuit * u_other, 0.0, 1.0)
+    engaged = p.offer_presence + (1.0 - p.offer_presence) * r_other
+    return clip(avail * engaged * (1.0 - w_other) + p.offer_pursuit * u_other, 0.0, 1.0)
 
 
 @kernel_law
@@ -431,10 +438,11 @@ def defence(dea: Any, sw: Any, con: Any) -> Any:
     """How much closeness beyond one's preference threatens (S0-6, S0-8).
 
     A deactivating defence over a negative model of self (their product, squared: a rigid defence is the
-    conjunction of both and is rare, so the threat grows convexly), and the disorganised fear of engulfment.
+    conjunction of both and is rare, so the threat grows convexly), and the disorganised fear of engulfment
+    (approach-avoid conflict, squared likewise: the small conflict most adults carry is no defence).
     """
     rigid = dea * (1.0 - sw)
-    return rigid * rigid + con
+    return rigid * rigid + con * con
 
 
 @kernel_law

@@ -74,23 +74,14 @@ def _effect_of_love(pairs: list[tuple[pd.DataFrame, pd.DataFrame]], column: str)
     return float(d.mean()), float(d.mean() / (d.std(ddof=1) / np.sqrt(d.size)))
 
 
-UNDEFENDED_CONFLICT = pytest.mark.xfail(strict=True, reason="the defended half passes (test seeds 131-132: "
-                                        "conflict +0.30, z 22), but the undefended do not gain (+0.010, z 1.3): "
-                                        "about 7% of them (community care, not defended by the fears read at 18) "
-                                        "are strongly deactivated with approach-avoid conflict (deactivation 0.64, "
-                                        "conflict 0.22 at 24, development seed 1003), feel a present partner as "
-                                        "intrusion and fight (+0.37), which outweighs the rest's gain (-0.04). "
-                                        "Reported, not tuned (docs/couples.md)")
-
-
-@pytest.mark.parametrize("column", ["deactivation", "ecrr_avoidance_24",
-                                    pytest.param("relationship_conflict_24", marks=UNDEFENDED_CONFLICT)])
+@pytest.mark.parametrize("column", ["deactivation", "ecrr_avoidance_24", "relationship_conflict_24"])
 def test_s0_8_being_loved_makes_a_defended_adult_reject_closeness(loved, column):
     """Hayden (S0-8): for a rigid defence, being loved threatens, so the person rejects closeness. Six years of a
     partner who is there leave the defended more deactivated, more avoidant on the ECR-R and in more conflict than
     the same people with a partner seldom there, while undefended adults gain from the same partner. No switch: it
     emerges from the intrusion a partner's closeness (presence, answered bids, pursuit) brings to a defended person
-    beyond their preferred closeness, and from intruded bids being learned like rebuffs (M9, M5)."""
+    beyond their preferred closeness: intruded bids soothe nothing and arouse, the person withdraws, and the
+    withdrawal draws pursuit and conflict and is read by the ECR-R's avoidance items (M9)."""
     gain_defended, z_defended = _effect_of_love(loved["defended"], column)
     gain_other, z_other = _effect_of_love(loved["undefended"], column)
     assert gain_defended > 0 and z_defended > 3, (gain_defended, z_defended)

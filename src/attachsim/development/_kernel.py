@@ -221,9 +221,8 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         r_unp = float(F[rf.resp_unpredict, i])
         r_buf = float(F[rf.rebuff_expect, i])
         if n_bid > 0:
-            # an intruded bid ended aversively (closeness felt as threat, S0-8): it is tracked with the rebuffs
-            r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h + n_in) / n_bid, r_exp, r_unp,
-                                                        r_buf, p.tracker_rate)
+            r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
+                                                p.tracker_rate)
         h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold, p.deact_gain,
                                         p.deact_threshold, p.ignore_weight)
         hyp = hyp + plast * p.strategy_rate * (h_tgt - hyp)

@@ -160,8 +160,8 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B:
     r_exp, r_unp, r_buf = get(rf.resp_expect), get(rf.resp_unpredict), get(rf.rebuff_expect)
     has_bid = n_bid > 0
     bids = np.maximum(n_bid, 1)
-    new_exp, new_unp, new_buf = infancy.trackers_next(n_s / bids, bids, (n_r + n_h + n_in) / bids, r_exp, r_unp,
-                                                      r_buf, p.tracker_rate)
+    new_exp, new_unp, new_buf = infancy.trackers_next(n_s / bids, bids, (n_r + n_h) / bids, r_exp, r_unp, r_buf,
+                                              p.tracker_rate)
     r_exp = np.where(has_bid, new_exp, r_exp)
     r_unp = np.where(has_bid, new_unp, r_unp)
     r_buf = np.where(has_bid, new_buf, r_buf)

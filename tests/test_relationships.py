@@ -74,41 +74,24 @@ def _effect_of_love(pairs: list[tuple[pd.DataFrame, pd.DataFrame]], column: str)
     return float(d.mean()), float(d.mean() / (d.std(ddof=1) / np.sqrt(d.size)))
 
 
-NOT_EMERGENT = pytest.mark.xfail(strict=True, reason="Issue 15 replaced the hard-coded switch (every soothed "
-                                 "episode of a defended partner turned into a rebuff) by the emergent exchange of M9. "
-                                 "A partner who is there more often seldom offers the rejecting-raised defended more "
-                                 "closeness than they want (their partners, matched from the same population, answer "
-                                 "little), so on the ECR-R and in conflict they still gain (development seed 1003: "
-                                 "ECR-R avoidance -0.06, conflict -0.006). Deactivation does rise (the test's first "
-                                 "case passes).")
-
-
-WEAK = pytest.mark.xfail(strict=True, reason="after the merge of this wave's M8/M10/instrument revisions the "
-                         "defended partners' rise in deactivation is still positive but weak (z 2.1, needs 3); "
-                         "reported, not tuned (docs/couples.md)")
-
-
-@pytest.mark.parametrize("column", [pytest.param("deactivation", marks=WEAK),
-                                    pytest.param("ecrr_avoidance_24", marks=NOT_EMERGENT),
-                                    pytest.param("relationship_conflict_24", marks=NOT_EMERGENT)])
+@pytest.mark.parametrize("column", ["deactivation", "ecrr_avoidance_24", "relationship_conflict_24"])
 def test_s0_8_being_loved_makes_a_defended_adult_reject_closeness(loved, column):
     """Hayden (S0-8): for a rigid defence, being loved threatens, so the person rejects closeness. Six years of a
-    partner who is there leave the defended more deactivated (and would leave them more avoidant on the ECR-R and in
-    more conflict) than the same people with a partner seldom there, while undefended adults gain from the same
-    partner. No switch: it emerges from the intrusion a partner's closeness brings to a defended person (M9)."""
+    partner who is there leave the defended more deactivated, more avoidant on the ECR-R and in more conflict than
+    the same people with a partner seldom there, while undefended adults gain from the same partner. No switch: it
+    emerges from the intrusion a partner's closeness (presence, answered bids, pursuit) brings to a defended person
+    beyond their preferred closeness: intruded bids soothe nothing and arouse, the person withdraws, and the
+    withdrawal draws pursuit and conflict and is read by the ECR-R's avoidance items (M9)."""
     gain_defended, z_defended = _effect_of_love(loved["defended"], column)
     gain_other, z_other = _effect_of_love(loved["undefended"], column)
     assert gain_defended > 0 and z_defended > 3, (gain_defended, z_defended)
     assert gain_other < 0 and z_other < -3, (gain_other, z_other)
 
 
-@pytest.mark.xfail(strict=True, reason="MODEL M9 says closeness raises the defended's arousal. Since issue 15 the "
-                   "share of a partner's soothing that a defended person feels as intrusion arouses "
-                   "(relationships.intrusion_arousal), but the soothing a partner adds outweighs it for the "
-                   "rejecting-raised defended (development seed 1003: chronic stress -0.013 with the partner there "
-                   "more often, -0.004 with a more responsive partner; their mean felt intrusion is under 0.03, far "
-                   "below the share, about 0.4, at which intrusion would outweigh the soothing).")
 def test_s0_8_being_loved_raises_a_defended_adults_chronic_stress(loved):
+    """MODEL M9: for the defended, closeness raises arousal. A partner who is there more often leaves them more
+    chronically stressed: the intrusion they feel (at soothed bids and at the distress episodes the partner is there
+    for unasked) outweighs the soothing the partner adds."""
     gain, z = _effect_of_love(loved["defended"], "chronic_stress_24")
     assert gain > 0 and z > 3, (gain, z)
 

@@ -133,7 +133,7 @@ M9_CHUNK = 4096
 #: of external stress, and the partner's availability from ``relationships.partner_availability``).
 M9_PARAMS = ("oscillation", "responsiveness_base", "responsiveness_regulation", "responsiveness_trust",
              "responsiveness_deactivation", "responsiveness_conflict", "closeness_base", "closeness_hyperactivation",
-             "closeness_deactivation", "offer_pursuit", "pursue_shortfall", "pursue_withdrawal",
+             "closeness_deactivation", "offer_presence", "offer_pursuit", "pursue_shortfall", "pursue_withdrawal",
              "pursue_after_conflict", "withdraw_excess", "withdraw_demand", "intrusion_gain", "regulation_damping",
              "conflict_demand_withdraw", "conflict_protest", "conflict_arousal", "satisfaction_conflict",
              "liability_quality", "liability_conflict", "stress_quality", "stress_conflict", "breakup_conflict",

@@ -59,6 +59,7 @@ class PartnerParams(ParamModel):
     closeness_base: float
     closeness_hyperactivation: float
     closeness_deactivation: float
+    offer_presence: float
     offer_pursuit: float
     pursue_shortfall: float
     pursue_withdrawal: float
@@ -302,10 +303,12 @@ def preferred_closeness(hyp: Any, dea: Any, con: Any, swing: Any, p: Any) -> Any
 def offered_closeness(avail: Any, r_other: Any, w_other: Any, u_other: Any, p: Any) -> Any:
     """Closeness the partner brings this week.
 
-    The bids they answer when there (their responsiveness, less last week's withdrawal) and the closeness they
-    press for when they pursue.
+    When they are there (``avail``) and not withdrawn (last week's withdrawal): their presence itself
+    (``offer_presence``) and the bids they answer (their responsiveness); and the closeness they press for when
+    they pursue.
     """
-    return clip(avail * r_other * (1.0 - w_other) + p.offer_pursuit * u_other, 0.0, 1.0)
+    engaged = p.offer_presence + (1.0 - p.offer_presence) * r_other
+    return clip(avail * engaged * (1.0 - w_other) + p.offer_pursuit * u_other, 0.0, 1.0)
 
 
 @kernel_law
@@ -313,10 +316,11 @@ def defence(dea: Any, sw: Any, con: Any) -> Any:
     """How much closeness beyond one's preference threatens (S0-6, S0-8).
 
     A deactivating defence over a negative model of self (their product, squared: a rigid defence is the
-    conjunction of both and is rare, so the threat grows convexly), and the disorganised fear of engulfment.
+    conjunction of both and is rare, so the threat grows convexly), and the disorganised fear of engulfment
+    (approach-avoid conflict, squared likewise: the small conflict most adults carry is no defence).
     """
     rigid = dea * (1.0 - sw)
-    return rigid * rigid + con
+    return rigid * rigid + con * con
 
 
 @kernel_law

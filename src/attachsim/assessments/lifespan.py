@@ -177,7 +177,11 @@ def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, 
     # ECR-R: latent anxiety ~ negative model of self; avoidance ~ negative model of others (Bartholomew)
     anx_lat = p.anxiety_bias + p.anxiety_scale * (0.5 * hyp + 0.4 * (1.0 - sw) + 0.2 * con + 0.3 * thr) \
         + p.trait_noise * z(0)
-    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.5 * dea + 0.6 * (1.0 - m) + 0.2 * con + 0.3 * thr) \
+    # avoidance also reads current withdrawal from a partner (M9; 0 when single), weighted as deactivation: the items
+    # ask about pulling back from partners (assumption for the weight; self-reports follow relationship experience,
+    # Davila, Karney & Bradbury 1999)
+    wd = s.get("withdrawal", np.zeros_like(dea))
+    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.5 * (dea + wd) + 0.6 * (1.0 - m) + 0.2 * con + 0.3 * thr) \
         + p.trait_noise * z(1)
     answers = ecrr.simulate_items(anx_lat, avo_lat, ids, seed, step, stream=f"ecrr.{age}y")
     anxiety, avoidance = ecrr.score_items(answers)
@@ -336,7 +340,7 @@ class LifespanAssessments(Mechanism):
         for years in self.adult_years:
             ids = sim.completing(step, weeks(years=years))
             if ids.size:
-                out = adult_instruments(_states(sim, ids, STATE_NAMES), ids, sim.seed, step, years,
+                out = adult_instruments(_states(sim, ids, (*STATE_NAMES, "withdrawal")), ids, sim.seed, step, years,
                                         self.params, loss_or_trauma(sim, ids, step))  # type: ignore[arg-type]
                 for t in REGULATORS:
                     out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)

@@ -189,16 +189,20 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         n_s = binomial_inv_nb(uniform_nb(pk2, 3), rest, p_s / left) if left > 0.0 else 0
         n_i = rest - n_s
         n_in = 0
-        if age >= ADULT_W and I[ri.partner, i] >= 0 and n_s > 0:
+        intr = 0.0
+        if age >= ADULT_W and I[ri.partner, i] >= 0:
+            intr = np.float64(F[rf.intrusion, i])
+        if intr > 0.0 and n_s > 0:
             # S0-8: the share of the partner's soothing that M9 found felt as intrusion (closeness beyond a
             # defended person's preference) soothes nothing and teaches nothing good (it counts as unanswered) and
             # arouses (draw 8)
-            n_in = binomial_inv_nb(uniform_nb(pk2, 8), n_s, np.float64(F[rf.intrusion, i]))
+            n_in = binomial_inv_nb(uniform_nb(pk2, 8), n_s, intr)
             n_s -= n_in
             n_i += n_in
         # M3 co-regulation -> regulation, arousal
         reg = float(F[rf.regulation, i])
-        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
+        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) \
+            + later.intrusion_unresolved(n_in, intr, avail, n_ep - n_bid, p.intrusion_arousal)
         arousal = infancy.arousal_next(F[rf.arousal, i], p.arousal_memory, unresolved, p.arousal_scale,
                                p.dysregulation_contagion, dys)
         if n_ep > 0:

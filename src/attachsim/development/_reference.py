@@ -139,7 +139,9 @@ def development_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B:
     n_i = n_i + n_in
     # M3
     reg = get(rf.regulation)
-    unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
+    intr = np.where((age >= ADULT_W) & (iget(ri.partner) >= 0), get(rf.intrusion), 0.0)
+    unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) \
+        + later.intrusion_unresolved(n_in, intr, avail, n_ep - n_bid, p.intrusion_arousal)
     arousal = infancy.arousal_next(get(rf.arousal), p.arousal_memory, unresolved, p.arousal_scale,
                                    p.dysregulation_contagion, dys)
     has_ep = n_ep > 0

@@ -182,6 +182,17 @@ def adult_figure_sensitivity(responsiveness: Any, deprivation: Any, inconsistenc
 
 
 @kernel_law
+def intrusion_unresolved(n_in: Any, intrusion: Any, avail: Any, n_unbid: Any, per_episode: Any) -> Any:
+    """Unresolved episodes added by a partner's closeness felt as intrusion (S0-8).
+
+    The intruded soothed bids (``n_in``), and the share ``intrusion`` of the distress episodes one did not bid for
+    at which the partner is there (``avail``) and comes close anyway (their presence is closeness, M9
+    ``offer_presence``); each counts ``per_episode`` (``relationships.intrusion_arousal``).
+    """
+    return per_episode * (n_in + intrusion * avail * n_unbid)
+
+
+@kernel_law
 def any_of(share: Any, n: Any) -> Any:
     """Chance that at least one of ``n`` events is of a kind with probability ``share``."""
     return 1.0 - (1.0 - share) ** n

@@ -32,6 +32,10 @@ pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)
 
 CHANNELS = ("cg_sensitivity", "cg_rejection", "cg_inconsistency", "cg_dysregulation", "cg_availability", "cg_harm")
+#: general-population's adversity schedules (the ACE scenario: abuse in 40%, neglect in 20% of childhoods, 0-18)
+GENERAL_ADVERSITY = {"threat": {"onset_months": 0, "duration_months": 216, "intensity": 0.05, "share": 0.4},
+                     "deprivation": {"onset_months": 0, "duration_months": 216, "intensity": 0.5, "share": 0.2}}
+HISTORY = ("y1_harmed_total", "y1_frightened_total", "mom_fear", "mom_harmed", "mom_frightened")
 ABUSE = ("ace_emotional_abuse", "ace_physical_abuse", "ace_sexual_abuse")
 
 
@@ -62,21 +66,34 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
         orig(self, sim, step)
         pop = sim.pop
         if not acc:
-            for c in (*CHANNELS, "w"):
+            for c in (*CHANNELS, "w", *HISTORY):
                 acc[c] = np.zeros(pop.capacity)
         kids = np.nonzero((pop["parent"][: pop.n] >= 0) & (step - pop["birth_step"][: pop.n] < 52))[0]
         for c in CHANNELS:
             acc[c][kids] += pop[c][kids]
         acc["w"][kids] += 1
+        age = step - pop["birth_step"][: pop.n]
+        last = np.nonzero((pop["parent"][: pop.n] >= 0) & (age == 51))[0]
+        for c in ("harmed_total", "frightened_total"):
+            acc[f"y1_{c}"][last] = pop[c][last]
+        new = np.nonzero((pop["parent"][: pop.n] >= 0) & (age == 0))[0]
+        mom = pop["parent"][new]
+        acc["mom_fear"][new] = pop["threat"][mom] * (pop["stress_gain"][mom] - 1.0)
+        acc["mom_harmed"][new] = pop["harmed_total"][mom] > 0
+        acc["mom_frightened"][new] = pop["frightened_total"][mom]
 
     par_mod.Parenting._caregiving = wrapped  # type: ignore[method-assign]
     sc = {"name": "tx", "years": years, "population": {"n": n, "generations": 2},
           "caregiving": {"profile": "community"}, "parameters": {"parenting": over}}
+    if os.environ.get("FIRST") == "general":  # the first generation as general-population's (the ACE adversity)
+        sc["adversity"] = GENERAL_ADVERSITY
     ppl = attachsim.run(sc, seed=seed).people
     kids = ppl[(ppl["generation"] == 1) & ppl["ssp_12m"].notna()].copy()
     ids = kids["id"].to_numpy()
     for c in CHANNELS:
         kids[c] = acc[c][ids] / np.maximum(acc["w"][ids], 1)
+    for c in HISTORY:
+        kids[c] = acc[c][ids]
     f = (kids["parent_aai_at_birth"] == "F").to_numpy(float)
     b = (kids["ssp_12m"] == "B").to_numpy(float)
     phi = float(np.corrcoef(f, b)[0, 1])
@@ -86,10 +103,9 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
     d_phi = 2 * phi / math.sqrt(1 - phi ** 2)
     print(f"n kids {len(kids)}  agreement {(f == b).mean():.3f}  kappa {kappa:.3f}  d {d_phi:.3f}"
           f"  share rated {rated:.3f}  share soothing {sooth:.3f}")
+    print(margins(f.mean(), b[f == 1].mean(), b[f == 0].mean()))
     mothers = ppl.set_index("id").loc[kids["parent_id"]]
     u = kids["parent_unresolved_at_birth"].astype(bool).to_numpy(float)
-    d = (kids["ssp_12m"] == "D").to_numpy(float)
-    print(f"phi(F, B) {phi:.3f}  phi(U, D) {np.corrcoef(u, d)[0, 1]:.3f}  (validation targets: never fitted)")
     print("parent classes", kids["parent_aai_at_birth"].value_counts(normalize=True).round(3).to_dict(),
           "U", round(float(u.mean()), 3), " gen-0 at 12 months",
           ppl.loc[ppl["generation"] == 0, "ssp_12m"].value_counts(normalize=True).round(3).to_dict())
@@ -97,6 +113,14 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
           " mothers' mean harmed", round(float((mothers["harmed_total"] > 0).mean()), 3),
           " children harmed in year one", round(float((kids["cg_harm"] > 0).mean()), 3))
     print(pd.crosstab(kids["parent_aai_at_birth"], kids["ssp_12m"], normalize="index").round(2))
+    kids["harmed_y1"] = kids["y1_harmed_total"] > 0
+    kids["mom_fear_q"] = pd.qcut(kids["mom_fear"].rank(method="first"), 4, labels=["q1", "q2", "q3", "q4"])
+    print("infants harmed in year one, by parent class:", kids.groupby("parent_aai_at_birth")["harmed_y1"].mean()
+          .round(3).to_dict(), " mothers ever harmed:", round(float(kids["mom_harmed"].mean()), 3))
+    for key in ("harmed_y1", "mom_harmed", "mom_fear_q"):
+        print(pd.crosstab([kids["parent_aai_at_birth"], kids[key]], kids["ssp_12m"], normalize="index",
+                          margins=False).round(2).assign(n=kids.groupby(["parent_aai_at_birth", key]).size()))
+    print("mothers' fear quartile bounds", kids["mom_fear"].quantile([.25, .5, .75, .9]).round(4).to_dict())
     cols = ["sensitivity_0_1", "sensitivity_rated_0_1", *CHANNELS]
     print(kids.groupby("parent_aai_at_birth")[cols].mean().round(3))
     print(kids.groupby("ssp_12m")[cols].mean().round(3))
@@ -105,13 +129,21 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
         print(f"  {c:22s} r(parent F, x) {np.corrcoef(f, x)[0, 1]:+.3f}   r(x, child B) {np.corrcoef(x, b)[0, 1]:+.3f}")
 
 
+def margins(p_f: float, b_f: float, b_other: float) -> str:
+    """The 2 x 2 table's margins: P(B | F), P(B | not F), and the highest kappa the two margins allow."""
+    p_b = p_f * b_f + (1 - p_f) * b_other
+    chance = p_f * p_b + (1 - p_f) * (1 - p_b)
+    best = (min(p_f, p_b) + min(1 - p_f, 1 - p_b) - chance) / (1 - chance)
+    return (f"parent F {p_f:.3f}  P(B | F) {b_f:.3f}  P(B | not F) {b_other:.3f}  infants B {p_b:.3f}  "
+            f"chance agreement {chance:.3f}  highest kappa at these margins {best:.3f}  (van IJzendoorn 1995's "
+            "75% and .49 imply chance agreement .51: parent F at most 77%)")
+
+
 def maltreatment(n: int, seed: int, years: float, over: dict[str, float]) -> None:
     """The cycle of maltreatment: children (to 18) of maltreated vs other mothers."""
     sc = {"name": "mx", "years": years, "population": {"n": n, "generations": 2},
           "caregiving": {"profile": "community"},
-          "adversity": {"threat": {"onset_months": 0, "duration_months": 216, "intensity": 0.05, "share": 0.4},
-                        "deprivation": {"onset_months": 0, "duration_months": 216, "intensity": 0.5, "share": 0.2}},
-          "parameters": {"parenting": over}}
+          "adversity": GENERAL_ADVERSITY, "parameters": {"parenting": over}}
     sim = attachsim.simulation(sc, seed=seed)
     ppl = sim.run().people.copy()
     age = (sim.n_steps - sim.pop["birth_step"][: sim.pop.n]) / 52.0

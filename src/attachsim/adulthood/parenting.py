@@ -7,7 +7,8 @@ development step, the child's six caregiving parameters are recomputed from the 
 current state through M10's own laws (below): her arousal absorbs her sensitivity; an
 unregulated deactivating defence rebuffs bids and an unregulated hyperactivated one answers
 intermittently; chronic arousal and the fear that harm left (threat x sensitised stress
-response) dysregulate her; hostility (that fear in an aroused week) above an onset harms;
+response) dysregulate her; hostility (that fear times the arousal her regulation leaves
+unregulated this week) above an onset harms;
 compulsive use costs sensitivity and availability; a partner supports. No instrument's
 thresholds and no table measured on a seed enter: the level of each parameter comes from the
 laws, and only the part of caregiving unrelated to the parent's state (skills, circumstances,
@@ -141,9 +142,13 @@ def parent_dysregulation(exo_dev: Any, chronic_strain: Any, fear: Any, cost: Any
 
 
 @kernel_law
-def parent_harm(fear: Any, arousal: Any, onset: Any, gain: Any) -> Any:
-    """M10: harm per bid from hostility (unresolved fear x this week's arousal) above an onset."""
-    return clip(gain * np.maximum(fear * arousal - onset, 0.0), 0.0, 1.0)
+def parent_harm(fear: Any, strain: Any, onset: Any, gain: Any) -> Any:
+    """M10: harm per bid from hostility (unresolved fear x this week's unregulated arousal) above an onset.
+
+    Her regulation contains hostility as it contains the other channels: only the arousal it leaves unregulated
+    turns fear into harm.
+    """
+    return clip(gain * np.maximum(fear * strain - onset, 0.0), 0.0, 1.0)
 
 
 @kernel_law
@@ -349,7 +354,7 @@ class Parenting(Mechanism):
         pop["cg_dysregulation"][kids] = parent_dysregulation(exo("dysregulation"),
                                                              unregulated(g("arousal_mean"), regulation), fear, cost,
                                                              p.dysregulation_stress, p.dysregulation_fear)
-        pop["cg_harm"][kids] = parent_harm(fear, arousal, p.harm_onset, p.harm_hostility)
+        pop["cg_harm"][kids] = parent_harm(fear, unregulated(arousal, regulation), p.harm_onset, p.harm_hostility)
         infant = kids[step - pop["birth_step"][kids] < YEAR_W]
         for k in Y1:
             pop[f"y1_{k}"][infant] += pop[f"cg_{k}"][infant]

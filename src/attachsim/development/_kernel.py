@@ -16,7 +16,15 @@ import numba as nb
 import numpy as np
 
 from ..core.laws import clip, guard_cache
-from ..core.rng import binomial_inv_nb, normal_nb, person_key_nb, poisson_inv_nb, uniform_nb
+from ..core.rng import (
+    binomial_inv_lanes,
+    normal_lanes,
+    normal_nb,
+    person_key_nb,
+    poisson_inv_lanes,
+    uniform_lanes,
+    uniform_nb,
+)
 from ..core.timeline import ADULT_W, INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weekly_chance
 from . import infancy, later
 
@@ -95,14 +103,23 @@ def age_tables(p, age_end):  # type: ignore[no-untyped-def]
     return plast, base_rate
 
 
-@nb.njit(cache=True, parallel=True)
-def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
-    """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
+#: People per block (lanes): each phase of the step runs over a block's lanes in tight loops (see docs/performance.md).
+BLOCK = 128
+#: Blocks are shared out to threads in at most this many chunks; each chunk allocates its lane scratch once.
+CHUNKS = 64
 
-    The attachment figure whose responses the person learns from is the caregiver up to
-    18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
-    and family disruptions) and close others (friends, partners) in adulthood.
-    """
+# rows of the float64 lane scratch
+(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_UC4, W_UC5, W_U28, W_Z0, W_LAM, W_BIDP,
+ W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R) = range(29)
+N_WF = 29
+# rows of the int64 lane scratch
+(W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
+N_WI = 12
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, Wf, Wi, Wu):  # type: ignore[no-untyped-def]
+    """One block of ``m`` people from ``lo``: the weekly step of :func:`development_step`, phase by phase over lanes."""
     age_end = plasticity.shape[0]
     drift_rho = later.drift_memory(p.drift_years)
     drift_step = later.drift_step_sd(p.drift_sd, drift_rho)
@@ -111,96 +128,161 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
     inc_h = weekly_chance(p.incarceration_per_year)
     turnover_h = weekly_chance(p.turnover_per_year)
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
-    for i in nb.prange(n):
+    pkc_l, pk1_l, pk2_l = Wu[0], Wu[1], Wu[2]
+    # phase 1: the person keys and the uniforms every lane uses (branch-free hashes; the rarer draws in phase 3)
+    for lane in range(m):
+        pkc_l[lane] = person_key_nb(k_cg, lo + lane)
+        pk1_l[lane] = person_key_nb(k_m1, lo + lane)
+        pk2_l[lane] = person_key_nb(k_m2, lo + lane)
+    uniform_lanes(pkc_l, 0, Wf[W_UC0], m)
+    uniform_lanes(pkc_l, 1, Wf[W_UC1], m)
+    uniform_lanes(pk1_l, 0, Wf[W_U10], m)
+    uniform_lanes(pk1_l, 1, Wf[W_U11], m)
+    uniform_lanes(pk2_l, 0, Wf[W_U20], m)
+    uniform_lanes(pk2_l, 1, Wf[W_U21], m)
+    uniform_lanes(pk2_l, 2, Wf[W_U22], m)
+    uniform_lanes(pk2_l, 3, Wf[W_U23], m)
+    # phase 2: this week's sensitivity draw (Box-Muller on draws 0 and 1 of the caregiving stream)
+    normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)
+    # phase 3, lane by lane: the attachment figure this week (MODEL §5, M7), with adversity schedules
+    act, age_l, dep_l = Wi[W_ACT], Wi[W_AGE], Wi[W_DEP]
+    lam_l, bidp_l, pin_l = Wf[W_LAM], Wf[W_BIDP], Wf[W_PIN]
+    ph_l, pf_l, pr_l, ps_l = Wf[W_PH], Wf[W_PF], Wf[W_PR], Wf[W_PS]
+    avail_l, harm_l, fright_l, sens_l, dys_l = Wf[W_AVAIL], Wf[W_HARM], Wf[W_FRIGHT], Wf[W_SENS], Wf[W_DYS]
+    for lane in range(m):
+        i = lo + lane
         age = step - I[ri.birth_step, i]
+        age_l[lane] = age
         if age < 0 or age >= age_end:
+            act[lane] = 0
+            lam_l[lane] = 0.0
+            bidp_l[lane] = 0.0
+            ph_l[lane] = 0.0
+            pf_l[lane] = 0.0
+            pr_l[lane] = 0.0
+            ps_l[lane] = 0.0
+            pin_l[lane] = 0.0
             continue
-        plast = plasticity[age]
-        # the attachment figure this week (MODEL §5, M7), with adversity schedules
+        act[lane] = 1
         thr_on = I[ri.threat_onset_w, i] <= age < I[ri.threat_end_w, i]
         dep_on = I[ri.deprivation_onset_w, i] <= age < I[ri.deprivation_end_w, i]
+        dep_l[lane] = dep_on
         thr_i = F[rf.threat_intensity, i] if thr_on else 0.0
         dep_i = F[rf.deprivation_intensity, i] * p.deprivation_max if dep_on else 0.0
-        pkc = person_key_nb(k_cg, i)
         rej = float(F[rf.cg_rejection, i])
+        pin = 0.0
         if age < ADULT_W:
             dys = float(F[rf.cg_dysregulation, i])
             avail = F[rf.cg_availability, i] * (1.0 - dep_i)
             base_sens = float(F[rf.cg_sensitivity, i])
             if age >= INFANCY_END_W:
                 # caregiving drifts as family circumstances change; divorce disrupts it for a while
-                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step, normal_nb(pkc, 2))
+                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step,
+                                         normal_nb(pkc_l[lane], 2))
                 F[rf.cg_shift, i] = shift
                 base_sens = base_sens + shift
-                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc, 4) < div_h:
+                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc_l[lane], 4) < div_h:
                     I[ri.family_event_until_w, i] = age + disrupt_w
                     B[rb.ace_divorce, i] = 1
                 if age < I[ri.family_event_until_w, i]:
                     dys = min(1.0, dys + p.divorce_dysregulation)
                     avail = avail * (1.0 - p.divorce_availability)
-                if uniform_nb(pkc, 5) < inc_h:
+                if uniform_nb(pkc_l[lane], 5) < inc_h:
                     B[rb.ace_incarceration, i] = 1
             sens = infancy.caregiver_sensitivity(base_sens, p.dysregulation_sensitivity, dys, dep_i,
-                                         F[rf.cg_inconsistency, i], normal_nb(pkc, 0))
+                                                 F[rf.cg_inconsistency, i], Wf[W_Z0, lane])
             harm = clip(F[rf.cg_harm, i] + p.threat_harm_max * thr_i, 0.0, 1.0)
             if dys >= p.mental_illness_threshold:
                 B[rb.ace_mental_illness, i] = 1
         else:
             # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
-            if age == ADULT_W or uniform_nb(pkc, 5) < turnover_h:
+            if age == ADULT_W or uniform_nb(pkc_l[lane], 5) < turnover_h:
                 security = later.chooser_security(F[rf.others_a, i], F[rf.others_b, i], F[rf.deactivation, i])
                 F[rf.close_sensitivity, i] = later.close_other_sensitivity(
                     security, p.close_sensitivity_mean, p.close_security_weight, p.close_sensitivity_sd,
-                    normal_nb(pkc, 6))
+                    normal_nb(pkc_l[lane], 6))
             dys = 0.0
             if I[ri.partner, i] >= 0:
                 # a partner is the main co-regulator (M9); responsiveness computed from the partner's state
                 avail = p.partner_availability * (1.0 - dep_i)
-                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i, F[rf.cg_inconsistency, i],
-                                                p.figure_inconsistency_share, normal_nb(pkc, 0))
+                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i,
+                                                      F[rf.cg_inconsistency, i], p.figure_inconsistency_share,
+                                                      Wf[W_Z0, lane])
+                # S0-8: the share of the partner's soothing that M9 found felt as intrusion (see phase 5)
+                pin = np.float64(F[rf.intrusion, i])
             else:
                 avail = p.close_availability * (1.0 - dep_i)
                 sens = later.adult_figure_sensitivity(F[rf.close_sensitivity, i], dep_i, F[rf.cg_inconsistency, i],
-                                                p.figure_inconsistency_share, normal_nb(pkc, 0))
+                                                      p.figure_inconsistency_share, Wf[W_Z0, lane])
             harm = clip(p.threat_harm_max * thr_i, 0.0, 1.0)
             rej = p.close_rejection
         fright_p = infancy.fright(p.fright_per_dysregulation, dys, p.fright_per_harm, harm)
-        # M1 distress and bids
-        hyp = float(F[rf.hyperactivation, i])
-        dea = float(F[rf.deactivation, i])
-        lam = infancy.episode_rate(base_rates[age], F[rf.reactivity, i], F[rf.stress_gain, i],
-                                   p.dysregulation_distress, dys)
-        pk1 = person_key_nb(k_m1, i)
-        n_ep = poisson_inv_nb(uniform_nb(pk1, 0), lam)
-        n_bid = binomial_inv_nb(uniform_nb(pk1, 1), n_ep, infancy.bid_probability(p.bid_suppression, dea))
-        # M2 caregiver response: sequential conditional binomials
-        p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff, hyp)
-        pk2 = person_key_nb(k_m2, i)
+        # M1 distress and bids, M2 caregiver response: the chances of this week's draws
+        lam_l[lane] = infancy.episode_rate(base_rates[age], F[rf.reactivity, i], F[rf.stress_gain, i],
+                                           p.dysregulation_distress, dys)
+        bidp_l[lane] = infancy.bid_probability(p.bid_suppression, float(F[rf.deactivation, i]))
+        p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff,
+                                                            float(F[rf.hyperactivation, i]))
+        # sequential conditional binomials: each response among the bids the earlier ones left
         left = 1.0
-        n_h = binomial_inv_nb(uniform_nb(pk2, 0), n_bid, p_h / left)
+        ph_l[lane] = p_h / left
         left -= p_h
-        rest = n_bid - n_h
-        n_f = binomial_inv_nb(uniform_nb(pk2, 1), rest, p_f / left) if left > 0.0 else 0
+        pf_l[lane] = p_f / left if left > 0.0 else 0.0
         left -= p_f
-        rest -= n_f
-        n_r = binomial_inv_nb(uniform_nb(pk2, 2), rest, p_r / left) if left > 0.0 else 0
+        pr_l[lane] = p_r / left if left > 0.0 else 0.0
         left -= p_r
-        rest -= n_r
-        n_s = binomial_inv_nb(uniform_nb(pk2, 3), rest, p_s / left) if left > 0.0 else 0
-        n_i = rest - n_s
-        n_in = 0
-        if age >= ADULT_W and I[ri.partner, i] >= 0 and n_s > 0:
-            # S0-8: the share of the partner's soothing that M9 found felt as intrusion (closeness beyond a
-            # defended person's preference) soothes nothing and teaches nothing good (it counts as unanswered) and
-            # arouses (draw 8)
-            n_in = binomial_inv_nb(uniform_nb(pk2, 8), n_s, np.float64(F[rf.intrusion, i]))
-            n_s -= n_in
-            n_i += n_in
+        ps_l[lane] = p_s / left if left > 0.0 else 0.0
+        pin_l[lane] = pin
+        avail_l[lane] = avail
+        harm_l[lane] = harm
+        fright_l[lane] = fright_p
+        sens_l[lane] = sens
+        dys_l[lane] = dys
+    # phase 4: the week's counts, every lane's inversion together
+    prob, s, r, nw, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wi[W_REST]
+    n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
+                                                           Wi[W_NS], Wi[W_NIN])
+    poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] = n_bid_l[lane] - n_h_l[lane]
+    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] -= n_f_l[lane]
+    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] -= n_r_l[lane]
+    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, m)
+    # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
+    # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
+    u28 = Wf[W_U28]
+    for lane in range(m):
+        u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
+    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, m)
+    # phase 5, lane by lane: learning from the week (M3-M6), write back, exposure ledger
+    for lane in range(m):
+        if act[lane] == 0:
+            continue
+        i = lo + lane
+        age = age_l[lane]
+        plast = plasticity[age]
+        n_ep = n_ep_l[lane]
+        n_bid = n_bid_l[lane]
+        n_h = n_h_l[lane]
+        n_f = n_f_l[lane]
+        n_r = n_r_l[lane]
+        n_in = n_in_l[lane]
+        n_s = n_s_l[lane] - n_in
+        n_i = rest[lane] - n_s_l[lane] + n_in
+        dys = dys_l[lane]
+        avail = avail_l[lane]
+        sens = sens_l[lane]
         # M3 co-regulation -> regulation, arousal
         reg = float(F[rf.regulation, i])
         unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
         arousal = infancy.arousal_next(F[rf.arousal, i], p.arousal_memory, unresolved, p.arousal_scale,
-                               p.dysregulation_contagion, dys)
+                                       p.dysregulation_contagion, dys)
         if n_ep > 0:
             reg = infancy.regulation_learned(reg, plast, p.learning_rate, n_s / n_ep, p.arousal_drain, arousal)
         reg = infancy.regulation_contagion(reg, plast, p.learning_rate, p.dysregulation_contagion, dys)
@@ -213,14 +295,16 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
             sw = infancy.self_worth_next(sw, plast, p.self_worth_rate, (n_s - n_r - n_h) / n_ep)
         thr = infancy.threat_next(float(F[rf.threat, i]), plast, p.threat_rate, n_h, n_f, n_ep, p.threat_decay)
         # M5 strategies
+        hyp = float(F[rf.hyperactivation, i])
+        dea = float(F[rf.deactivation, i])
         r_exp = float(F[rf.resp_expect, i])
         r_unp = float(F[rf.resp_unpredict, i])
         r_buf = float(F[rf.rebuff_expect, i])
         if n_bid > 0:
             r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
-                                                p.tracker_rate)
+                                                        p.tracker_rate)
         h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold, p.deact_gain,
-                                        p.deact_threshold, p.ignore_weight)
+                                                p.deact_threshold, p.ignore_weight)
         hyp = hyp + plast * p.strategy_rate * (h_tgt - hyp)
         dea = dea + plast * p.strategy_rate * (d_tgt - dea)
         fr_share = (n_h + n_f) / max(n_ep, 1)
@@ -230,7 +314,7 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         con = infancy.conflict_next(float(F[rf.conflict, i]), plast, p.conflict_rate, c_in, p.conflict_decay)
         # M6 pathways
         sg = infancy.stress_gain_next(float(F[rf.stress_gain, i]), plast, p.stress_gain_rate, n_h, n_f,
-                              p.stress_gain_recovery, p.stress_gain_max)
+                                      p.stress_gain_recovery, p.stress_gain_max)
         sc = infancy.social_cognition_next(float(F[rf.social_cognition, i]), p.maturation_rate, avail, sens)
         # write back
         F[rf.arousal, i] = arousal
@@ -260,6 +344,7 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
         if age < ADULT_W:
             if n_h > 0:
                 # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
+                pk2 = pk2_l[lane]
                 abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
                          (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
                 for k, (flag, share) in enumerate(abuse):
@@ -269,10 +354,32 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
                     B[rb.ace_violence, i] = 1
             if age >= INFANCY_END_W and r_exp < p.neglect_response_threshold:
                 F[rf.low_response_weeks, i] += 1.0
-            if dep_on and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
+            if dep_l[lane] and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
                 F[rf.deprived_weeks, i] += 1.0
         F[rf.arousal_mean, i] = later.running_year_mean(F[rf.arousal_mean, i], arousal)
 
 
+@nb.njit(cache=True, parallel=True, error_model="numpy")
+def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
+    """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
+
+    The attachment figure whose responses the person learns from is the caregiver up to
+    18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
+    and family disruptions) and close others (friends, partners) in adulthood.
+
+    People run in blocks of :data:`BLOCK` (see :func:`_block`); each draw is the scalar kernel's draw (same
+    stream, person, draw number and operations), so results do not depend on the blocking or the threads.
+    """
+    nblocks = (n + BLOCK - 1) // BLOCK
+    nchunks = min(nblocks, CHUNKS)
+    for c in nb.prange(nchunks):
+        Wf = np.empty((N_WF, BLOCK))
+        Wi = np.empty((N_WI, BLOCK), dtype=np.int64)
+        Wu = np.empty((3, BLOCK), dtype=np.uint64)
+        for b in range(c * nblocks // nchunks, (c + 1) * nblocks // nchunks):
+            lo = b * BLOCK
+            _block(F, I, B, rf, ri, rb, p, skeys, step, lo, min(n - lo, BLOCK), plasticity, base_rates, Wf, Wi, Wu)
+
+
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, development_step)
+guard_cache(age_tables, _block, development_step)

@@ -289,12 +289,12 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
         rj = RECIPROCALS[j]
         alive = 0
         for lane in range(m):
-            sl = s[lane]
-            go = u[lane] > sl
+            go = u[lane] > s[lane]
             pn = prob[lane] * lam[lane] * rj
-            sn = sl + pn
-            prob[lane] = pn if go else prob[lane]
-            s[lane] = sn if go else sl
+            # stored unconditionally (no masked stores): a finished lane's s only grows (pn >= 0) or turns NaN,
+            # so it never has u > s again, and its prob is never used
+            prob[lane] = pn
+            s[lane] = s[lane] + pn
             k[lane] += np.int64(go)
             alive += np.int64(u[lane] > s[lane])
         j += 1
@@ -327,7 +327,7 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
     while (top >> b) > 0:  # int_power_nb, lane by lane: out *= base where the bit is set; base *= base
         for lane in range(m):
             bl = s[lane]
-            prob[lane] = prob[lane] * bl if (nw[lane] >> b) & 1 else prob[lane]
+            prob[lane] = prob[lane] * (bl if (nw[lane] >> b) & 1 else 1.0)  # x * 1.0 is x, bit for bit
             s[lane] = bl * bl
         b += 1
     alive = 0
@@ -340,12 +340,12 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         rj = RECIPROCALS[j]
         alive = 0
         for lane in range(m):
-            sl = s[lane]
-            go = (u[lane] > sl) & (j < nw[lane])
+            go = (u[lane] > s[lane]) & (j < nw[lane])
             pn = prob[lane] * r[lane] * (nw[lane] - j) * rj
-            sn = sl + pn
-            prob[lane] = pn if go else prob[lane]
-            s[lane] = sn if go else sl
+            # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
+            # falls below u again; a lane finished by j >= nw stays finished whatever its s
+            prob[lane] = pn
+            s[lane] = s[lane] + pn
             k[lane] += np.int64(go)
             alive += np.int64((u[lane] > s[lane]) & (j + 1 < nw[lane]))
         j += 1

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numba as nb
 import numpy as np
 
-from ..core.laws import clip, guard_cache
+from ..core.laws import clip, guard_cache, sigmoid
 from ..core.rng import (
     binomial_inv_lanes,
     normal_lanes,
@@ -115,6 +115,58 @@ N_WF = 29
 # rows of the int64 lane scratch
 (W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
 N_WI = 12
+#: States the learning phase reads and writes, as rows of its float64 lane scratch ``V`` (same order as V_STATE).
+V_STATES = ("arousal", "regulation", "others_a", "others_b", "self_worth", "threat", "hyperactivation", "deactivation",
+            "resp_expect", "resp_unpredict", "rebuff_expect", "conflict", "stress_gain", "social_cognition",
+            "episodes_total", "soothed_total", "ignored_total", "rejected_total", "frightened_total", "harmed_total",
+            "sens_obs_num", "sens_obs_den", "arousal_mean")
+(V_AROUSAL, V_REG, V_OA, V_OB, V_SW, V_THR, V_HYP, V_DEA, V_REXP, V_RUNP, V_RBUF, V_CON, V_SG, V_SC, V_EP_T, V_SO_T,
+ V_IG_T, V_RJ_T, V_FR_T, V_HM_T, V_SON, V_SOD, V_AM) = range(23)
+# and the lane inputs (counts as float64: exact) and temporaries of the learning phase
+(V_PLAST, V_DYS, V_AVAIL, V_SENS, V_YOUNG, V_NEP, V_NBID, V_NH, V_NF, V_NR, V_NS, V_NI, V_NIN, V_HX, V_DX, V_FRS,
+ V_CFR) = range(23, 40)
+N_V = 40
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _load_row(dst, F, row, lo, m):  # type: ignore[no-untyped-def]
+    """``dst[l] = F[row, lo + l]`` (float32 to float64, exact) for ``l < m``."""
+    for lane in range(m):
+        dst[lane] = F[row, lo + lane]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
+    """``F[row, lo + l] = src[l]`` (rounded to float32) for the active lanes ``l < m``; the others keep theirs."""
+    dst = F[row, lo:lo + m]  # a row slice: LLVM vectorises these loops
+    if full:  # every lane active (the usual block): plain stores
+        for lane in range(dst.shape[0]):
+            dst[lane] = np.float32(src[lane])
+    else:  # a select: masked stores
+        for lane in range(dst.shape[0]):
+            dst[lane] = np.float32(src[lane]) if act[lane] != 0 else dst[lane]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
+    """The learning phase's states of the block's people into the rows of ``V`` (``V_STATES`` order)."""
+    for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
+                             rf.hyperactivation, rf.deactivation, rf.resp_expect, rf.resp_unpredict, rf.rebuff_expect,
+                             rf.conflict, rf.stress_gain, rf.social_cognition, rf.episodes_total, rf.soothed_total,
+                             rf.ignored_total, rf.rejected_total, rf.frightened_total, rf.harmed_total,
+                             rf.sens_obs_num, rf.sens_obs_den, rf.arousal_mean)):
+        _load_row(V[v], F, row, lo, m)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
+    """The rows of ``V`` back into the states of the block's active people (``V_STATES`` order)."""
+    for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
+                             rf.hyperactivation, rf.deactivation, rf.resp_expect, rf.resp_unpredict, rf.rebuff_expect,
+                             rf.conflict, rf.stress_gain, rf.social_cognition, rf.episodes_total, rf.soothed_total,
+                             rf.ignored_total, rf.rejected_total, rf.frightened_total, rf.harmed_total,
+                             rf.sens_obs_num, rf.sens_obs_den, rf.arousal_mean)):
+        _store_row(F, row, lo, V[v], act, full, m)
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -148,13 +200,18 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     act, age_l, dep_l = Wi[W_ACT], Wi[W_AGE], Wi[W_DEP]
     lam_l, bidp_l, pin_l = Wf[W_LAM], Wf[W_BIDP], Wf[W_PIN]
     ph_l, pf_l, pr_l, ps_l = Wf[W_PH], Wf[W_PF], Wf[W_PR], Wf[W_PS]
-    avail_l, harm_l, fright_l, sens_l, dys_l = Wf[W_AVAIL], Wf[W_HARM], Wf[W_FRIGHT], Wf[W_SENS], Wf[W_DYS]
+    V = np.empty((N_V, BLOCK))
     for lane in range(m):
         i = lo + lane
         age = step - I[ri.birth_step, i]
         age_l[lane] = age
         if age < 0 or age >= age_end:
             act[lane] = 0
+            V[V_PLAST, lane] = 0.0
+            V[V_DYS, lane] = 0.0
+            V[V_AVAIL, lane] = 0.0
+            V[V_SENS, lane] = 0.0
+            V[V_YOUNG, lane] = 0.0
             lam_l[lane] = 0.0
             bidp_l[lane] = 0.0
             ph_l[lane] = 0.0
@@ -233,11 +290,11 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         left -= p_r
         ps_l[lane] = p_s / left if left > 0.0 else 0.0
         pin_l[lane] = pin
-        avail_l[lane] = avail
-        harm_l[lane] = harm
-        fright_l[lane] = fright_p
-        sens_l[lane] = sens
-        dys_l[lane] = dys
+        V[V_PLAST, lane] = plasticity[age]
+        V[V_DYS, lane] = dys
+        V[V_AVAIL, lane] = avail
+        V[V_SENS, lane] = sens
+        V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
     # phase 4: the week's counts, every lane's inversion together
     prob, s, r, nw, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wi[W_REST]
     n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
@@ -260,103 +317,124 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     for lane in range(m):
         u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
     binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, m)
-    # phase 5, lane by lane: learning from the week (M3-M6), write back, exposure ledger
+    # phase 5: learning from the week (M3-M6) over the block's lanes, in branch-free loops over the float64 rows
+    # of V (one allocation: LLVM sees that its rows do not overlap and vectorises); the libm calls (the strategy
+    # sigmoids' exp, fright's log1p) in loops of their own; lanes outside the kernel's ages compute and keep nothing
     for lane in range(m):
-        if act[lane] == 0:
-            continue
-        i = lo + lane
-        age = age_l[lane]
-        plast = plasticity[age]
-        n_ep = n_ep_l[lane]
-        n_bid = n_bid_l[lane]
-        n_h = n_h_l[lane]
-        n_f = n_f_l[lane]
-        n_r = n_r_l[lane]
-        n_in = n_in_l[lane]
-        n_s = n_s_l[lane] - n_in
-        n_i = rest[lane] - n_s_l[lane] + n_in
-        dys = dys_l[lane]
-        avail = avail_l[lane]
-        sens = sens_l[lane]
+        n_s = n_s_l[lane] - n_in_l[lane]
+        V[V_NEP, lane] = n_ep_l[lane]
+        V[V_NBID, lane] = n_bid_l[lane]
+        V[V_NH, lane] = n_h_l[lane]
+        V[V_NF, lane] = n_f_l[lane]
+        V[V_NR, lane] = n_r_l[lane]
+        V[V_NS, lane] = n_s
+        V[V_NI, lane] = rest[lane] - n_s
+        V[V_NIN, lane] = n_in_l[lane]
+    _load_rows(V, F, rf, lo, m)
+    for lane in range(m):
+        plast = V[V_PLAST, lane]
+        n_ep = V[V_NEP, lane]
+        n_bid = V[V_NBID, lane]
+        n_h = V[V_NH, lane]
+        n_f = V[V_NF, lane]
+        n_r = V[V_NR, lane]
+        n_s = V[V_NS, lane]
+        dys = V[V_DYS, lane]
         # M3 co-regulation -> regulation, arousal
-        reg = float(F[rf.regulation, i])
-        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * n_in
-        arousal = infancy.arousal_next(F[rf.arousal, i], p.arousal_memory, unresolved, p.arousal_scale,
+        reg = V[V_REG, lane]
+        unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) + p.intrusion_arousal * V[V_NIN, lane]
+        arousal = infancy.arousal_next(V[V_AROUSAL, lane], p.arousal_memory, unresolved, p.arousal_scale,
                                        p.dysregulation_contagion, dys)
-        if n_ep > 0:
-            reg = infancy.regulation_learned(reg, plast, p.learning_rate, n_s / n_ep, p.arousal_drain, arousal)
-        reg = infancy.regulation_contagion(reg, plast, p.learning_rate, p.dysregulation_contagion, dys)
+        learned = infancy.regulation_learned(reg, plast, p.learning_rate, n_s / n_ep, p.arousal_drain, arousal)
+        reg = learned if n_ep > 0.0 else reg
+        V[V_REG, lane] = infancy.regulation_contagion(reg, plast, p.learning_rate, p.dysregulation_contagion, dys)
+        V[V_AROUSAL, lane] = arousal
         # M4 working models
         decay = 1.0 - plast * p.forgetting
-        oa = infancy.evidence(F[rf.others_a, i], decay, plast, n_s)
-        ob = infancy.evidence(F[rf.others_b, i], decay, plast, n_bid - n_s)
-        sw = float(F[rf.self_worth, i])
-        if n_ep > 0:
-            sw = infancy.self_worth_next(sw, plast, p.self_worth_rate, (n_s - n_r - n_h) / n_ep)
-        thr = infancy.threat_next(float(F[rf.threat, i]), plast, p.threat_rate, n_h, n_f, n_ep, p.threat_decay)
-        # M5 strategies
-        hyp = float(F[rf.hyperactivation, i])
-        dea = float(F[rf.deactivation, i])
-        r_exp = float(F[rf.resp_expect, i])
-        r_unp = float(F[rf.resp_unpredict, i])
-        r_buf = float(F[rf.rebuff_expect, i])
-        if n_bid > 0:
-            r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
-                                                        p.tracker_rate)
-        h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold, p.deact_gain,
-                                                p.deact_threshold, p.ignore_weight)
-        hyp = hyp + plast * p.strategy_rate * (h_tgt - hyp)
-        dea = dea + plast * p.strategy_rate * (d_tgt - dea)
-        fr_share = (n_h + n_f) / max(n_ep, 1)
-        # log1p(0) is 0: skip the call in the (usual) weeks without fright
-        c_fright = infancy.fright_conflict(fr_share, r_exp, p.conflict_gain, p.fright_scale) if fr_share > 0.0 else 0.0
-        c_in = c_fright + infancy.collapse_conflict(arousal, r_exp, p.collapse_gain, p.collapse_response)
-        con = infancy.conflict_next(float(F[rf.conflict, i]), plast, p.conflict_rate, c_in, p.conflict_decay)
+        V[V_OA, lane] = infancy.evidence(V[V_OA, lane], decay, plast, n_s)
+        V[V_OB, lane] = infancy.evidence(V[V_OB, lane], decay, plast, n_bid - n_s)
+        sw = V[V_SW, lane]
+        sw_next = infancy.self_worth_next(sw, plast, p.self_worth_rate, (n_s - n_r - n_h) / n_ep)
+        V[V_SW, lane] = sw_next if n_ep > 0.0 else sw
+        V[V_THR, lane] = infancy.threat_next(V[V_THR, lane], plast, p.threat_rate, n_h, n_f, n_ep, p.threat_decay)
+        # M5 strategies: the trackers (weeks with bids) and the drives of the strategies
+        r_exp = V[V_REXP, lane]
+        r_unp = V[V_RUNP, lane]
+        r_buf = V[V_RBUF, lane]
+        t_exp, t_unp, t_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
+                                                    p.tracker_rate)
+        bids = n_bid > 0.0
+        r_exp = t_exp if bids else r_exp
+        r_unp = t_unp if bids else r_unp
+        r_buf = t_buf if bids else r_buf
+        V[V_REXP, lane] = r_exp
+        V[V_RUNP, lane] = r_unp
+        V[V_RBUF, lane] = r_buf
+        h_drive, d_drive = infancy.strategy_drives(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold,
+                                                   p.deact_gain, p.deact_threshold, p.ignore_weight)
+        V[V_HX, lane] = h_drive
+        V[V_DX, lane] = d_drive
+        V[V_FRS, lane] = (n_h + n_f) / max(n_ep, 1.0)
+    for lane in range(m):  # libm: exp twice a lane, log1p in (the rarer) weeks with fright
+        V[V_HX, lane] = sigmoid(V[V_HX, lane])
+        V[V_DX, lane] = sigmoid(V[V_DX, lane])
+        fr_share = V[V_FRS, lane]
+        V[V_CFR, lane] = infancy.fright_conflict(fr_share, V[V_REXP, lane], p.conflict_gain,
+                                                 p.fright_scale) if fr_share > 0.0 else 0.0
+    for lane in range(m):
+        plast = V[V_PLAST, lane]
+        r_exp = V[V_REXP, lane]
+        h_tgt, d_tgt = infancy.strategy_levels(V[V_HX, lane], V[V_DX, lane], V[V_RBUF, lane])
+        hyp = V[V_HYP, lane]
+        dea = V[V_DEA, lane]
+        V[V_HYP, lane] = hyp + plast * p.strategy_rate * (h_tgt - hyp)
+        V[V_DEA, lane] = dea + plast * p.strategy_rate * (d_tgt - dea)
+        arousal = V[V_AROUSAL, lane]
+        c_in = V[V_CFR, lane] + infancy.collapse_conflict(arousal, r_exp, p.collapse_gain, p.collapse_response)
+        V[V_CON, lane] = infancy.conflict_next(V[V_CON, lane], plast, p.conflict_rate, c_in, p.conflict_decay)
         # M6 pathways
-        sg = infancy.stress_gain_next(float(F[rf.stress_gain, i]), plast, p.stress_gain_rate, n_h, n_f,
-                                      p.stress_gain_recovery, p.stress_gain_max)
-        sc = infancy.social_cognition_next(float(F[rf.social_cognition, i]), p.maturation_rate, avail, sens)
-        # write back
-        F[rf.arousal, i] = arousal
-        F[rf.episodes_total, i] += n_ep
-        F[rf.soothed_total, i] += n_s
-        F[rf.ignored_total, i] += n_i
-        F[rf.rejected_total, i] += n_r
-        F[rf.frightened_total, i] += n_f
-        F[rf.harmed_total, i] += n_h
-        if age < YEAR_W:
-            F[rf.sens_obs_num, i] += sens
-            F[rf.sens_obs_den, i] += 1.0
-        F[rf.regulation, i] = reg
-        F[rf.others_a, i] = oa
-        F[rf.others_b, i] = ob
-        F[rf.self_worth, i] = sw
-        F[rf.threat, i] = thr
-        F[rf.hyperactivation, i] = hyp
-        F[rf.deactivation, i] = dea
-        F[rf.conflict, i] = con
-        F[rf.resp_expect, i] = r_exp
-        F[rf.resp_unpredict, i] = r_unp
-        F[rf.rebuff_expect, i] = r_buf
-        F[rf.stress_gain, i] = sg
-        F[rf.social_cognition, i] = sc
-        # exposure ledger for the ACE count (before 18) and chronic stress (adulthood)
-        if age < ADULT_W:
-            if n_h > 0:
-                # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
-                pk2 = pk2_l[lane]
-                abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
-                         (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
-                for k, (flag, share) in enumerate(abuse):
-                    if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h):
-                        B[flag, i] = 1
-                if uniform_nb(pk2, 7) < p.violence_per_harm_week:
-                    B[rb.ace_violence, i] = 1
-            if age >= INFANCY_END_W and r_exp < p.neglect_response_threshold:
-                F[rf.low_response_weeks, i] += 1.0
-            if dep_l[lane] and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
-                F[rf.deprived_weeks, i] += 1.0
-        F[rf.arousal_mean, i] = later.running_year_mean(F[rf.arousal_mean, i], arousal)
+        n_h = V[V_NH, lane]
+        n_f = V[V_NF, lane]
+        V[V_SG, lane] = infancy.stress_gain_next(V[V_SG, lane], plast, p.stress_gain_rate, n_h, n_f,
+                                                 p.stress_gain_recovery, p.stress_gain_max)
+        V[V_SC, lane] = infancy.social_cognition_next(V[V_SC, lane], p.maturation_rate, V[V_AVAIL, lane],
+                                                      V[V_SENS, lane])
+        # the week's counts, the sensitivity observed in the first year, chronic stress
+        V[V_EP_T, lane] += V[V_NEP, lane]
+        V[V_SO_T, lane] += V[V_NS, lane]
+        V[V_IG_T, lane] += V[V_NI, lane]
+        V[V_RJ_T, lane] += V[V_NR, lane]
+        V[V_FR_T, lane] += n_f
+        V[V_HM_T, lane] += n_h
+        young = V[V_YOUNG, lane] > 0.0
+        V[V_SON, lane] = V[V_SON, lane] + V[V_SENS, lane] if young else V[V_SON, lane]
+        V[V_SOD, lane] = V[V_SOD, lane] + 1.0 if young else V[V_SOD, lane]
+        V[V_AM, lane] = later.running_year_mean(V[V_AM, lane], arousal)
+    full = True
+    for lane in range(m):
+        full = full and act[lane] != 0
+    _store_rows(F, rf, lo, V, act, full, m)
+    # exposure ledger for the ACE count (before 18), lane by lane
+    for lane in range(m):
+        age = age_l[lane]
+        if act[lane] == 0 or age >= ADULT_W:
+            continue
+        i = lo + lane
+        n_h_i = n_h_l[lane]
+        if n_h_i > 0:
+            # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
+            pk2 = pk2_l[lane]
+            abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
+                     (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
+            for k, (flag, share) in enumerate(abuse):
+                if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h_i):
+                    B[flag, i] = 1
+            if uniform_nb(pk2, 7) < p.violence_per_harm_week:
+                B[rb.ace_violence, i] = 1
+        if age >= INFANCY_END_W and V[V_REXP, lane] < p.neglect_response_threshold:
+            F[rf.low_response_weeks, i] += 1.0
+        if dep_l[lane] and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
+            F[rf.deprived_weeks, i] += 1.0
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")
@@ -382,4 +460,4 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, _block, development_step)
+guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _block, development_step)

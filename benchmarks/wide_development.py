@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import inspect
 import re
 import subprocess
 import sys
@@ -52,6 +53,30 @@ def scalar_kernel() -> ModuleType:
     if not path.exists() or path.read_text() != source:
         path.write_text(source)
     spec = importlib.util.spec_from_file_location("attachsim_scalar_development", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def blocked_kernel(block: int) -> ModuleType:
+    """The shipped (wide) development kernel with ``BLOCK = block``, as a module of its own (for block sizes)."""
+    from attachsim.development import _kernel as wide
+
+    source = inspect.getsource(wide)
+    if "\nBLOCK = " not in source:
+        raise SystemExit("wide_development: the kernel no longer sets BLOCK; update this script.")
+    source = re.sub(r"^BLOCK = \d+", f"BLOCK = {block}", source, flags=re.M)
+    source = re.sub(r"^from \.\.", "from attachsim.", source, flags=re.M)
+    source = re.sub(r"^from \. import", "from attachsim.development import", source, flags=re.M)
+    name = f"attachsim_wide_development_{block}"
+    where = Path(tempfile.gettempdir()) / name
+    where.mkdir(exist_ok=True)
+    path = where / f"{name}.py"
+    if not path.exists() or path.read_text() != source:
+        path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -122,8 +147,12 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=0, help="kernel-only timing over this many weeks instead of a "
                     "lifespan run (ages spread over --years)")
+    ap.add_argument("--blocks", type=int, nargs="*", default=[], help="also time the wide kernel with these block "
+                    "sizes (with --weeks)")
     args = ap.parse_args()
     variants = {"scalar": scalar_kernel().development_step, "wide": dev_runner.development_step}
+    for block in args.blocks:
+        variants[f"wide{block}"] = blocked_kernel(block).development_step
     if args.weeks:
         weekly_calls(variants, args.n, args.weeks, args.years)
         return

@@ -255,7 +255,7 @@ def box_muller_nb(u1: float, u2: float) -> float:
 
 
 @nb.njit(cache=True, error_model="numpy")
-def uniform_lanes(pkeys: U64Array, k: int, out: npt.NDArray[np.float64], m: int) -> None:
+def uniform_lanes(pkeys: U64Array, k: np.int64, out: npt.NDArray[np.float64], m: int) -> None:
     """``out[l] = uniform_nb(pkeys[l], k)`` for ``l < m`` (vectorised hashes)."""
     for lane in range(m):
         out[lane] = uniform_nb(pkeys[lane], k)
@@ -283,7 +283,7 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
     for lane in range(m):
         s[lane] = prob[lane]
         k[lane] = 0
-        alive += np.int64(u[lane] > s[lane])
+        alive += int(u[lane] > s[lane])
     j = 0
     while alive > 0 and j < 400:
         rj = RECIPROCALS[j]
@@ -295,8 +295,8 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
             # so it never has u > s again, and its prob is never used
             prob[lane] = pn
             s[lane] = s[lane] + pn
-            k[lane] += np.int64(go)
-            alive += np.int64(u[lane] > s[lane])
+            k[lane] += int(go)
+            alive += int(u[lane] > s[lane])
         j += 1
 
 
@@ -334,7 +334,7 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
     for lane in range(m):
         w = nw[lane] > 0
         s[lane] = prob[lane] if w else 2.0  # a lane outside the inversion never has u > s
-        alive += np.int64(u[lane] > s[lane])
+        alive += int(u[lane] > s[lane])
     j = 0
     while alive > 0 and j < top:
         rj = RECIPROCALS[j]
@@ -346,6 +346,6 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
             # falls below u again; a lane finished by j >= nw stays finished whatever its s
             prob[lane] = pn
             s[lane] = s[lane] + pn
-            k[lane] += np.int64(go)
-            alive += np.int64((u[lane] > s[lane]) & (j + 1 < nw[lane]))
+            k[lane] += int(go)
+            alive += int((u[lane] > s[lane]) & (j + 1 < nw[lane]))
         j += 1

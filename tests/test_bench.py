@@ -44,5 +44,7 @@ def test_kernel_floor_variants_still_match_the_shipped_kernels(tmp_path):
     spec.loader.exec_module(floor)
     dev, relief = floor.floor_kernels(tmp_path)
     body = (tmp_path / "attachsim_floor_development.py").read_text().split("def _mean_count")[1]
-    assert "poisson_inv_nb(" not in body and "normal_nb(" not in body and "binomial_inv_nb(" not in body
+    draws = ("poisson_inv_nb(", "normal_nb(", "binomial_inv_nb(", "poisson_inv_lanes(", "binomial_inv_lanes(",
+             "normal_lanes(", "uniform_lanes(")
+    assert not [d for d in draws if d in body]
     assert callable(dev.development_step) and callable(relief.relief_step)

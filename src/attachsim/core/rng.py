@@ -234,3 +234,118 @@ def binomial_inv_np(
         s[idx] += prob[idx]
         active[idx] = (u[idx] > s[idx]) & (k[idx] < n[idx])
     return k
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Block (lane-wise) draws for the wide kernels: the same results as the scalar functions above, draw for draw.
+#
+# A wide kernel runs a block of people ("lanes") through each phase of its step together. These helpers take
+# per-lane arrays (length at least ``m``) and perform, lane by lane, exactly the floating-point operations of the
+# scalar function they mirror, in the same order, so every lane's result is bit-identical to the scalar call. The
+# inversion loops run over the draw number ``j`` for all lanes together, with masked (selected) updates, until no
+# lane is left: the inner loops over lanes are branch-free and LLVM vectorises them (AVX2: four float64 lanes);
+# see docs/performance.md. They are compiled with ``error_model="numpy"`` (no division checks in the loops).
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, inline="always")
+def box_muller_nb(u1: float, u2: float) -> float:
+    """The Box-Muller transform of two uniforms: :func:`normal_nb` is ``box_muller_nb(draw k, draw k + 1)``."""
+    return float(np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2))
+
+
+@nb.njit(cache=True, error_model="numpy")
+def uniform_lanes(pkeys: U64Array, k: np.int64, out: npt.NDArray[np.float64], m: int) -> None:
+    """``out[l] = uniform_nb(pkeys[l], k)`` for ``l < m`` (vectorised hashes)."""
+    for lane in range(m):
+        out[lane] = uniform_nb(pkeys[lane], k)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: npt.NDArray[np.float64],
+                 m: int) -> None:
+    """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m`` (log and cos are libm calls, one lane at a time)."""
+    for lane in range(m):
+        out[lane] = box_muller_nb(u1[lane], u2[lane])
+
+
+@nb.njit(cache=True, error_model="numpy")
+def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], k: npt.NDArray[np.int64],
+                      prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], m: int) -> None:
+    """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; ``prob`` and ``s`` are scratch.
+
+    A lane with ``lam <= 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0.
+    """
+    for lane in range(m):  # exp is a libm call: this loop stays scalar
+        lv = lam[lane]
+        prob[lane] = np.exp(-lv) if lv > 0.0 else 1.0
+    alive = 0
+    for lane in range(m):
+        s[lane] = prob[lane]
+        k[lane] = 0
+        alive += int(u[lane] > s[lane])
+    j = 0
+    while alive > 0 and j < 400:
+        rj = RECIPROCALS[j]
+        alive = 0
+        for lane in range(m):
+            go = u[lane] > s[lane]
+            pn = prob[lane] * lam[lane] * rj
+            # stored unconditionally (no masked stores): a finished lane's s only grows (pn >= 0) or turns NaN,
+            # so it never has u > s again, and its prob is never used
+            prob[lane] = pn
+            s[lane] = s[lane] + pn
+            k[lane] += int(go)
+            alive += int(u[lane] > s[lane])
+        j += 1
+
+
+@nb.njit(cache=True, error_model="numpy")
+def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: npt.NDArray[np.float64],
+                       k: npt.NDArray[np.int64], prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64],
+                       r: npt.NDArray[np.float64], nw: npt.NDArray[np.int64], m: int) -> None:
+    """``k[l] = binomial_inv_nb(u[l], n[l], p[l])`` for ``l < m``; ``prob``, ``s``, ``r`` and ``nw`` are scratch.
+
+    Lanes that need no inversion (``n <= 0``, ``p <= 0``: 0; ``p >= 1``: ``n``) get ``nw = 0`` trials and never
+    take part; the others compute ``q ** n`` by the same repeated squaring as :func:`int_power_nb`.
+    """
+    top = 0
+    for lane in range(m):
+        nl = n[lane]
+        pl = p[lane]
+        work = (nl > 0) & (pl > 0.0) & (pl < 1.0)
+        k[lane] = nl if ((nl > 0) & (pl >= 1.0)) else 0
+        q = 1.0 - pl
+        nw[lane] = nl if work else 0
+        r[lane] = pl / q if work else 0.0
+        s[lane] = q if work else 1.0  # the base of the repeated squaring
+        prob[lane] = 1.0
+        top = max(top, nw[lane])
+    if top == 0:
+        return
+    b = 0
+    while (top >> b) > 0:  # int_power_nb, lane by lane: out *= base where the bit is set; base *= base
+        for lane in range(m):
+            bl = s[lane]
+            prob[lane] = prob[lane] * (bl if (nw[lane] >> b) & 1 else 1.0)  # x * 1.0 is x, bit for bit
+            s[lane] = bl * bl
+        b += 1
+    alive = 0
+    for lane in range(m):
+        w = nw[lane] > 0
+        s[lane] = prob[lane] if w else 2.0  # a lane outside the inversion never has u > s
+        alive += int(u[lane] > s[lane])
+    j = 0
+    while alive > 0 and j < top:
+        rj = RECIPROCALS[j]
+        alive = 0
+        for lane in range(m):
+            go = (u[lane] > s[lane]) & (j < nw[lane])
+            pn = prob[lane] * r[lane] * (nw[lane] - j) * rj
+            # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
+            # falls below u again; a lane finished by j >= nw stays finished whatever its s
+            prob[lane] = pn
+            s[lane] = s[lane] + pn
+            k[lane] += int(go)
+            alive += int((u[lane] > s[lane]) & (j + 1 < nw[lane]))
+        j += 1

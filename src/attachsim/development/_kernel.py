@@ -15,8 +15,16 @@ from collections import namedtuple
 import numba as nb
 import numpy as np
 
-from ..core.laws import clip, guard_cache
-from ..core.rng import binomial_inv_nb, normal_nb, person_key_nb, poisson_inv_nb, uniform_nb
+from ..core.laws import clip, guard_cache, sigmoid
+from ..core.rng import (
+    binomial_inv_lanes,
+    normal_lanes,
+    normal_nb,
+    person_key_nb,
+    poisson_inv_lanes,
+    uniform_lanes,
+    uniform_nb,
+)
 from ..core.timeline import ADULT_W, INFANCY_END_W, WEEKS_PER_YEAR, YEAR_W, weekly_chance
 from . import infancy, later
 
@@ -95,14 +103,75 @@ def age_tables(p, age_end):  # type: ignore[no-untyped-def]
     return plast, base_rate
 
 
-@nb.njit(cache=True, parallel=True)
-def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
-    """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
+#: People per block (lanes): each phase of the step runs over a block's lanes in tight loops (see docs/performance.md).
+BLOCK = 128
+#: Blocks are shared out to threads in at most this many chunks; each chunk allocates its lane scratch once.
+CHUNKS = 64
 
-    The attachment figure whose responses the person learns from is the caregiver up to
-    18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
-    and family disruptions) and close others (friends, partners) in adulthood.
-    """
+# rows of the float64 lane scratch
+(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_UC4, W_UC5, W_U28, W_Z0, W_LAM, W_BIDP,
+ W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R) = range(29)
+N_WF = 29
+# rows of the int64 lane scratch
+(W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
+N_WI = 12
+#: States the learning phase reads and writes, as rows of its float64 lane scratch ``V`` (same order as V_STATE).
+V_STATES = ("arousal", "regulation", "others_a", "others_b", "self_worth", "threat", "hyperactivation", "deactivation",
+            "resp_expect", "resp_unpredict", "rebuff_expect", "conflict", "stress_gain", "social_cognition",
+            "episodes_total", "soothed_total", "ignored_total", "rejected_total", "frightened_total", "harmed_total",
+            "sens_obs_num", "sens_obs_den", "arousal_mean")
+(V_AROUSAL, V_REG, V_OA, V_OB, V_SW, V_THR, V_HYP, V_DEA, V_REXP, V_RUNP, V_RBUF, V_CON, V_SG, V_SC, V_EP_T, V_SO_T,
+ V_IG_T, V_RJ_T, V_FR_T, V_HM_T, V_SON, V_SOD, V_AM) = range(23)
+# and the lane inputs (counts as float64: exact) and temporaries of the learning phase
+(V_PLAST, V_DYS, V_AVAIL, V_SENS, V_YOUNG, V_NEP, V_NBID, V_NH, V_NF, V_NR, V_NS, V_NI, V_NIN, V_HX, V_DX, V_FRS,
+ V_CFR) = range(23, 40)
+N_V = 40
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _load_row(dst, F, row, lo, m):  # type: ignore[no-untyped-def]
+    """``dst[l] = F[row, lo + l]`` (float32 to float64, exact) for ``l < m``."""
+    for lane in range(m):
+        dst[lane] = F[row, lo + lane]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
+    """``F[row, lo + l] = src[l]`` (rounded to float32) for the active lanes ``l < m``; the others keep theirs."""
+    dst = F[row, lo:lo + m]  # a row slice: LLVM vectorises these loops
+    if full:  # every lane active (the usual block): plain stores
+        for lane in range(dst.shape[0]):
+            dst[lane] = np.float32(src[lane])
+    else:  # a select: masked stores
+        for lane in range(dst.shape[0]):
+            dst[lane] = np.float32(src[lane]) if act[lane] != 0 else dst[lane]
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
+    """The learning phase's states of the block's people into the rows of ``V`` (``V_STATES`` order)."""
+    for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
+                             rf.hyperactivation, rf.deactivation, rf.resp_expect, rf.resp_unpredict, rf.rebuff_expect,
+                             rf.conflict, rf.stress_gain, rf.social_cognition, rf.episodes_total, rf.soothed_total,
+                             rf.ignored_total, rf.rejected_total, rf.frightened_total, rf.harmed_total,
+                             rf.sens_obs_num, rf.sens_obs_den, rf.arousal_mean)):
+        _load_row(V[v], F, row, lo, m)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
+    """The rows of ``V`` back into the states of the block's active people (``V_STATES`` order)."""
+    for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
+                             rf.hyperactivation, rf.deactivation, rf.resp_expect, rf.resp_unpredict, rf.rebuff_expect,
+                             rf.conflict, rf.stress_gain, rf.social_cognition, rf.episodes_total, rf.soothed_total,
+                             rf.ignored_total, rf.rejected_total, rf.frightened_total, rf.harmed_total,
+                             rf.sens_obs_num, rf.sens_obs_den, rf.arousal_mean)):
+        _store_row(F, row, lo, V[v], act, full, m)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, Wf, Wi, Wu):  # type: ignore[no-untyped-def]
+    """One block of ``m`` people from ``lo``: the weekly step of :func:`development_step`, phase by phase over lanes."""
     age_end = plasticity.shape[0]
     drift_rho = later.drift_memory(p.drift_years)
     drift_step = later.drift_step_sd(p.drift_sd, drift_rho)
@@ -111,172 +180,286 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
     inc_h = weekly_chance(p.incarceration_per_year)
     turnover_h = weekly_chance(p.turnover_per_year)
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
-    for i in nb.prange(n):
+    pkc_l, pk1_l, pk2_l = Wu[0], Wu[1], Wu[2]
+    # phase 1: the person keys and the uniforms every lane uses (branch-free hashes; the rarer draws in phase 3)
+    for lane in range(m):
+        pkc_l[lane] = person_key_nb(k_cg, lo + lane)
+        pk1_l[lane] = person_key_nb(k_m1, lo + lane)
+        pk2_l[lane] = person_key_nb(k_m2, lo + lane)
+    uniform_lanes(pkc_l, 0, Wf[W_UC0], m)
+    uniform_lanes(pkc_l, 1, Wf[W_UC1], m)
+    uniform_lanes(pk1_l, 0, Wf[W_U10], m)
+    uniform_lanes(pk1_l, 1, Wf[W_U11], m)
+    uniform_lanes(pk2_l, 0, Wf[W_U20], m)
+    uniform_lanes(pk2_l, 1, Wf[W_U21], m)
+    uniform_lanes(pk2_l, 2, Wf[W_U22], m)
+    uniform_lanes(pk2_l, 3, Wf[W_U23], m)
+    # phase 2: this week's sensitivity draw (Box-Muller on draws 0 and 1 of the caregiving stream)
+    normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)
+    # phase 3, lane by lane: the attachment figure this week (MODEL §5, M7), with adversity schedules
+    act, age_l, dep_l = Wi[W_ACT], Wi[W_AGE], Wi[W_DEP]
+    lam_l, bidp_l, pin_l = Wf[W_LAM], Wf[W_BIDP], Wf[W_PIN]
+    ph_l, pf_l, pr_l, ps_l = Wf[W_PH], Wf[W_PF], Wf[W_PR], Wf[W_PS]
+    V = np.empty((N_V, BLOCK))
+    for lane in range(m):
+        i = lo + lane
         age = step - I[ri.birth_step, i]
+        age_l[lane] = age
         if age < 0 or age >= age_end:
+            act[lane] = 0
+            V[V_PLAST, lane] = 0.0
+            V[V_DYS, lane] = 0.0
+            V[V_AVAIL, lane] = 0.0
+            V[V_SENS, lane] = 0.0
+            V[V_YOUNG, lane] = 0.0
+            lam_l[lane] = 0.0
+            bidp_l[lane] = 0.0
+            ph_l[lane] = 0.0
+            pf_l[lane] = 0.0
+            pr_l[lane] = 0.0
+            ps_l[lane] = 0.0
+            pin_l[lane] = 0.0
             continue
-        plast = plasticity[age]
-        # the attachment figure this week (MODEL §5, M7), with adversity schedules
+        act[lane] = 1
         thr_on = I[ri.threat_onset_w, i] <= age < I[ri.threat_end_w, i]
         dep_on = I[ri.deprivation_onset_w, i] <= age < I[ri.deprivation_end_w, i]
+        dep_l[lane] = dep_on
         thr_i = F[rf.threat_intensity, i] if thr_on else 0.0
         dep_i = F[rf.deprivation_intensity, i] * p.deprivation_max if dep_on else 0.0
-        pkc = person_key_nb(k_cg, i)
         rej = float(F[rf.cg_rejection, i])
+        pin = 0.0
         if age < ADULT_W:
             dys = float(F[rf.cg_dysregulation, i])
             avail = F[rf.cg_availability, i] * (1.0 - dep_i)
             base_sens = float(F[rf.cg_sensitivity, i])
             if age >= INFANCY_END_W:
                 # caregiving drifts as family circumstances change; divorce disrupts it for a while
-                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step, normal_nb(pkc, 2))
+                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step,
+                                         normal_nb(pkc_l[lane], 2))
                 F[rf.cg_shift, i] = shift
                 base_sens = base_sens + shift
-                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc, 4) < div_h:
+                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc_l[lane], 4) < div_h:
                     I[ri.family_event_until_w, i] = age + disrupt_w
                     B[rb.ace_divorce, i] = 1
                 if age < I[ri.family_event_until_w, i]:
                     dys = min(1.0, dys + p.divorce_dysregulation)
                     avail = avail * (1.0 - p.divorce_availability)
-                if uniform_nb(pkc, 5) < inc_h:
+                if uniform_nb(pkc_l[lane], 5) < inc_h:
                     B[rb.ace_incarceration, i] = 1
             sens = infancy.caregiver_sensitivity(base_sens, p.dysregulation_sensitivity, dys, dep_i,
-                                         F[rf.cg_inconsistency, i], normal_nb(pkc, 0))
+                                                 F[rf.cg_inconsistency, i], Wf[W_Z0, lane])
             harm = clip(F[rf.cg_harm, i] + p.threat_harm_max * thr_i, 0.0, 1.0)
             if dys >= p.mental_illness_threshold:
                 B[rb.ace_mental_illness, i] = 1
         else:
             # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
-            if age == ADULT_W or uniform_nb(pkc, 5) < turnover_h:
+            if age == ADULT_W or uniform_nb(pkc_l[lane], 5) < turnover_h:
                 security = later.chooser_security(F[rf.others_a, i], F[rf.others_b, i], F[rf.deactivation, i])
                 F[rf.close_sensitivity, i] = later.close_other_sensitivity(
                     security, p.close_sensitivity_mean, p.close_security_weight, p.close_sensitivity_sd,
-                    normal_nb(pkc, 6))
+                    normal_nb(pkc_l[lane], 6))
             dys = 0.0
             if I[ri.partner, i] >= 0:
                 # a partner is the main co-regulator (M9); responsiveness computed from the partner's state
                 avail = p.partner_availability * (1.0 - dep_i)
-                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i, F[rf.cg_inconsistency, i],
-                                                p.figure_inconsistency_share, normal_nb(pkc, 0))
+                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i,
+                                                      F[rf.cg_inconsistency, i], p.figure_inconsistency_share,
+                                                      Wf[W_Z0, lane])
+                # S0-8: the share of the partner's soothing that M9 found felt as intrusion (see phase 5)
+                pin = np.float64(F[rf.intrusion, i])
             else:
                 avail = p.close_availability * (1.0 - dep_i)
                 sens = later.adult_figure_sensitivity(F[rf.close_sensitivity, i], dep_i, F[rf.cg_inconsistency, i],
-                                                p.figure_inconsistency_share, normal_nb(pkc, 0))
+                                                      p.figure_inconsistency_share, Wf[W_Z0, lane])
             harm = clip(p.threat_harm_max * thr_i, 0.0, 1.0)
             rej = p.close_rejection
         fright_p = infancy.fright(p.fright_per_dysregulation, dys, p.fright_per_harm, harm)
-        # M1 distress and bids
-        hyp = float(F[rf.hyperactivation, i])
-        dea = float(F[rf.deactivation, i])
-        lam = infancy.episode_rate(base_rates[age], F[rf.reactivity, i], F[rf.stress_gain, i],
-                                   p.dysregulation_distress, dys)
-        pk1 = person_key_nb(k_m1, i)
-        n_ep = poisson_inv_nb(uniform_nb(pk1, 0), lam)
-        n_bid = binomial_inv_nb(uniform_nb(pk1, 1), n_ep, infancy.bid_probability(p.bid_suppression, dea))
-        # M2 caregiver response: sequential conditional binomials
-        p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff, hyp)
-        pk2 = person_key_nb(k_m2, i)
+        # M1 distress and bids, M2 caregiver response: the chances of this week's draws
+        lam_l[lane] = infancy.episode_rate(base_rates[age], F[rf.reactivity, i], F[rf.stress_gain, i],
+                                           p.dysregulation_distress, dys)
+        bidp_l[lane] = infancy.bid_probability(p.bid_suppression, float(F[rf.deactivation, i]))
+        p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff,
+                                                            float(F[rf.hyperactivation, i]))
+        # sequential conditional binomials: each response among the bids the earlier ones left
         left = 1.0
-        n_h = binomial_inv_nb(uniform_nb(pk2, 0), n_bid, p_h / left)
+        ph_l[lane] = p_h / left
         left -= p_h
-        rest = n_bid - n_h
-        n_f = binomial_inv_nb(uniform_nb(pk2, 1), rest, p_f / left) if left > 0.0 else 0
+        pf_l[lane] = p_f / left if left > 0.0 else 0.0
         left -= p_f
-        rest -= n_f
-        n_r = binomial_inv_nb(uniform_nb(pk2, 2), rest, p_r / left) if left > 0.0 else 0
+        pr_l[lane] = p_r / left if left > 0.0 else 0.0
         left -= p_r
-        rest -= n_r
-        n_s = binomial_inv_nb(uniform_nb(pk2, 3), rest, p_s / left) if left > 0.0 else 0
-        n_i = rest - n_s
-        n_in = 0
-        intr = 0.0
-        if age >= ADULT_W and I[ri.partner, i] >= 0:
-            intr = np.float64(F[rf.intrusion, i])
-        if intr > 0.0 and n_s > 0:
-            # S0-8: the share of the partner's soothing that M9 found felt as intrusion (closeness beyond a
-            # defended person's preference) soothes nothing and teaches nothing good (it counts as unanswered) and
-            # arouses (draw 8)
-            n_in = binomial_inv_nb(uniform_nb(pk2, 8), n_s, intr)
-            n_s -= n_in
-            n_i += n_in
+        ps_l[lane] = p_s / left if left > 0.0 else 0.0
+        pin_l[lane] = pin
+        V[V_PLAST, lane] = plasticity[age]
+        V[V_DYS, lane] = dys
+        V[V_AVAIL, lane] = avail
+        V[V_SENS, lane] = sens
+        V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
+    # phase 4: the week's counts, every lane's inversion together
+    prob, s, r, nw, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wi[W_REST]
+    n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
+                                                           Wi[W_NS], Wi[W_NIN])
+    poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] = n_bid_l[lane] - n_h_l[lane]
+    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] -= n_f_l[lane]
+    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, m)
+    for lane in range(m):
+        rest[lane] -= n_r_l[lane]
+    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, m)
+    # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
+    # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
+    u28 = Wf[W_U28]
+    for lane in range(m):
+        u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
+    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, m)
+    # phase 5: learning from the week (M3-M6) over the block's lanes, in branch-free loops over the float64 rows
+    # of V (one allocation: LLVM sees that its rows do not overlap and vectorises); the libm calls (the strategy
+    # sigmoids' exp, fright's log1p) in loops of their own; lanes outside the kernel's ages compute and keep nothing
+    for lane in range(m):
+        n_s = n_s_l[lane] - n_in_l[lane]
+        V[V_NEP, lane] = n_ep_l[lane]
+        V[V_NBID, lane] = n_bid_l[lane]
+        V[V_NH, lane] = n_h_l[lane]
+        V[V_NF, lane] = n_f_l[lane]
+        V[V_NR, lane] = n_r_l[lane]
+        V[V_NS, lane] = n_s
+        V[V_NI, lane] = rest[lane] - n_s
+        V[V_NIN, lane] = n_in_l[lane]
+    _load_rows(V, F, rf, lo, m)
+    for lane in range(m):
+        plast = V[V_PLAST, lane]
+        n_ep = V[V_NEP, lane]
+        n_bid = V[V_NBID, lane]
+        n_h = V[V_NH, lane]
+        n_f = V[V_NF, lane]
+        n_r = V[V_NR, lane]
+        n_s = V[V_NS, lane]
+        dys = V[V_DYS, lane]
         # M3 co-regulation -> regulation, arousal
-        reg = float(F[rf.regulation, i])
+        reg = V[V_REG, lane]
         unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) \
-            + later.intrusion_unresolved(n_in, intr, avail, n_ep - n_bid, p.intrusion_arousal)
-        arousal = infancy.arousal_next(F[rf.arousal, i], p.arousal_memory, unresolved, p.arousal_scale,
-                               p.dysregulation_contagion, dys)
-        if n_ep > 0:
-            reg = infancy.regulation_learned(reg, plast, p.learning_rate, n_s / n_ep, p.arousal_drain, arousal)
-        reg = infancy.regulation_contagion(reg, plast, p.learning_rate, p.dysregulation_contagion, dys)
+            + later.intrusion_unresolved(V[V_NIN, lane], pin_l[lane], V[V_AVAIL, lane], n_ep - n_bid,
+                                         p.intrusion_arousal)
+        arousal = infancy.arousal_next(V[V_AROUSAL, lane], p.arousal_memory, unresolved, p.arousal_scale,
+                                       p.dysregulation_contagion, dys)
+        learned = infancy.regulation_learned(reg, plast, p.learning_rate, n_s / n_ep, p.arousal_drain, arousal)
+        reg = learned if n_ep > 0.0 else reg
+        V[V_REG, lane] = infancy.regulation_contagion(reg, plast, p.learning_rate, p.dysregulation_contagion, dys)
+        V[V_AROUSAL, lane] = arousal
         # M4 working models
         decay = 1.0 - plast * p.forgetting
-        oa = infancy.evidence(F[rf.others_a, i], decay, plast, n_s)
-        ob = infancy.evidence(F[rf.others_b, i], decay, plast, n_bid - n_s)
-        sw = float(F[rf.self_worth, i])
-        if n_ep > 0:
-            sw = infancy.self_worth_next(sw, plast, p.self_worth_rate, (n_s - n_r - n_h) / n_ep)
-        thr = infancy.threat_next(float(F[rf.threat, i]), plast, p.threat_rate, n_h, n_f, n_ep, p.threat_decay)
-        # M5 strategies
-        r_exp = float(F[rf.resp_expect, i])
-        r_unp = float(F[rf.resp_unpredict, i])
-        r_buf = float(F[rf.rebuff_expect, i])
-        if n_bid > 0:
-            r_exp, r_unp, r_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
-                                                p.tracker_rate)
-        h_tgt, d_tgt = infancy.strategy_targets(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold, p.deact_gain,
-                                        p.deact_threshold, p.ignore_weight)
-        hyp = hyp + plast * p.strategy_rate * (h_tgt - hyp)
-        dea = dea + plast * p.strategy_rate * (d_tgt - dea)
-        fr_share = (n_h + n_f) / max(n_ep, 1)
-        # log1p(0) is 0: skip the call in the (usual) weeks without fright
-        c_fright = infancy.fright_conflict(fr_share, r_exp, p.conflict_gain, p.fright_scale) if fr_share > 0.0 else 0.0
-        c_in = c_fright + infancy.collapse_conflict(arousal, r_exp, p.collapse_gain, p.collapse_response)
-        con = infancy.conflict_next(float(F[rf.conflict, i]), plast, p.conflict_rate, c_in, p.conflict_decay)
+        V[V_OA, lane] = infancy.evidence(V[V_OA, lane], decay, plast, n_s)
+        V[V_OB, lane] = infancy.evidence(V[V_OB, lane], decay, plast, n_bid - n_s)
+        sw = V[V_SW, lane]
+        sw_next = infancy.self_worth_next(sw, plast, p.self_worth_rate, (n_s - n_r - n_h) / n_ep)
+        V[V_SW, lane] = sw_next if n_ep > 0.0 else sw
+        V[V_THR, lane] = infancy.threat_next(V[V_THR, lane], plast, p.threat_rate, n_h, n_f, n_ep, p.threat_decay)
+        # M5 strategies: the trackers (weeks with bids) and the drives of the strategies
+        r_exp = V[V_REXP, lane]
+        r_unp = V[V_RUNP, lane]
+        r_buf = V[V_RBUF, lane]
+        t_exp, t_unp, t_buf = infancy.trackers_next(n_s / n_bid, n_bid, (n_r + n_h) / n_bid, r_exp, r_unp, r_buf,
+                                                    p.tracker_rate)
+        bids = n_bid > 0.0
+        r_exp = t_exp if bids else r_exp
+        r_unp = t_unp if bids else r_unp
+        r_buf = t_buf if bids else r_buf
+        V[V_REXP, lane] = r_exp
+        V[V_RUNP, lane] = r_unp
+        V[V_RBUF, lane] = r_buf
+        h_drive, d_drive = infancy.strategy_drives(r_exp, r_unp, r_buf, p.hyper_gain, p.hyper_threshold,
+                                                   p.deact_gain, p.deact_threshold, p.ignore_weight)
+        V[V_HX, lane] = h_drive
+        V[V_DX, lane] = d_drive
+        V[V_FRS, lane] = (n_h + n_f) / max(n_ep, 1.0)
+    for lane in range(m):  # libm: exp twice a lane, log1p in (the rarer) weeks with fright
+        V[V_HX, lane] = sigmoid(V[V_HX, lane])
+        V[V_DX, lane] = sigmoid(V[V_DX, lane])
+        fr_share = V[V_FRS, lane]
+        V[V_CFR, lane] = infancy.fright_conflict(fr_share, V[V_REXP, lane], p.conflict_gain,
+                                                 p.fright_scale) if fr_share > 0.0 else 0.0
+    for lane in range(m):
+        plast = V[V_PLAST, lane]
+        r_exp = V[V_REXP, lane]
+        h_tgt, d_tgt = infancy.strategy_levels(V[V_HX, lane], V[V_DX, lane], V[V_RBUF, lane])
+        hyp = V[V_HYP, lane]
+        dea = V[V_DEA, lane]
+        V[V_HYP, lane] = hyp + plast * p.strategy_rate * (h_tgt - hyp)
+        V[V_DEA, lane] = dea + plast * p.strategy_rate * (d_tgt - dea)
+        arousal = V[V_AROUSAL, lane]
+        c_in = V[V_CFR, lane] + infancy.collapse_conflict(arousal, r_exp, p.collapse_gain, p.collapse_response)
+        V[V_CON, lane] = infancy.conflict_next(V[V_CON, lane], plast, p.conflict_rate, c_in, p.conflict_decay)
         # M6 pathways
-        sg = infancy.stress_gain_next(float(F[rf.stress_gain, i]), plast, p.stress_gain_rate, n_h, n_f,
-                              p.stress_gain_recovery, p.stress_gain_max)
-        sc = infancy.social_cognition_next(float(F[rf.social_cognition, i]), p.maturation_rate, avail, sens)
-        # write back
-        F[rf.arousal, i] = arousal
-        F[rf.episodes_total, i] += n_ep
-        F[rf.soothed_total, i] += n_s
-        F[rf.ignored_total, i] += n_i
-        F[rf.rejected_total, i] += n_r
-        F[rf.frightened_total, i] += n_f
-        F[rf.harmed_total, i] += n_h
-        if age < YEAR_W:
-            F[rf.sens_obs_num, i] += sens
-            F[rf.sens_obs_den, i] += 1.0
-        F[rf.regulation, i] = reg
-        F[rf.others_a, i] = oa
-        F[rf.others_b, i] = ob
-        F[rf.self_worth, i] = sw
-        F[rf.threat, i] = thr
-        F[rf.hyperactivation, i] = hyp
-        F[rf.deactivation, i] = dea
-        F[rf.conflict, i] = con
-        F[rf.resp_expect, i] = r_exp
-        F[rf.resp_unpredict, i] = r_unp
-        F[rf.rebuff_expect, i] = r_buf
-        F[rf.stress_gain, i] = sg
-        F[rf.social_cognition, i] = sc
-        # exposure ledger for the ACE count (before 18) and chronic stress (adulthood)
-        if age < ADULT_W:
-            if n_h > 0:
-                # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
-                abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
-                         (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
-                for k, (flag, share) in enumerate(abuse):
-                    if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h):
-                        B[flag, i] = 1
-                if uniform_nb(pk2, 7) < p.violence_per_harm_week:
-                    B[rb.ace_violence, i] = 1
-            if age >= INFANCY_END_W and r_exp < p.neglect_response_threshold:
-                F[rf.low_response_weeks, i] += 1.0
-            if dep_on and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
-                F[rf.deprived_weeks, i] += 1.0
-        F[rf.arousal_mean, i] = later.running_year_mean(F[rf.arousal_mean, i], arousal)
+        n_h = V[V_NH, lane]
+        n_f = V[V_NF, lane]
+        V[V_SG, lane] = infancy.stress_gain_next(V[V_SG, lane], plast, p.stress_gain_rate, n_h, n_f,
+                                                 p.stress_gain_recovery, p.stress_gain_max)
+        V[V_SC, lane] = infancy.social_cognition_next(V[V_SC, lane], p.maturation_rate, V[V_AVAIL, lane],
+                                                      V[V_SENS, lane])
+        # the week's counts, the sensitivity observed in the first year, chronic stress
+        V[V_EP_T, lane] += V[V_NEP, lane]
+        V[V_SO_T, lane] += V[V_NS, lane]
+        V[V_IG_T, lane] += V[V_NI, lane]
+        V[V_RJ_T, lane] += V[V_NR, lane]
+        V[V_FR_T, lane] += n_f
+        V[V_HM_T, lane] += n_h
+        young = V[V_YOUNG, lane] > 0.0
+        V[V_SON, lane] = V[V_SON, lane] + V[V_SENS, lane] if young else V[V_SON, lane]
+        V[V_SOD, lane] = V[V_SOD, lane] + 1.0 if young else V[V_SOD, lane]
+        V[V_AM, lane] = later.running_year_mean(V[V_AM, lane], arousal)
+    full = True
+    for lane in range(m):
+        full = full and act[lane] != 0
+    _store_rows(F, rf, lo, V, act, full, m)
+    # exposure ledger for the ACE count (before 18), lane by lane
+    for lane in range(m):
+        age = age_l[lane]
+        if act[lane] == 0 or age >= ADULT_W:
+            continue
+        i = lo + lane
+        n_h_i = n_h_l[lane]
+        if n_h_i > 0:
+            # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
+            pk2 = pk2_l[lane]
+            abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
+                     (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
+            for k, (flag, share) in enumerate(abuse):
+                if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h_i):
+                    B[flag, i] = 1
+            if uniform_nb(pk2, 7) < p.violence_per_harm_week:
+                B[rb.ace_violence, i] = 1
+        if age >= INFANCY_END_W and V[V_REXP, lane] < p.neglect_response_threshold:
+            F[rf.low_response_weeks, i] += 1.0
+        if dep_l[lane] and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
+            F[rf.deprived_weeks, i] += 1.0
+
+
+@nb.njit(cache=True, parallel=True, error_model="numpy")
+def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_rates):  # type: ignore[no-untyped-def]
+    """Advance every person aged 0 <= age < ``len(plasticity)`` weeks by one week (M1-M7).
+
+    The attachment figure whose responses the person learns from is the caregiver up to
+    18 years (in infancy exactly as drawn; from 2 years with a slow drift of sensitivity
+    and family disruptions) and close others (friends, partners) in adulthood.
+
+    People run in blocks of :data:`BLOCK` (see :func:`_block`); each draw is the scalar kernel's draw (same
+    stream, person, draw number and operations), so results do not depend on the blocking or the threads.
+    """
+    nblocks = (n + BLOCK - 1) // BLOCK
+    nchunks = min(nblocks, CHUNKS)
+    for c in nb.prange(nchunks):
+        Wf = np.empty((N_WF, BLOCK))
+        Wi = np.empty((N_WI, BLOCK), dtype=np.int64)
+        Wu = np.empty((3, BLOCK), dtype=np.uint64)
+        for b in range(c * nblocks // nchunks, (c + 1) * nblocks // nchunks):
+            lo = b * BLOCK
+            _block(F, I, B, rf, ri, rb, p, skeys, step, lo, min(n - lo, BLOCK), plasticity, base_rates, Wf, Wi, Wu)
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, development_step)
+guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _block, development_step)

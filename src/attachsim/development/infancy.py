@@ -268,10 +268,28 @@ def trackers_next(r: Any, n_bid: Any, rebuffed: Any, r_exp: Any, r_unp: Any, r_b
 def strategy_targets(r_exp: Any, r_unp: Any, r_buf: Any, hyper_gain: Any, hyper_threshold: Any, deact_gain: Any,
                      deact_threshold: Any, ignore_weight: Any) -> tuple[Any, Any]:
     """M5: the reinforced levels of hyperactivation (partial schedule) and deactivation (rebuff, being ignored)."""
+    h_drive, d_drive = strategy_drives(r_exp, r_unp, r_buf, hyper_gain, hyper_threshold, deact_gain, deact_threshold,
+                                       ignore_weight)
+    return strategy_levels(sigmoid(h_drive), sigmoid(d_drive), r_buf)
+
+
+@kernel_law
+def strategy_drives(r_exp: Any, r_unp: Any, r_buf: Any, hyper_gain: Any, hyper_threshold: Any, deact_gain: Any,
+                    deact_threshold: Any, ignore_weight: Any) -> tuple[Any, Any]:
+    """M5: the drives of hyperactivation and deactivation, whose sigmoids :func:`strategy_levels` turns into targets.
+
+    (Split from :func:`strategy_targets` so that the wide kernel can take the sigmoids' ``exp`` out of its
+    vectorised loops; the operations are the same.)
+    """
     ignored = np.maximum(0.0, 1.0 - r_exp - r_buf)
-    h_tgt = sigmoid(hyper_gain * (np.sqrt(np.maximum(r_unp, 0.0)) - hyper_threshold)) * (1.0 - r_buf)
-    d_tgt = sigmoid(deact_gain * (r_buf + ignore_weight * ignored - deact_threshold))
-    return h_tgt, d_tgt
+    return (hyper_gain * (np.sqrt(np.maximum(r_unp, 0.0)) - hyper_threshold),
+            deact_gain * (r_buf + ignore_weight * ignored - deact_threshold))
+
+
+@kernel_law
+def strategy_levels(hyper_sigmoid: Any, deact_sigmoid: Any, r_buf: Any) -> tuple[Any, Any]:
+    """M5: the targets from the drives' sigmoids: hyperactivation is held down by expected rebuff."""
+    return hyper_sigmoid * (1.0 - r_buf), deact_sigmoid
 
 
 @kernel_law

@@ -123,7 +123,9 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     drive = np.empty(m)
     thr = np.empty(m)
     chance = np.empty(m)
+    recent = np.empty(m)
     used = np.empty(m, dtype=np.bool_)
+    first = np.empty(m, dtype=np.bool_)
     quits = np.empty(m, dtype=np.bool_)
     for t in range(5):
         f_hab, f_tol = F[rt_f[T_HABIT, t], lo:hi], F[rt_f[T_TOLERANCE, t], lo:hi]
@@ -158,31 +160,37 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         # phase 4 (vector): draw 3t + 2 (quit), which decides only where the criterion is met
         for j in range(m):
             quits[j] = uniform_nb(pk[j], 3 * t + 2) < relief.quit_chance(quit_w, reg[j])
-        # phase 5 (branch-free): both outcomes of a week, selected; lanes before the start age are not written
+        # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
+        for j in range(m):
+            u = used[j]
+            a_on, h_on, t_on, r_on = relief.after_use(arousal[j], habit[j], tol[j], np.float64(f_rec[j]), p.relief,
+                                                      p.habit_rate, p.tolerance_rate)
+            a_off, h_off, t_off, r_off = relief.after_no_use(arousal[j], habit[j], tol[j], np.float64(f_rec[j]),
+                                                             p.rebound, p.habit_decay, p.tolerance_decay)
+            arousal[j] = a_on if u else a_off
+            habit[j] = h_on if u else h_off
+            tol[j] = t_on if u else t_off
+            recent[j] = r_on if u else r_off
+        # phase 6: the use state (a lapse ends abstinence), the criterion, a first onset, a quit
         for j in range(m):
             state = b_state[j]
-            u = used[j]
-            lapse = u & (state == relief.ABSTINENT)
-            rec_old = np.float64(f_rec[j])
-            a_on, h_on, t_on, r_on = relief.after_use(arousal[j], habit[j], tol[j], rec_old, p.relief, p.habit_rate,
-                                                      p.tolerance_rate)
-            a_off, h_off, t_off, r_off = relief.after_no_use(arousal[j], habit[j], tol[j], rec_old, p.rebound,
-                                                             p.habit_decay, p.tolerance_decay)
-            h = h_on if u else h_off
-            rec = r_on if u else r_off
+            lapse = used[j] & (state == relief.ABSTINENT)
             state = relief.NOT_ABSTINENT if lapse else state
-            now = relief.compulsive(h, rec, state, p.criterion_habit, p.criterion_use)
+            now = relief.compulsive(habit[j], recent[j], state, p.criterion_habit, p.criterion_use)
             quit = now & quits[j]
             ok = live[j]
-            first = ok & now & (b_ever[j] == 0)
-            arousal[j] = a_on if u else a_off
-            f_hab[j] = np.float32(h) if ok else f_hab[j]
-            f_tol[j] = np.float32(t_on if u else t_off) if ok else f_tol[j]
-            f_rec[j] = np.float32(0.0 if quit else rec) if ok else f_rec[j]
+            first[j] = ok & now & (b_ever[j] == 0)
+            quits[j] = quit
             b_state[j] = np.int8(relief.ABSTINENT if quit else state) if ok else b_state[j]
             i_rel[j] += np.int32(ok & lapse)
-            b_ever[j] = np.int8(1) if first else b_ever[j]
-            f_ons[j] = np.float32(age[j] / WEEKS_PER_YEAR) if first else f_ons[j]
+            b_ever[j] = np.int8(1) if first[j] else b_ever[j]
+        # phase 7 (vector): the float states of the lanes past the start age
+        for j in range(m):
+            ok = live[j]
+            f_hab[j] = np.float32(habit[j]) if ok else f_hab[j]
+            f_tol[j] = np.float32(tol[j]) if ok else f_tol[j]
+            f_rec[j] = np.float32(0.0 if quits[j] else recent[j]) if ok else f_rec[j]
+            f_ons[j] = np.float32(age[j] / WEEKS_PER_YEAR) if first[j] else f_ons[j]
     for j in range(m):
         if live[j]:
             f_ar[j] = arousal[j]
@@ -196,8 +204,6 @@ M9_I = ("birth_step", "partner", "breakups")
 #: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
 #: so the result, independent of the number of threads.
 M9_CHUNK = 4096
-#: People per block of the M9 kernel's per-person passes (a divisor of ``M9_CHUNK``).
-M9_BLOCK = 256
 
 
 #: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
@@ -241,18 +247,35 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     reference) and their own satisfaction, and both take the break-up decision from the lower id's draw and both
     partners' updated satisfaction, as the reference does.
     """
-    HYP, DEA, CON, REG, SW = rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation, rf.self_worth
+    HYP, DEA, CON, REG, OA, OB, AR, SW = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation,
+                                          rf.others_a, rf.others_b, rf.arousal, rf.self_worth)
     QUAL, CONF, SINGLE, PRESP = rf.relationship_quality, rf.relationship_conflict, rf.single_weeks, \
         rf.partner_responsiveness
-    PURS, WITH, INTR, STRESS = rf.pursuit, rf.withdrawal, rf.intrusion, rf.external_stress
+    PURS, WITH, INTR, LIAB, STRESS = rf.pursuit, rf.withdrawal, rf.intrusion, rf.relational_liability, \
+        rf.external_stress
     BIRTH, PARTNER, BREAKUPS = ri.birth_step, ri.partner, ri.breakups
     rate = p.memory_rate
     k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
-    # pass 1 (blocks of M9_BLOCK people, draws for every lane at once): what each partnered person shows the
-    # other this week (last week's states)
-    for blk in nb.prange((n + M9_BLOCK - 1) // M9_BLOCK):
-        lo = blk * M9_BLOCK
-        _m9_shows(F, I, rf, ri, p, k_osc, k_stress, step, adult_w, buf, lo, min(n, lo + M9_BLOCK))
+    # pass 1: what each partnered person shows the other this week (last week's states)
+    for i in nb.prange(n):
+        if I[PARTNER, i] < 0:
+            continue
+        # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
+        # NumPy reference's float64 arithmetic exactly
+        buf[i, M9_BUF_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
+                                          np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
+        swing = 2.0 * uniform_nb(person_key_nb(k_osc, i), 0) - 1.0
+        buf[i, M9_BUF_CLOSE] = preferred_closeness(np.float64(F[HYP, i]), np.float64(F[DEA, i]),
+                                                   np.float64(F[CON, i]), swing, p)
+        buf[i, M9_BUF_U_OLD] = np.float64(F[PURS, i])
+        buf[i, M9_BUF_W_OLD] = np.float64(F[WITH, i])
+        buf[i, M9_BUF_AR] = np.float64(F[AR, i])
+        buf[i, M9_BUF_Q] = np.float64(F[QUAL, i])
+        buf[i, M9_BUF_C] = np.float64(F[CONF, i])
+        buf[i, M9_BUF_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
+        buf[i, M9_BUF_LIAB] = np.float64(F[LIAB, i])
+        event = 1.0 if uniform_nb(person_key_nb(k_stress, i), 0) < p.stress_weekly else 0.0
+        buf[i, M9_BUF_STRESS] = stress_next(np.float64(F[STRESS, i]), p.stress_memory, event)
     # pass 2: each partner's pursuit, withdrawal and felt intrusion this week
     for x in nb.prange(n):
         y = I[PARTNER, x]
@@ -309,74 +332,21 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)
     for c in nb.prange(n_chunks):
-        seeks = np.empty(M9_BLOCK, dtype=np.bool_)
         found = 0
         count = 0
-        for lo in range(c * M9_CHUNK, min(n, (c + 1) * M9_CHUNK), M9_BLOCK):
-            hi = min(n, lo + M9_BLOCK)
-            _m9_seeks(F, rf, p, k_seek, lo, hi, seeks)
-            for i in range(lo, hi):
-                if I[PARTNER, i] >= 0 or step - I[BIRTH, i] < adult_w:
-                    continue
-                count += 1
-                F[SINGLE, i] += np.float32(1.0)
-                if seeks[i - lo]:
-                    seekers[c * M9_CHUNK + found] = i
-                    found += 1
+        for i in range(c * M9_CHUNK, min(n, (c + 1) * M9_CHUNK)):
+            if I[PARTNER, i] >= 0 or step - I[BIRTH, i] < adult_w:
+                continue
+            count += 1
+            F[SINGLE, i] += np.float32(1.0)
+            chance = seek_chance(p.seek_weekly, np.float64(F[HYP, i]), np.float64(F[DEA, i]), p)
+            if uniform_nb(person_key_nb(k_seek, i), 0) < chance:
+                seekers[c * M9_CHUNK + found] = i
+                found += 1
         chunk_counts[c] = found
         singles[c] = count
     return singles.sum()
 
 
-@nb.njit(cache=True, error_model="numpy")
-def _m9_shows(F, I, rf, ri, p, k_osc, k_stress, step, adult_w, buf, lo, hi):  # type: ignore[no-untyped-def]
-    """Pass 1 of :func:`relationships_step` for people ``lo`` to ``hi``.
-
-    The block's draws of m9.oscillation and m9.stress for every lane at once (a vector loop; a draw a single person
-    then ignores changes nothing), then each partnered person's row of ``buf``.
-    """
-    m = hi - lo
-    swing = np.empty(m)
-    event = np.empty(m)
-    for j in range(m):
-        i = np.int64(lo + j)
-        swing[j] = 2.0 * uniform_nb(person_key_nb(k_osc, i), 0) - 1.0
-        event[j] = 1.0 if uniform_nb(person_key_nb(k_stress, i), 0) < p.stress_weekly else 0.0
-    partner = I[ri.partner, lo:hi]
-    for j in range(m):
-        if partner[j] < 0:
-            continue
-        i = lo + j
-        # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
-        # NumPy reference's float64 arithmetic exactly
-        buf[i, M9_BUF_R] = responsiveness(np.float64(F[rf.others_a, i]), np.float64(F[rf.others_b, i]),
-                                          np.float64(F[rf.regulation, i]), np.float64(F[rf.deactivation, i]),
-                                          np.float64(F[rf.conflict, i]), p)
-        buf[i, M9_BUF_CLOSE] = preferred_closeness(np.float64(F[rf.hyperactivation, i]),
-                                                   np.float64(F[rf.deactivation, i]), np.float64(F[rf.conflict, i]),
-                                                   swing[j], p)
-        buf[i, M9_BUF_U_OLD] = np.float64(F[rf.pursuit, i])
-        buf[i, M9_BUF_W_OLD] = np.float64(F[rf.withdrawal, i])
-        buf[i, M9_BUF_AR] = np.float64(F[rf.arousal, i])
-        buf[i, M9_BUF_Q] = np.float64(F[rf.relationship_quality, i])
-        buf[i, M9_BUF_C] = np.float64(F[rf.relationship_conflict, i])
-        buf[i, M9_BUF_ADULT] = 1.0 if step - I[ri.birth_step, i] >= adult_w else 0.0
-        buf[i, M9_BUF_LIAB] = np.float64(F[rf.relational_liability, i])
-        buf[i, M9_BUF_STRESS] = stress_next(np.float64(F[rf.external_stress, i]), p.stress_memory, event[j])
-
-
-@nb.njit(cache=True, error_model="numpy")
-def _m9_seeks(F, rf, p, k_seek, lo, hi, seeks):  # type: ignore[no-untyped-def]
-    """The draw of m9.seek for people ``lo`` to ``hi`` against their chance to seek.
-
-    For every lane (a vector loop): only single adults' outcomes are used.
-    """
-    hyp = F[rf.hyperactivation, lo:hi]
-    dea = F[rf.deactivation, lo:hi]
-    for j in range(hi - lo):
-        chance = seek_chance(p.seek_weekly, np.float64(hyp[j]), np.float64(dea[j]), p)
-        seeks[j] = uniform_nb(person_key_nb(k_seek, np.int64(lo + j)), 0) < chance
-
-
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(relief_step, _relief_block, relationships_step, _m9_shows, _m9_seeks)
+guard_cache(relief_step, _relief_block, relationships_step)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numba as nb
 import numpy as np
-from llvmlite import ir
+from llvmlite import ir  # type: ignore[import-untyped]
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload
@@ -83,7 +83,8 @@ def fma(typingctx: Any, a: Any, b: Any, c: Any) -> Any:
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         d = ir.DoubleType()
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(d, [d, d, d]), "llvm.fma.f64")
+        fty = ir.FunctionType(d, [d, d, d])
+        fn = cgutils.get_or_insert_function(builder.module, fty, "llvm.fma.f64")  # type: ignore[no-untyped-call]
         return builder.call(fn, args)
 
     return sig, codegen
@@ -114,7 +115,7 @@ def as_f64(typingctx: Any, u: Any) -> Any:
 @nb.njit(cache=True, inline="always", error_model="numpy")
 def exp_nb(x: float) -> float:
     """The ``exp(x)`` of glibc (FMA build), branch-free: every path computed, the right one selected."""
-    bits = as_u64(x)
+    bits = as_u64(x)  # type: ignore[call-arg,var-annotated]  # an intrinsic: typed by Numba
     abstop = (bits >> _S52) & _EXPBITS
     # exp(x) = 2^(k/N) exp(r): k the nearest integer to x N / ln2, |r| <= ln2 / 2N
     kd = fma(_INVLN2N, x, _SHIFT)

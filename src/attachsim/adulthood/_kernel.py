@@ -97,14 +97,9 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         n_live += a >= start_w
     if n_live == 0:
         return
-    pk = np.empty(m, dtype=np.uint64)
-    arousal = np.empty(m)
-    reg = np.empty(m)
-    hyper = np.empty(m)
-    deact = np.empty(m)
-    peer = np.empty(m)
-    single = np.empty(m)
-    female = np.empty(m, dtype=np.bool_)
+    pk, female = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.bool_)
+    arousal, reg, hyper, deact = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    peer, single = np.empty(m), np.empty(m)
     f_ar, f_reg, f_hyp, f_dea, f_peer = (F[rs.arousal, lo:hi], F[rs.regulation, lo:hi], F[rs.hyperactivation, lo:hi],
                                          F[rs.deactivation, lo:hi], F[rs.peer_risk, lo:hi])
     i_partner = I[rs.partner, lo:hi]
@@ -118,15 +113,9 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         peer[j] = np.float64(f_peer[j])
         single[j] = relief.single(age[j], i_partner[j])
         female[j] = b_sex[j] != 0
-    habit = np.empty(m)
-    tol = np.empty(m)
-    drive = np.empty(m)
-    thr = np.empty(m)
-    chance = np.empty(m)
-    recent = np.empty(m)
-    used = np.empty(m, dtype=np.bool_)
-    first = np.empty(m, dtype=np.bool_)
-    quits = np.empty(m, dtype=np.bool_)
+    habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    chance, recent = np.empty(m), np.empty(m)
+    used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
     for t in range(5):
         f_hab, f_tol = F[rt_f[T_HABIT, t], lo:hi], F[rt_f[T_TOLERANCE, t], lo:hi]
         f_rec = F[rt_f[T_RECENT_USE, t], lo:hi]

@@ -52,25 +52,16 @@ def _table() -> np.ndarray:
 
 TAB = _table()
 _INVLN2N = float.fromhex("0x1.71547652b82fep0") * _N
-_NEGLN2HI = -float.fromhex("0x1.62e42fefa0000p-8")
-_NEGLN2LO = -float.fromhex("0x1.cf79abc9e3b3ap-47")
+_NEGLN2HI, _NEGLN2LO = -float.fromhex("0x1.62e42fefa0000p-8"), -float.fromhex("0x1.cf79abc9e3b3ap-47")
 _SHIFT = float.fromhex("0x1.8p52")
-_C2 = float.fromhex("0x1.ffffffffffdbdp-2")
-_C3 = float.fromhex("0x1.555555555543cp-3")
-_C4 = float.fromhex("0x1.55555cf172b91p-5")
-_C5 = float.fromhex("0x1.1111167a4d017p-7")
-_MASK = np.uint64(_N - 1)
-_ONE = np.uint64(1)
-_TWO = np.uint64(2)
-_S45 = np.uint64(45)
-_S52 = np.uint64(52)
-_EXPBITS = np.uint64(0x7FF)
-_SIGN = np.uint64(0x80000000)
-_TOP_TINY = np.uint64(0x3C9)  # top12(2^-54)
-_TOP_BIG = np.uint64(0x408)  # top12(512)
-_TOP_HUGE = np.uint64(0x409)  # top12(1024)
-_BIAS_HI = np.uint64(1009) << _S52
-_BIAS_LO = np.uint64(1022) << _S52
+#: The polynomial's coefficients (glibc's __exp_data.poly).
+_C2, _C3, _C4, _C5 = (float.fromhex(c) for c in ("0x1.ffffffffffdbdp-2", "0x1.555555555543cp-3",
+                                                 "0x1.55555cf172b91p-5", "0x1.1111167a4d017p-7"))
+#: Integer constants as uint64 (the bit operations stay unsigned): the table mask, shifts, the exponent field,
+#: the sign bit of k, and top12() of 2^-54, 512 and 1024.
+_MASK, _ONE, _TWO, _S45, _S52, _EXPBITS, _SIGN, _TOP_TINY, _TOP_BIG, _TOP_HUGE = (
+    np.uint64(v) for v in (_N - 1, 1, 2, 45, 52, 0x7FF, 0x80000000, 0x3C9, 0x408, 0x409))
+_BIAS_HI, _BIAS_LO = np.uint64(1009) << _S52, np.uint64(1022) << _S52
 _NEG_INF = np.uint64(0xFFF0000000000000)
 _P1009 = 2.0 ** 1009
 _PM1022 = 2.0 ** -1022

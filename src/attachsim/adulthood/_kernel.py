@@ -53,9 +53,14 @@ SHARED_B = ("sex",)
 SharedRows = namedtuple("SharedRows", (*SHARED_F, *SHARED_I, *SHARED_B))  # type: ignore[misc]
 
 
-@nb.njit(cache=True, parallel=True)
+#: People per block of the relief kernel: each block's lanes run phase by phase (loads and drive, the use chance,
+#: the draws and updates), so that the phases without a libm call vectorise over the lanes.
+RELIEF_BLOCK = 256
+
+
+@nb.njit(cache=True, parallel=True, error_model="numpy")
 def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, n):  # type: ignore[no-untyped-def]
-    """One week of relief-seeking for everyone past the start age.
+    """One week of relief-seeking for everyone past the start age, in blocks of :data:`RELIEF_BLOCK` people.
 
     ``rs`` holds the rows of the shared states (:data:`SharedRows`) by name; ``rt_f`` (5, 5), ``rt_i`` (1, 5) and
     ``rt_b`` (2, 5) the rows of the per-regulator states (``PER_TYPE_*`` by ``REGULATORS``); ``p`` the
@@ -64,58 +69,120 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, s
     """
     start_w = p.start_age * WEEKS_PER_YEAR
     quit_w = weekly_chance(p.quit_per_year)
-    for i in nb.prange(n):
-        age = step - I[rs.birth_step, i]
-        if age < start_w:
-            continue
-        pk = person_key_nb(skey, i)
-        arousal = float(F[rs.arousal, i])
-        reg = float(F[rs.regulation, i])
-        hyper = float(F[rs.hyperactivation, i])
-        deact = float(F[rs.deactivation, i])
-        peer = float(F[rs.peer_risk, i])
-        single = relief.single(age, I[rs.partner, i])
-        sex = B[rs.sex, i]
-        for t in range(5):
-            HAB, TOL, REC, ONS = rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t], rt_f[T_ONSET_AGE, t]
-            STATE, EVER, RELAPSE = rt_b[T_USE_STATE, t], rt_b[T_EVER, t], rt_i[T_RELAPSES, t]
-            habit = float(F[HAB, i])
-            tol = float(F[TOL, i])
-            recent = float(F[REC, i])
-            pl = relief.pull(hyper, deact, single, float(F[rt_f[T_LIABILITY, t], i]), peer,
-                             weights[relief.W_HYPER, t], weights[relief.W_DEACT, t], weights[relief.W_SINGLE, t],
-                             weights[relief.W_GENE, t], weights[relief.W_PEER, t])
-            d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
-                             p.craving_regulation, pl)
-            # draws 3t (use), 3t + 1 (lapse) and 3t + 2 (quit) are taken only where they decide something
-            used = False
-            if access[t] > 0.0:
-                if B[STATE, i] == relief.ABSTINENT:
-                    if uniform_nb(pk, 3 * t + 1) < relief.use_chance(access[t], habit, p.use_gain, d,
-                                                                     thresholds[sex, t] + p.resolve):
-                        B[STATE, i] = relief.NOT_ABSTINENT
-                        I[RELAPSE, i] += 1
-                        used = True
-                else:
-                    used = uniform_nb(pk, 3 * t) < relief.use_chance(access[t], habit, p.use_gain, d,
-                                                                     thresholds[sex, t])
-            if used:
-                arousal, habit, tol, recent = relief.after_use(arousal, habit, tol, recent, p.relief, p.habit_rate,
-                                                               p.tolerance_rate)
-            else:
-                arousal, habit, tol, recent = relief.after_no_use(arousal, habit, tol, recent, p.rebound,
-                                                                  p.habit_decay, p.tolerance_decay)
-            now = relief.compulsive(habit, recent, B[STATE, i], p.criterion_habit, p.criterion_use)
-            if now and B[EVER, i] == 0:
-                B[EVER, i] = 1
-                F[ONS, i] = age / WEEKS_PER_YEAR
-            if now and uniform_nb(pk, 3 * t + 2) < relief.quit_chance(quit_w, reg):
-                B[STATE, i] = relief.ABSTINENT
-                recent = 0.0
-            F[HAB, i] = habit
-            F[TOL, i] = tol
-            F[REC, i] = recent
-        F[rs.arousal, i] = arousal
+    for b in nb.prange((n + RELIEF_BLOCK - 1) // RELIEF_BLOCK):
+        lo = b * RELIEF_BLOCK
+        _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo,
+                      min(n, lo + RELIEF_BLOCK), start_w, quit_w)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo, hi, start_w,  # type: ignore[no-untyped-def]
+                  quit_w):
+    """People ``lo`` to ``hi`` (one block): the scalar kernel's arithmetic and draws, lane by lane, phase by phase.
+
+    Every lane computes both outcomes of each branch and selects (same values as the branch); the draws are
+    pure functions of (key, person, draw number), so drawing a number a lane then ignores changes nothing.
+    Lanes before the start age are computed and not written. The use chance (one ``exp`` a lane) has a loop of
+    its own: without a vector ``exp`` it stays scalar, and the loops around it vectorise.
+    """
+    m = hi - lo
+    age = np.empty(m, dtype=np.int64)
+    live = np.empty(m, dtype=np.bool_)
+    n_live = 0
+    birth = I[rs.birth_step, lo:hi]
+    for j in range(m):
+        a = step - np.int64(birth[j])
+        age[j] = a
+        live[j] = a >= start_w
+        n_live += a >= start_w
+    if n_live == 0:
+        return
+    pk, female = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.bool_)
+    arousal, reg, hyper, deact = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    peer, single = np.empty(m), np.empty(m)
+    f_ar, f_reg, f_hyp, f_dea, f_peer = (F[rs.arousal, lo:hi], F[rs.regulation, lo:hi], F[rs.hyperactivation, lo:hi],
+                                         F[rs.deactivation, lo:hi], F[rs.peer_risk, lo:hi])
+    i_partner = I[rs.partner, lo:hi]
+    b_sex = B[rs.sex, lo:hi]
+    for j in range(m):
+        pk[j] = person_key_nb(skey, np.int64(lo + j))
+        arousal[j] = np.float64(f_ar[j])
+        reg[j] = np.float64(f_reg[j])
+        hyper[j] = np.float64(f_hyp[j])
+        deact[j] = np.float64(f_dea[j])
+        peer[j] = np.float64(f_peer[j])
+        single[j] = relief.single(age[j], i_partner[j])
+        female[j] = b_sex[j] != 0
+    habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    chance, recent = np.empty(m), np.empty(m)
+    used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
+    for t in range(5):
+        f_hab, f_tol = F[rt_f[T_HABIT, t], lo:hi], F[rt_f[T_TOLERANCE, t], lo:hi]
+        f_rec = F[rt_f[T_RECENT_USE, t], lo:hi]
+        f_ons, f_liab = F[rt_f[T_ONSET_AGE, t], lo:hi], F[rt_f[T_LIABILITY, t], lo:hi]
+        b_state, b_ever = B[rt_b[T_USE_STATE, t], lo:hi], B[rt_b[T_EVER, t], lo:hi]
+        i_rel = I[rt_i[T_RELAPSES, t], lo:hi]
+        w_hyper, w_deact, w_single = weights[relief.W_HYPER, t], weights[relief.W_DEACT, t], weights[relief.W_SINGLE, t]
+        w_gene, w_peer = weights[relief.W_GENE, t], weights[relief.W_PEER, t]
+        thr_male, thr_female = thresholds[0, t], thresholds[1, t]
+        acc = access[t]
+        has = acc > 0.0
+        # phase 1 (vector): the drive, and the threshold (plus the resolve while abstinent)
+        for j in range(m):
+            h = np.float64(f_hab[j])
+            tl = np.float64(f_tol[j])
+            habit[j] = h
+            tol[j] = tl
+            pl = relief.pull(hyper[j], deact[j], single[j], np.float64(f_liab[j]), peer[j], w_hyper, w_deact,
+                             w_single, w_gene, w_peer)
+            drive[j] = relief.drive(arousal[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
+                                    p.craving_regulation, pl)
+            base = thr_female if female[j] else thr_male
+            thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
+        # phase 2 (scalar: one exp a lane): the weekly chance of use
+        for j in range(m):
+            chance[j] = relief.use_chance(acc, habit[j], p.use_gain, drive[j], thr[j])
+        # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
+        for j in range(m):
+            abstinent = b_state[j] == relief.ABSTINENT
+            used[j] = has & (uniform_nb(pk[j], 3 * t + np.int64(abstinent)) < chance[j])
+        # phase 4 (vector): draw 3t + 2 (quit), which decides only where the criterion is met
+        for j in range(m):
+            quits[j] = uniform_nb(pk[j], 3 * t + 2) < relief.quit_chance(quit_w, reg[j])
+        # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
+        for j in range(m):
+            u = used[j]
+            a_on, h_on, t_on, r_on = relief.after_use(arousal[j], habit[j], tol[j], np.float64(f_rec[j]), p.relief,
+                                                      p.habit_rate, p.tolerance_rate)
+            a_off, h_off, t_off, r_off = relief.after_no_use(arousal[j], habit[j], tol[j], np.float64(f_rec[j]),
+                                                             p.rebound, p.habit_decay, p.tolerance_decay)
+            arousal[j] = a_on if u else a_off
+            habit[j] = h_on if u else h_off
+            tol[j] = t_on if u else t_off
+            recent[j] = r_on if u else r_off
+        # phase 6: the use state (a lapse ends abstinence), the criterion, a first onset, a quit
+        for j in range(m):
+            state = b_state[j]
+            lapse = used[j] & (state == relief.ABSTINENT)
+            state = relief.NOT_ABSTINENT if lapse else state
+            now = relief.compulsive(habit[j], recent[j], state, p.criterion_habit, p.criterion_use)
+            quit = now & quits[j]
+            ok = live[j]
+            first[j] = ok & now & (b_ever[j] == 0)
+            quits[j] = quit
+            b_state[j] = np.int8(relief.ABSTINENT if quit else state) if ok else b_state[j]
+            i_rel[j] += np.int32(ok & lapse)
+            b_ever[j] = np.int8(1) if first[j] else b_ever[j]
+        # phase 7 (vector): the float states of the lanes past the start age
+        for j in range(m):
+            ok = live[j]
+            f_hab[j] = np.float32(habit[j]) if ok else f_hab[j]
+            f_tol[j] = np.float32(tol[j]) if ok else f_tol[j]
+            f_rec[j] = np.float32(0.0 if quits[j] else recent[j]) if ok else f_rec[j]
+            f_ons[j] = np.float32(age[j] / WEEKS_PER_YEAR) if first[j] else f_ons[j]
+    for j in range(m):
+        if live[j]:
+            f_ar[j] = arousal[j]
 
 
 #: Relationship states the M9 kernel reads (float rows) and links and counters it reads or writes (int rows).
@@ -271,4 +338,4 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(relief_step, relationships_step)
+guard_cache(relief_step, _relief_block, relationships_step)

@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 import numpy as np
 from numba.extending import overload
 
+from .vexp import exp
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -47,8 +49,8 @@ def clip(x: Any, lo: Any, hi: Any) -> Any:
 
 @kernel_law
 def sigmoid(x: Any) -> Any:
-    """The logistic function."""
-    return 1.0 / (1.0 + np.exp(-x))
+    """The logistic function (``exp``: ``np.exp``, and in a kernel the same bits in vectorisable code)."""
+    return 1.0 / (1.0 + exp(-x))
 
 
 @kernel_law

@@ -1,0 +1,152 @@
+"""The adult kernels (M8 relief, M9 relationships) against an earlier revision's, in one process, on one state.
+
+A population saved at the end of a run (``--state``, written by ``--save`` after a run of ``--n`` people and
+``--years`` years) is copied ``--tile`` times (partners offset), and each of ``--weeks`` weeks is run by the
+earlier revision's kernels (loaded from ``git show REV:src/attachsim/adulthood/_kernel.py``) and by this
+tree's, each from the same state; the results must be identical, and the seconds of each are summed.
+
+    python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
+    python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--weeks 26]
+
+Seconds are CPU time of the process (the machine may be shared); the two variants alternate week by week.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+import attachsim
+from attachsim.adulthood import _kernel as new_kernel
+from attachsim.adulthood import _runner
+from attachsim.core.rng import step_key_np, stream_key
+from attachsim.core.timeline import ADULT_W, WEEKS_PER_YEAR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_before(rev: str) -> ModuleType:
+    """The adult kernel module of git revision ``rev``, as ``attachsim.adulthood._kernel_before``."""
+    src = subprocess.run(["git", "show", f"{rev}:src/attachsim/adulthood/_kernel.py"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    folder = Path(tempfile.gettempdir()) / f"attachsim_kernel_{rev}"
+    folder.mkdir(exist_ok=True)
+    path = folder / "_kernel_before.py"
+    if not path.exists() or path.read_text() != src:
+        path.write_text(src)
+    spec = importlib.util.spec_from_file_location("attachsim.adulthood._kernel_before", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def build(args: argparse.Namespace) -> tuple[Any, int]:
+    """A simulation whose population is the saved state, tiled; returns it and the next step."""
+    st = np.load(args.state)
+    n0 = st["f32"].shape[1]
+    n = n0 * args.tile
+    sim = attachsim.simulation("normative", n=n, seed=11, years=args.years)
+    sim.pop.add(n)
+    for name in ("f32", "i32", "i8"):
+        getattr(sim.pop, name)[:, :n] = np.tile(st[name], args.tile)
+    partner = sim.pop.i32[sim.layout.row("partner"), :n]
+    offset = np.repeat(np.arange(args.tile, dtype=np.int32) * n0, n0)
+    partner[:] = np.where(partner >= 0, partner + offset, partner)
+    return sim, int(st["step"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--state")
+    ap.add_argument("--save")
+    ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--years", type=float, default=40.0)
+    ap.add_argument("--before", default="6882e65")
+    ap.add_argument("--tile", type=int, default=1)
+    ap.add_argument("--weeks", type=int, default=26)
+    args = ap.parse_args()
+    if args.save:
+        sim = attachsim.simulation("normative", n=args.n, seed=11, years=args.years)
+        sim.run()
+        pop = sim.pop
+        np.savez(args.save, f32=pop.f32[:, :pop.n], i32=pop.i32[:, :pop.n], i8=pop.i8[:, :pop.n], step=sim.n_steps)
+        print({k: round(v, 2) for k, v in sim.sections.items()})
+        return
+    old = load_before(args.before)
+    sim, step0 = build(args)
+    n = sim.pop.n
+    pop = sim.pop
+    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
+    p = sim.scenario.parameters.relief
+    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
+    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
+                           for s in ("male", "female")])
+    weights = _runner.pull_weights(p)
+    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
+    key = stream_key(sim.seed, "m8.use")
+    m9p = next(m for m in sim.mechanisms if m.key == "m9_relationships").params
+    rf = new_kernel.M9FRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_F))
+    ri = new_kernel.M9IRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_I))
+    mpar = _runner.m9_params(m9p, attachsim.adulthood.relationships.partner_availability(sim))
+    keys = [stream_key(sim.seed, s) for s in ("m9.oscillation", "m9.breakup", "m9.seek", "m9.stress")]
+    start = (pop.f32.copy(), pop.i32.copy(), pop.i8.copy())
+    secs = {("relief", "before"): 0.0, ("relief", "after"): 0.0, ("m9", "before"): 0.0, ("m9", "after"): 0.0}
+    outs: dict[str, Any] = {}
+
+    def restore() -> None:
+        pop.f32[:], pop.i32[:], pop.i8[:] = start
+
+    # the M9 kernel's buffers, allocated (and touched) once per variant, as the runner does
+    scratch = {label: (np.zeros(pop.capacity, dtype=np.int64),
+                       np.zeros((pop.capacity + mod.M9_CHUNK - 1) // mod.M9_CHUNK, dtype=np.int64),
+                       np.zeros((pop.capacity, mod.M9_BUF_WIDTH)))
+               for label, mod in (("before", old), ("after", new_kernel))}
+    for w in range(args.weeks + 1):  # week 0: compile or load from the cache, untimed
+        step = step0 + w
+        sk = step_key_np(key, step)
+        skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
+        order = (("before", old), ("after", new_kernel))
+        for label, mod in order if w % 2 else order[::-1]:  # alternate which goes first
+            restore()
+            t = time.process_time()
+            mod.relief_step(pop.f32, pop.i32, pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, sk,
+                            np.int64(step), np.int64(n))
+            dt = time.process_time() - t
+            outs[label] = (pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), pop.i8[:, :n].copy())
+            seekers, counts, buf = scratch[label]
+            t = time.process_time()
+            singles = mod.relationships_step(pop.f32, pop.i32, rf, ri, mpar, skeys, np.int64(step), np.int64(n),
+                                             np.int64(ADULT_W), seekers, counts, buf)
+            dm = time.process_time() - t
+            found = _runner._gather(seekers, counts[: (n + mod.M9_CHUNK - 1) // mod.M9_CHUNK], np.int64(mod.M9_CHUNK))
+            outs[label] += (pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), singles, found)
+            if w:
+                secs[("relief", label)] += dt
+                secs[("m9", label)] += dm
+        a, b = outs["before"], outs["after"]
+        same = all(np.array_equal(x, y, equal_nan=isinstance(x, np.ndarray) and x.dtype.kind == "f")
+                   for x, y in zip(a, b, strict=True))
+        if not same:
+            raise SystemExit(f"week {step}: the kernels' results differ")
+    pw = n * args.weeks
+    adults = int(((step0 - pop.i32[sim.layout.row("birth_step"), :n]) >= 12 * WEEKS_PER_YEAR).sum())
+    print(f"{n:,} people ({adults:,} past 12), {args.weeks} weeks, results identical every week")
+    for k in ("relief", "m9"):
+        before, after = secs[(k, "before")], secs[(k, "after")]
+        print(f"{k:6s} before {before:7.3f} s ({before / pw * 1e9:6.1f} ns/person-week)   after {after:7.3f} s "
+              f"({after / pw * 1e9:6.1f} ns/person-week)   ratio {before / after:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,8 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from .vexp import exp
+
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -276,9 +278,9 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
 
     A lane with ``lam <= 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0.
     """
-    for lane in range(m):  # exp is a libm call: this loop stays scalar
+    for lane in range(m):  # vexp.exp: the C library's bits in vectorisable code (core/vexp.py)
         lv = lam[lane]
-        prob[lane] = np.exp(-lv) if lv > 0.0 else 1.0
+        prob[lane] = exp(-lv) if lv > 0.0 else 1.0
     alive = 0
     for lane in range(m):
         s[lane] = prob[lane]

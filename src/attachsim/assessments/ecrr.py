@@ -126,15 +126,24 @@ def default_item_bank() -> ItemBank:
 
     Fraley, Waller & Brennan (2000) fitted Samejima's graded-response model to the pooled item set (N = 1,085)
     and chose the ECR-R's 36 items by their information; a table of each chosen item's discrimination and six
-    thresholds could not be found in the sources available to this project (issue 14 item 5 asked for it; the
-    search of the docs, pages and code corpora returned the paper's abstract and the scale's key, not the
-    parameters). In its place this bank is a fixed, stated assumption in the range such analyses report for
-    7-point attachment items: discriminations 1.3-2.4 and thresholds spread from -2.2 to 2.4 with a small
-    item-specific shift. It gives scales whose internal consistency (alpha about .93-.95 on the simulated
-    answers) matches the instrument's (Sibley, Fischer & Liu 2005: internal consistency above .90, 85% shared
-    variance over three weeks). Parameters are fixed (not random) so every run uses the same instrument;
-    replace ``a`` and ``b`` with the published table when it is at hand (the scorer does not change: real
-    files and simulated answers go through the same :func:`score_items`).
+    thresholds could not be found in the sources available to this project (issue 14 item 5 asked for it). What
+    was searched, in three sessions: the `search` tool's docs, pages, code and issues corpora and `find_string`
+    over the stored repositories, for the paper's parameter table (queries on "ECR-R item parameters",
+    "graded response model" with the ECR-R, a/b1-b6 tables, Fraley's ECR-R information page), for R or Python
+    packages or data sets that ship ECR-R IRT parameters or item-level ECR/ECR-R data (mirt/ltm fits, the
+    openpsychometrics ECR data, the Item Response Warehouse, the item text "I'm afraid that I will lose my
+    partner's love"), and for later IRT or factor analyses of the ECR-R (Sibley & Liu 2004, Sibley, Fischer & Liu
+    2005, Fairchild & Finney 2006). Found: the paper's abstract and first page (fr/de.scribd.com), Fraley's FAQ
+    page, the scale's key and item text in many questionnaire apps, scoring functions (e.g. dependlab
+    ``score_ecr``), other instruments' item banks (PROMIS) and the Item Response Warehouse's conversion scripts
+    (whose data are stored elsewhere); no parameter table and no item-level ECR-R data in the stored corpora. In
+    its place this bank is a fixed, stated assumption in the range such analyses report for 7-point attachment
+    items: discriminations 1.3-2.4 and thresholds spread from -2.2 to 2.4 with a small item-specific shift. It
+    gives scales whose internal consistency (alpha about .93-.95 on the simulated answers) matches the
+    instrument's (Sibley, Fischer & Liu 2005: internal consistency above .90, 85% shared variance over three
+    weeks). Parameters are fixed (not random) so every run uses the same instrument; replace ``a`` and ``b`` with
+    the published table when it is at hand (the scorer does not change: real files and simulated answers go
+    through the same :func:`score_items`).
     """
     j = np.arange(36, dtype=np.float64)
     a = 1.3 + 1.1 * ((j * 7) % 36) / 35.0

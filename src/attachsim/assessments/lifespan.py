@@ -92,6 +92,50 @@ SECURITY_WEIGHTS = {"regulation": 0.35, "model_of_others": 0.35, "self_worth": 0
 UNRESOLVED_WEIGHTS = {"threat": 0.6, "conflict": 0.8, "stress_gain": 0.2}
 
 
+#: The states the ECR-R's two scales read, standardized by ``ECRR_NORMS``.
+ECRR_NORM_STATES = ("hyperactivation", "self_worth", "threat", "deactivation", "model_of_others")
+#: The ECR-R's metric: mean and SD of each state among the adults of `normative` at 18, 25 and 35 (pooled),
+#: measured by scripts/ecrr_norms.py on seeds 1000 and 1001 (5,000 people each). Fixed, like the theta scale of an
+#: IRT calibration sample (Fraley, Waller & Brennan 2000), so that scenarios and arms are compared on one metric;
+#: tests/test_adult_instruments.py checks on seeds below 1000 that they have not gone stale.
+ECRR_NORMS = {
+    "hyperactivation": (0.2434, 0.0883),
+    "self_worth": (0.6515, 0.0674),
+    "threat": (0.1766, 0.1468),
+    "deactivation": (0.2943, 0.1267),
+    "model_of_others": (0.4587, 0.1100),
+}
+#: Weights of the standardized states on each ECR-R dimension (they sum to 1 per scale; the sign says the direction).
+#: Anxiety is the self-report of the hyperactivating strategy (Mikulincer & Shaver 2003; Fraley & Shaver 2000;
+#: Brennan, Clark & Shaver 1998), so hyperactivation carries most of it; a negative model of self (Bartholomew &
+#: Horowitz 1991; Griffin & Bartholomew 1994) and vigilance to threat (Fraley & Shaver 2000: anxiety is the
+#: monitoring of threats to the relationship) the rest. Avoidance is the deactivating strategy's self-report, with a
+#: negative model of others and mistrust learned from harm. The split (.6 / .25 / .15 and .6 / .3 / .1) is an
+#: assumption: the sources rank the parts but do not weigh them.
+ANXIETY_WEIGHTS = {"hyperactivation": 0.6, "self_worth": -0.25, "threat": 0.15}
+AVOIDANCE_WEIGHTS = {"deactivation": 0.6, "model_of_others": -0.3, "threat": 0.1}
+#: Approach-avoid conflict and current withdrawal from a partner are read in the units of the strategy they go with:
+#: conflict at 0.4 of its value on both strategies (fearful: high on both scales), withdrawal one for one as
+#: deactivation (the avoidance items ask about pulling back from partners; Davila, Karney & Bradbury 1999). Both are
+#: zero for most people, so an SD of their own would blow up the rare non-zero values.
+CONFLICT_IN_STRATEGY = 0.4
+
+
+def _standard(name: str, x: Any) -> Any:
+    mean, sd = ECRR_NORMS[name]
+    return (x - mean) / sd
+
+
+def ecrr_composites(hyp: Any, dea: Any, sw: Any, m: Any, con: Any, thr: Any, wd: Any) -> tuple[Any, Any]:
+    """The attachment-state parts of latent ECR-R anxiety and avoidance, in norm SD units (``ECRR_NORMS``)."""
+    wa, wv = ANXIETY_WEIGHTS, AVOIDANCE_WEIGHTS
+    anxiety = (wa["hyperactivation"] * _standard("hyperactivation", hyp + CONFLICT_IN_STRATEGY * con)
+               + wa["self_worth"] * _standard("self_worth", sw) + wa["threat"] * _standard("threat", thr))
+    avoidance = (wv["deactivation"] * _standard("deactivation", dea + wd + CONFLICT_IN_STRATEGY * con)
+                 + wv["model_of_others"] * _standard("model_of_others", m) + wv["threat"] * _standard("threat", thr))
+    return anxiety, avoidance
+
+
 def security_index(reg: Any, m: Any, sw: Any, con: Any, hyp: Any, dea: Any) -> Any:
     """The adult interview's security (coherence) index.
 
@@ -174,15 +218,12 @@ def adult_instruments(s: dict[str, F64], ids: npt.NDArray[np.int32], seed: int, 
     def z(k: int) -> F64:
         return box_muller_np(uniform_np(pk, 2 * k), uniform_np(pk, 2 * k + 1))
 
-    # ECR-R: latent anxiety ~ negative model of self; avoidance ~ negative model of others (Bartholomew)
-    anx_lat = p.anxiety_bias + p.anxiety_scale * (0.5 * hyp + 0.4 * (1.0 - sw) + 0.2 * con + 0.3 * thr) \
-        + p.trait_noise * z(0)
-    # avoidance also reads current withdrawal from a partner (M9; 0 when single), weighted as deactivation: the items
-    # ask about pulling back from partners (assumption for the weight; self-reports follow relationship experience,
-    # Davila, Karney & Bradbury 1999)
+    # ECR-R: anxiety reads the hyperactivating strategy, avoidance the deactivating one, each on the norms' metric
+    # (ecrr_composites); avoidance also reads current withdrawal from a partner (M9; 0 when single)
     wd = s.get("withdrawal", np.zeros_like(dea))
-    avo_lat = p.avoidance_bias + p.avoidance_scale * (0.5 * (dea + wd) + 0.6 * (1.0 - m) + 0.2 * con + 0.3 * thr) \
-        + p.trait_noise * z(1)
+    anx_state, avo_state = ecrr_composites(hyp, dea, sw, m, con, thr, wd)
+    anx_lat = p.anxiety_bias + p.anxiety_scale * anx_state + p.trait_noise * z(0)
+    avo_lat = p.avoidance_bias + p.avoidance_scale * avo_state + p.trait_noise * z(1)
     answers = ecrr.simulate_items(anx_lat, avo_lat, ids, seed, step, stream=f"ecrr.{age}y")
     anxiety, avoidance = ecrr.score_items(answers)
     style = ecrr.classify(anxiety, avoidance)

@@ -62,14 +62,16 @@ old_anx = -1.5 + 4.0 * (0.5 * cols["hyperactivation"] + 0.4 * (1 - cols["self_wo
 old_avo = -3.9 + 5.0 * (0.5 * (cols["deactivation"] + cols["withdrawal"]) + 0.6 * (1 - cols["model_of_others"])
                         + 0.2 * cols["conflict"] + 0.3 * cols["threat"])
 print(f"mean latent of the formula before: anxiety {old_anx.mean():.4f}, avoidance {old_avo.mean():.4f}")
-# anxiety_scale / avoidance_scale: the states explain STATE_SHARE of the latent's variance in the norm population,
-# the rest is trait_noise (Sibley, Fischer & Liu 2005: the ECR-R explained 30-40% of the between-person variance in
-# diary ratings of attachment emotions with a partner; the upper end, the diaries being noisy themselves)
+# anxiety_scale / avoidance_scale: the states explain STATE_SHARE of the latent's between-person variance at one age
+# (the root mean square of the within-age composite SDs), the rest is trait_noise (Sibley, Fischer & Liu 2005: the
+# ECR-R explained 30-40% of the between-person variance in diary ratings of attachment emotions with a partner, in a
+# student sample; the upper end, the diaries being noisy themselves)
 STATE_SHARE = 0.4
 from attachsim.assessments.lifespan import LifespanAssessmentParams  # noqa: E402
 
 noise = LifespanAssessmentParams().trait_noise
 for name, comp, old in (("anxiety", anx, old_anx), ("avoidance", avo, old_avo)):
-    scale = noise * np.sqrt(STATE_SHARE / (1 - STATE_SHARE)) / np.std(comp)
+    within = np.sqrt(np.mean([np.var(comp[(p["age"] == age).to_numpy()]) for age in AGES]))
+    scale = noise * np.sqrt(STATE_SHARE / (1 - STATE_SHARE)) / within
     bias = old.mean() - scale * np.mean(comp)
     print(f"{name}_scale {scale:.4f}, {name}_bias {bias:.4f} (keeps the mean latent of the formula before)")

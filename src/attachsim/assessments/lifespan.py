@@ -106,13 +106,15 @@ ECRR_NORMS = {
     "model_of_others": (0.4587, 0.1100),
 }
 #: Weights of the standardized states on each ECR-R dimension (they sum to 1 per scale; the sign says the direction).
-#: Anxiety is the self-report of the hyperactivating strategy (Mikulincer & Shaver 2003; Fraley & Shaver 2000;
-#: Brennan, Clark & Shaver 1998), so hyperactivation carries most of it; a negative model of self (Bartholomew &
-#: Horowitz 1991; Griffin & Bartholomew 1994) and vigilance to threat (Fraley & Shaver 2000: anxiety is the
-#: monitoring of threats to the relationship) the rest. Avoidance is the deactivating strategy's self-report, with a
-#: negative model of others and mistrust learned from harm. The split (.6 / .25 / .15 and .6 / .3 / .1) is an
-#: assumption: the sources rank the parts but do not weigh them.
-ANXIETY_WEIGHTS = {"hyperactivation": 0.6, "self_worth": -0.25, "threat": 0.15}
+#: Anxiety is the self-report of the hyperactivating strategy (Mikulincer & Shaver 2003; Brennan, Clark & Shaver
+#: 1998) and of the appraisal that drives it: vigilance to threats of rejection and abandonment (Fraley & Shaver 2000)
+#: and a negative model of self (Bartholomew & Horowitz 1991; Griffin & Bartholomew 1994). Half is read from the
+#: strategy (hyperactivation), half from the appraisal, split equally between low self-worth and learned threat.
+#: Avoidance is the deactivating strategy's self-report (.6), with a negative model of others (.3) and mistrust
+#: learned from harm (.1). The splits are assumptions: the sources rank the parts but do not weigh them. (A first
+#: choice, anxiety .6 / .25 / .15, was revised after it made adults harmed in childhood less anxious than the
+#: unharmed, against the field: the model's adult hyperactivation falls after harm; docs/adult_instruments.md.)
+ANXIETY_WEIGHTS = {"hyperactivation": 0.5, "self_worth": -0.25, "threat": 0.25}
 AVOIDANCE_WEIGHTS = {"deactivation": 0.6, "model_of_others": -0.3, "threat": 0.1}
 #: Approach-avoid conflict and current withdrawal from a partner are read in the units of the strategy they go with:
 #: conflict at 0.4 of its value on both strategies (fearful: high on both scales), withdrawal one for one as

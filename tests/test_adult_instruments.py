@@ -86,8 +86,10 @@ def test_ecrr_norms_are_not_stale(adults_25):
     at 25, each state's mean lies within one norm SD of the norm mean and its SD within half to twice the norm SD
     (the 25-year figures when measured: means within .2 norm SD, SDs .6-.95 of the pooled ones). Rerun
     scripts/ecrr_norms.py when this fails."""
-    p = pd.concat(adults_25, ignore_index=True)
-    p = p.assign(model_of_others=p["others_a"] / (p["others_a"] + p["others_b"]))
+    states = ["hyperactivation", "self_worth", "threat", "deactivation"]
+    p = pd.concat([q[states] for q in adults_25], ignore_index=True)
+    others = pd.concat([q["others_a"] / (q["others_a"] + q["others_b"]) for q in adults_25], ignore_index=True)
+    p = pd.concat([p, others.rename("model_of_others")], axis=1)
     for name in ECRR_NORM_STATES:
         mean, sd = ECRR_NORMS[name]
         assert abs(p[name].mean() - mean) < sd, (name, p[name].mean(), mean, sd)

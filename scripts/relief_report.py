@@ -26,7 +26,8 @@ def tables(people: pd.DataFrame) -> str:
                                                      for s in ("M", "F"))]
             cells.append(" / ".join(f"{100 * x:.1f}%" for x in v))
         out.append(f"| {t} | {cells[0]} | {cells[1]} |")
-    out += ["", "| regulator | ever / at 35 | onset age: median (IQR), mean | onset at 21 or later |", "|---|---|---|---|"]
+    out += ["", "| regulator | ever / at 35 | onset age: median (IQR), mean | onset at 21 or later |",
+            "|---|---|---|---|"]
     for t in REGULATORS:
         ever = people[f"compulsive_{t}_ever"].astype(bool)
         on = people.loc[ever, f"compulsive_{t}_onset_age"]

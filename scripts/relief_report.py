@@ -26,6 +26,14 @@ def tables(people: pd.DataFrame) -> str:
                                                      for s in ("M", "F"))]
             cells.append(" / ".join(f"{100 * x:.1f}%" for x in v))
         out.append(f"| {t} | {cells[0]} | {cells[1]} |")
+    out += ["", "| regulator | ever / at 35 | onset age: median (IQR), mean | onset at 21 or later |",
+            "|---|---|---|---|"]
+    for t in REGULATORS:
+        ever = people[f"compulsive_{t}_ever"].astype(bool)
+        on = people.loc[ever, f"compulsive_{t}_onset_age"]
+        ratio = ever.mean() / max(people[f"compulsive_{t}_35"].astype(float).mean(), 1e-9)
+        out.append(f"| {t} | {ratio:.2f} | {on.median():.1f} ({on.quantile(0.25):.1f}-{on.quantile(0.75):.1f}), "
+                   f"{on.mean():.1f} | {100 * (on >= 21).mean():.0f}% |")
     out += ["", "| regulator (ever by 36) | " + " | ".join(STYLES) + " |", "|---|" + "---|" * len(STYLES)]
     style = people["adult_style_35"].astype(str)
     counts = " | ".join(f"n {int((style == s).sum())}" for s in STYLES)

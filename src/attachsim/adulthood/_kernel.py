@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core.laws import guard_cache
 from ..core.rng import person_key_nb, uniform_nb
-from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
+from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from . import relief
 from .relationships import (
     answered,
@@ -33,7 +33,8 @@ REGULATORS = ("alcohol", "drugs", "food", "sex", "love")
 SCALARS = (
     "start_age", "need_regulation", "use_gain", "habit_weight", "rebound_weight", "relief",
     "habit_rate", "habit_decay", "tolerance_rate", "tolerance_decay", "rebound", "criterion_habit", "criterion_use",
-    "quit_per_year", "resolve", "craving_regulation",
+    "quit_per_year", "resolve", "craving_regulation", "life_events_per_year", "life_event_weeks", "life_event_arousal",
+    "partner_buffering", "autonomy_age",
 )
 #: The M8 kernel's scalar parameters by name (fields: ``SCALARS``, the ``relief`` group's names).
 ReliefKernelParams = namedtuple("ReliefKernelParams", SCALARS)  # type: ignore[misc]
@@ -46,7 +47,8 @@ T_HABIT, T_TOLERANCE, T_RECENT_USE, T_ONSET_AGE, T_LIABILITY = (PER_TYPE_F.index
     "habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age", "liability_{}"))
 T_RELAPSES = PER_TYPE_I.index("relapses_{}")
 T_USE_STATE, T_EVER = PER_TYPE_B.index("use_state_{}"), PER_TYPE_B.index("compulsive_{}_ever")
-SHARED_F = ("arousal", "regulation", "hyperactivation", "deactivation", "peer_risk")
+SHARED_F = ("arousal", "regulation", "hyperactivation", "deactivation", "peer_risk", "life_stress",
+            "partner_responsiveness")
 SHARED_I = ("birth_step", "partner")
 SHARED_B = ("sex",)
 #: Rows of the shared states by name (``SHARED_F`` in ``F``, ``SHARED_I`` in ``I``, sex in ``B``).
@@ -69,15 +71,16 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, s
     """
     start_w = p.start_age * WEEKS_PER_YEAR
     quit_w = weekly_chance(p.quit_per_year)
+    event_w = weekly_chance(p.life_events_per_year)
     for b in nb.prange((n + RELIEF_BLOCK - 1) // RELIEF_BLOCK):
         lo = b * RELIEF_BLOCK
         _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo,
-                      min(n, lo + RELIEF_BLOCK), start_w, quit_w)
+                      min(n, lo + RELIEF_BLOCK), start_w, quit_w, event_w)
 
 
 @nb.njit(cache=True, error_model="numpy")
 def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo, hi, start_w,  # type: ignore[no-untyped-def]
-                  quit_w):
+                  quit_w, event_w):
     """People ``lo`` to ``hi`` (one block): the scalar kernel's arithmetic and draws, lane by lane, phase by phase.
 
     Every lane computes both outcomes of each branch and selects (same values as the branch); the draws are
@@ -99,7 +102,9 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         return
     pk, female = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.bool_)
     arousal, reg, hyper, deact = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
-    peer, single = np.empty(m), np.empty(m)
+    peer, single, stress, felt = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    f_life, f_ans = F[rs.life_stress, lo:hi], F[rs.partner_responsiveness, lo:hi]
+    memory = 1.0 - 1.0 / p.life_event_weeks
     f_ar, f_reg, f_hyp, f_dea, f_peer = (F[rs.arousal, lo:hi], F[rs.regulation, lo:hi], F[rs.hyperactivation, lo:hi],
                                          F[rs.deactivation, lo:hi], F[rs.peer_risk, lo:hi])
     i_partner = I[rs.partner, lo:hi]
@@ -113,6 +118,11 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         peer[j] = np.float64(f_peer[j])
         single[j] = relief.single(age[j], i_partner[j])
         female[j] = b_sex[j] != 0
+        # adult life events (draw 15): this week's stress, and the arousal it makes felt (a partner buffers it)
+        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(pk[j], 15) < event_w) else 0.0
+        stress[j] = stress_next(np.float64(f_life[j]), memory, event)
+        felt[j] = relief.felt_arousal(arousal[j], stress[j], p.life_event_arousal, np.float64(f_ans[j]),
+                                      1.0 if i_partner[j] >= 0 else 0.0, p.partner_buffering)
     habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     chance, recent = np.empty(m), np.empty(m)
     used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
@@ -135,13 +145,14 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             tol[j] = tl
             pl = relief.pull(hyper[j], deact[j], single[j], np.float64(f_liab[j]), peer[j], w_hyper, w_deact,
                              w_single, w_gene, w_peer)
-            drive[j] = relief.drive(arousal[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
+            drive[j] = relief.drive(felt[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
                                     p.craving_regulation, pl)
             base = thr_female if female[j] else thr_male
             thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
         # phase 2 (scalar: one exp a lane): the weekly chance of use
         for j in range(m):
-            chance[j] = relief.use_chance(acc, habit[j], p.use_gain, drive[j], thr[j])
+            reach = relief.supervised_access(acc, np.float64(age[j]), start_w, p.autonomy_age * WEEKS_PER_YEAR)
+            chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])
         # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
         for j in range(m):
             abstinent = b_state[j] == relief.ABSTINENT
@@ -183,6 +194,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     for j in range(m):
         if live[j]:
             f_ar[j] = arousal[j]
+            f_life[j] = stress[j]
 
 
 #: Relationship states the M9 kernel reads (float rows) and links and counters it reads or writes (int rows).

@@ -12,9 +12,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.rng import person_key_np, uniform_np
-from ..core.timeline import WEEKS_PER_YEAR, weekly_chance
+from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from . import relief
 from ._kernel import T_EVER, T_HABIT, T_LIABILITY, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
+from .relationships import stress_next
 
 
 def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.NDArray[np.int8], rs: Any,
@@ -36,6 +37,12 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
     single = relief.single(age, I[rs.partner, idx])
     sex = B[rs.sex, idx]
     quit_w = weekly_chance(p.quit_per_year)
+    # adult life events (draw 15) and the arousal they make felt, less what a partner buffers
+    event = ((age >= ADULT_W) & (uniform_np(pk, 15) < weekly_chance(p.life_events_per_year))).astype(np.float64)
+    stress = stress_next(F[rs.life_stress, idx].astype(np.float64), 1.0 - 1.0 / p.life_event_weeks, event)
+    partnered = (I[rs.partner, idx] >= 0).astype(np.float64)
+    answered = F[rs.partner_responsiveness, idx].astype(np.float64)
+    felt = relief.felt_arousal(arousal, stress, p.life_event_arousal, answered, partnered, p.partner_buffering)
     for t in range(5):
         hab_r, tol_r, rec_r, ons_r, liab_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
                                               rt_f[T_ONSET_AGE, t], rt_f[T_LIABILITY, t])
@@ -49,13 +56,15 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
         pl = relief.pull(hyper, deact, single, F[liab_r, idx].astype(np.float64), peer,
                          *(weights[w, t] for w in (relief.W_HYPER, relief.W_DEACT, relief.W_SINGLE, relief.W_GENE,
                                                    relief.W_PEER)))
-        d = relief.drive(arousal, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
+        d = relief.drive(felt, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
                          p.craving_regulation, pl)
         abstinent = state == relief.ABSTINENT
         has = access[t] > 0.0
-        lapse = has & abstinent & (u_lapse < relief.use_chance(access[t], habit, p.use_gain, d, thresholds[sex, t]
+        reach = relief.supervised_access(access[t], age.astype(np.float64), p.start_age * WEEKS_PER_YEAR,
+                                         p.autonomy_age * WEEKS_PER_YEAR)
+        lapse = has & abstinent & (u_lapse < relief.use_chance(reach, habit, p.use_gain, d, thresholds[sex, t]
                                                                + p.resolve))
-        used = np.where(abstinent, lapse, has & (u_use < relief.use_chance(access[t], habit, p.use_gain, d,
+        used = np.where(abstinent, lapse, has & (u_use < relief.use_chance(reach, habit, p.use_gain, d,
                                                                            thresholds[sex, t])))
         state = np.where(lapse, relief.NOT_ABSTINENT, state)
         I[rel_r, idx[lapse]] += 1
@@ -74,3 +83,4 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
         F[tol_r, idx] = tol
         F[rec_r, idx] = recent
     F[rs.arousal, idx] = arousal
+    F[rs.life_stress, idx] = stress

@@ -19,6 +19,11 @@ twin studies give them. **Stopping and relapse**: a person in compulsive use may
 drive (stress, cue-triggered habit, withdrawal, isolation, liability, less what regulation
 brings down) exceeds the use threshold by more than the resolve to abstain. Relapse is
 therefore not a rate of its own: it follows from the drive, and falls as the habit fades.
+**Adult life events** (issue 15 item 4, a cause outside attachment): adults meet chance stressful
+events (job loss, bereavement, separation, illness, money) that add stress, fading over weeks;
+the stress adds to the arousal that drives relief, brought down by regulation (the need) and
+buffered by a responsive partner (co-regulation), so late onsets and late relapses follow
+events, in the dysregulated and the unpartnered most.
 """
 
 from __future__ import annotations
@@ -82,6 +87,11 @@ class ReliefParams(ParamModel):
     sex_deactivation: float
     substance_deactivation: float
     isolation_pull: float
+    life_events_per_year: float
+    life_event_weeks: float
+    life_event_arousal: float
+    partner_buffering: float
+    autonomy_age: float
     liability_scale: float
     heritability_alcohol: float
     heritability_drugs: float
@@ -104,7 +114,9 @@ class ReliefParams(ParamModel):
 
 def _relief_states() -> tuple[StateSpec, ...]:
     specs: list[StateSpec] = [f32("peer_risk", 0.0, "z", "Shared-environment risk for substance use (peers, "
-                                  "neighbourhood): standard normal, drawn at birth.")]
+                                  "neighbourhood): standard normal, drawn at birth."),
+                              f32("life_stress", 0.0, "events", "Stress from chance adult life events (job loss, "
+                                  "bereavement, separation, illness, money): each adds 1, fading.")]
     for t in REGULATORS:
         specs += [
             f32(f"habit_{t}", 0.0, "0-1", f"Habit strength of {t} use (learned, cue-triggered)."),
@@ -188,6 +200,15 @@ def single(age_w: Any, partner: Any) -> Any:
 
 
 @kernel_law
+def felt_arousal(arousal: Any, stress: Any, weight: Any, answered: Any, partnered: Any, buffering: Any) -> Any:
+    """Arousal as felt this week: a life event's stress adds to it, less what a responsive partner buffers.
+
+    ``answered``: the share of one's bids the partner answers (M9), counted only with a partner (``partnered`` 1).
+    """
+    return arousal + weight * stress * (1.0 - buffering * answered * partnered)
+
+
+@kernel_law
 def pull(hyper: Any, deact: Any, single: Any, gene: Any, peer: Any, w_hyper: Any, w_deact: Any, w_single: Any,
          w_gene: Any, w_peer: Any) -> Any:
     """What draws this person to this regulator beyond the shared need: strategy (S0-7), isolation, liability."""
@@ -200,6 +221,15 @@ def drive(arousal: Any, need_regulation: Any, reg: Any, rebound_weight: Any, tol
     """The drive to use: unrelieved arousal, withdrawal, the habit's craving (damped by regulation) and the pull."""
     need = np.maximum(0.0, arousal - need_regulation * reg)
     return need + rebound_weight * tol + habit_weight * habit * (1.0 - craving_regulation * reg) + pull_
+
+
+@kernel_law
+def supervised_access(access: Any, age_w: Any, start_w: Any, autonomy_w: Any) -> Any:
+    """Access within an adolescent's reach: caregivers' monitoring limits it, less as autonomy grows.
+
+    Grows linearly from 0 at the start age to the scenario's ``access`` at ``autonomy_w`` weeks of age (and after).
+    """
+    return access * np.minimum(1.0, np.maximum(0.0, (age_w - start_w) / (autonomy_w - start_w)))
 
 
 @kernel_law

@@ -119,11 +119,6 @@ def test_s0_7_by_adult_style(adults):
 
 #: Known miss (docs/relief.md): adult life stress, unbuffered in the more often single dismissing, draws them to every
 #: relief, love included; the ECR-R's anxiety scale barely reads hyperactivation (the latent test above passes).
-STYLE_LOVE_MISS = pytest.mark.xfail(strict=True, reason="love by ECR-R style: dismissing as often as preoccupied "
-                                    "(docs/relief.md)")
-
-
-@STYLE_LOVE_MISS
 def test_s0_7_preoccupied_more_often_in_compulsive_love_than_dismissing(adults):
     for people in _by_seed(adults):
         style = people["adult_style_35"].astype(str)

@@ -1,12 +1,13 @@
 """The adult kernels (M8 relief, M9 relationships) against an earlier revision's, in one process, on one state.
 
 A population saved at the end of a run (``--state``, written by ``--save`` after a run of ``--n`` people and
-``--years`` years) is copied ``--tile`` times (partners offset), and each of ``--weeks`` weeks is run by the
+``--years`` years) is copied ``--tile`` times (partners offset; ``--shuffle``: people then put in a random order, so
+that partners sit at random places, as in a run of that size), and each of ``--weeks`` weeks is run by the
 earlier revision's kernels (loaded from ``git show REV:src/attachsim/adulthood/_kernel.py``) and by this
 tree's, each from the same state; the results must be identical, and the seconds of each are summed.
 
     python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
-    python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--weeks 26]
+    python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--shuffle] [--weeks 26]
 
 Seconds are CPU time of the process (the machine may be shared); the two variants alternate week by week.
 """
@@ -52,18 +53,30 @@ def load_before(rev: str) -> ModuleType:
 
 
 def build(args: argparse.Namespace) -> tuple[Any, int]:
-    """A simulation whose population is the saved state, tiled; returns it and the next step."""
+    """A simulation whose population is the saved state, tiled (and shuffled); returns it and the next step."""
     st = np.load(args.state)
     n0 = st["f32"].shape[1]
     n = n0 * args.tile
     sim = attachsim.simulation("normative", n=n, seed=11, years=args.years)
     sim.pop.add(n)
+    # new position j holds tiled person order[j]; where[k]: the new position of tiled person k
+    order = np.random.default_rng(5).permutation(n) if args.shuffle else np.arange(n)
+    where = np.empty(n, dtype=np.int64)
+    where[order] = np.arange(n)
     for name in ("f32", "i32", "i8"):
-        getattr(sim.pop, name)[:, :n] = np.tile(st[name], args.tile)
-    partner = sim.pop.i32[sim.layout.row("partner"), :n]
-    offset = np.repeat(np.arange(args.tile, dtype=np.int32) * n0, n0)
-    partner[:] = np.where(partner >= 0, partner + offset, partner)
+        getattr(sim.pop, name)[:, :n] = np.tile(st[name], args.tile)[:, order]
+    row = sim.layout.row("partner")
+    partner = np.tile(st["i32"][row], args.tile).astype(np.int64)
+    partner = np.where(partner >= 0, partner + np.repeat(np.arange(args.tile) * n0, n0), -1)[order]
+    sim.pop.i32[row, :n] = np.where(partner >= 0, where[np.maximum(partner, 0)], -1)
     return sim, int(st["step"])
+
+
+def m9_scratch(mod: ModuleType, capacity: int) -> tuple[Any, ...]:
+    """A kernel module's M9 scratch: its ``m9_scratch`` where it has one, else the earlier 128-byte rows."""
+    if hasattr(mod, "m9_scratch"):
+        return tuple(mod.m9_scratch(capacity))
+    return (np.zeros((capacity, mod.M9_BUF_WIDTH)),)
 
 
 def main() -> None:
@@ -75,6 +88,7 @@ def main() -> None:
     ap.add_argument("--before", default="6882e65")
     ap.add_argument("--tile", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=26)
+    ap.add_argument("--shuffle", action="store_true", help="people in a random order (partners far apart)")
     args = ap.parse_args()
     if args.save:
         sim = attachsim.simulation("normative", n=args.n, seed=11, years=args.years)
@@ -102,7 +116,6 @@ def main() -> None:
     keys = [stream_key(sim.seed, s) for s in ("m9.oscillation", "m9.breakup", "m9.seek", "m9.stress")]
     start = (pop.f32.copy(), pop.i32.copy(), pop.i8.copy())
     secs = {("relief", "before"): 0.0, ("relief", "after"): 0.0, ("m9", "before"): 0.0, ("m9", "after"): 0.0}
-    outs: dict[str, Any] = {}
 
     def restore() -> None:
         pop.f32[:], pop.i32[:], pop.i8[:] = start
@@ -110,38 +123,42 @@ def main() -> None:
     # the M9 kernel's buffers, allocated (and touched) once per variant, as the runner does
     scratch = {label: (np.zeros(pop.capacity, dtype=np.int64),
                        np.zeros((pop.capacity + mod.M9_CHUNK - 1) // mod.M9_CHUNK, dtype=np.int64),
-                       np.zeros((pop.capacity, mod.M9_BUF_WIDTH)))
+                       m9_scratch(mod, pop.capacity))
                for label, mod in (("before", old), ("after", new_kernel))}
     for w in range(args.weeks + 1):  # week 0: compile or load from the cache, untimed
         step = step0 + w
         sk = step_key_np(key, step)
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
         order = (("before", old), ("after", new_kernel))
+        first: list[Any] = []
         for label, mod in order if w % 2 else order[::-1]:  # alternate which goes first
             restore()
             t = time.process_time()
             mod.relief_step(pop.f32, pop.i32, pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, sk,
                             np.int64(step), np.int64(n))
             dt = time.process_time() - t
-            outs[label] = (pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), pop.i8[:, :n].copy())
-            seekers, counts, buf = scratch[label]
+            relief_out = (pop.f32[:, :n].copy(), pop.i8[:, :n].copy(), pop.i32[:, :n].copy())
+            seekers, counts, bufs = scratch[label]
             t = time.process_time()
             singles = mod.relationships_step(pop.f32, pop.i32, rf, ri, mpar, skeys, np.int64(step), np.int64(n),
-                                             np.int64(ADULT_W), seekers, counts, buf)
+                                             np.int64(ADULT_W), seekers, counts, *bufs)
             dm = time.process_time() - t
             found = _runner._gather(seekers, counts[: (n + mod.M9_CHUNK - 1) // mod.M9_CHUNK], np.int64(mod.M9_CHUNK))
-            outs[label] += (pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), singles, found)
+            out = (*relief_out, pop.f32[:, :n], pop.i32[:, :n], singles, found)
             if w:
                 secs[("relief", label)] += dt
                 secs[("m9", label)] += dm
-        a, b = outs["before"], outs["after"]
-        same = all(np.array_equal(x, y, equal_nan=isinstance(x, np.ndarray) and x.dtype.kind == "f")
-                   for x, y in zip(a, b, strict=True))
-        if not same:
-            raise SystemExit(f"week {step}: the kernels' results differ")
+            if not first:
+                first.append(tuple(x.copy() if isinstance(x, np.ndarray) else x for x in out))
+                continue
+            same = all(np.array_equal(x, y, equal_nan=isinstance(x, np.ndarray) and x.dtype.kind == "f")
+                       for x, y in zip(first[0], out, strict=True))
+            if not same:
+                raise SystemExit(f"week {step}: the kernels' results differ")
     pw = n * args.weeks
     adults = int(((step0 - pop.i32[sim.layout.row("birth_step"), :n]) >= 12 * WEEKS_PER_YEAR).sum())
-    print(f"{n:,} people ({adults:,} past 12), {args.weeks} weeks, results identical every week")
+    print(f"{n:,} people ({adults:,} past 12){', shuffled' if args.shuffle else ''}, {args.weeks} weeks, results "
+          "identical every week")
     for k in ("relief", "m9"):
         before, after = secs[(k, "before")], secs[(k, "after")]
         print(f"{k:6s} before {before:7.3f} s ({before / pw * 1e9:6.1f} ns/person-week)   after {after:7.3f} s "

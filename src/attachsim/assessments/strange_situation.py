@@ -67,8 +67,14 @@ INSECURE_CODES = (int(SSPCategory.A), int(SSPCategory.C), int(SSPCategory.D))
 
 
 def category_codes(letters: npt.NDArray[np.generic]) -> npt.NDArray[np.int32]:
-    """The codes of an array of category letters."""
-    return np.array([SSPCategory[c] for c in letters], dtype=np.int32)
+    """The codes of an array of category letters (a letter that names no category raises ``KeyError``)."""
+    letters = np.asarray(letters)
+    codes = np.full(letters.shape, -1, dtype=np.int32)
+    for c in SSPCategory:  # one comparison per category, not a lookup per person
+        codes[letters == c.name] = int(c)
+    if (codes < 0).any():
+        raise KeyError(letters[np.argmax(codes < 0)])
+    return codes
 
 
 class StrangeSituationParams(ParamModel):

@@ -11,6 +11,7 @@ from collections import namedtuple
 
 import numba as nb
 import numpy as np
+import numpy.typing as npt
 
 from ..core.laws import guard_cache
 from ..core.prefetch import prefetch_row
@@ -229,16 +230,18 @@ M9_P2_WIDTH = 8
 M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q, M9_P2S_C = range(12, 16)
 
 
-def m9_scratch(capacity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[type-arg]
-    """The M9 kernel's scratch for ``capacity`` people: ``p1`` (capacity, 4), ``p2`` (capacity, 8) float64 and ``p2s``,
-    the float32 view of ``p2`` (capacity, 16); rows start on 64-byte boundaries, so that a partner's row is one
-    cache line."""
+def m9_scratch(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float32]]:
+    """The M9 kernel's scratch for ``capacity`` people: ``p1``, ``p2`` and ``p2s``.
+
+    ``p1`` (capacity, 4) and ``p2`` (capacity, 8) are float64, ``p2s`` the float32 view of ``p2`` (capacity, 16);
+    rows start on 64-byte boundaries, so that a partner's row is one cache line.
+    """
     p1 = _aligned(capacity * M9_P1_WIDTH).reshape(capacity, M9_P1_WIDTH)
     raw = _aligned(capacity * M9_P2_WIDTH)
     return p1, raw.reshape(capacity, M9_P2_WIDTH), raw.view(np.float32).reshape(capacity, 2 * M9_P2_WIDTH)
 
 
-def _aligned(size: int, align: int = 64) -> np.ndarray:  # type: ignore[type-arg]
+def _aligned(size: int, align: int = 64) -> npt.NDArray[np.float64]:
     """A zeroed float64 vector of ``size`` whose first byte sits on an ``align``-byte boundary."""
     raw = np.zeros(size + align // 8, dtype=np.float64)
     skip = (-raw.ctypes.data % align) // 8

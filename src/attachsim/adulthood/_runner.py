@@ -31,8 +31,8 @@ from ._kernel import (
     M9IRows,
     M9KernelParams,
     ReliefKernelParams,
-    m9_scratch,
     SharedRows,
+    m9_scratch,
     relationships_step,
     relief_step,
 )

@@ -14,7 +14,6 @@ from ..core.laws import guard_cache
 from ..core.rng import uniform_nb
 from ..core.vexp import exp
 
-
 #: People per block of :func:`graded_answers`: each item's thresholds run over the block's lanes (vector loops).
 BLOCK = 256
 

@@ -8,6 +8,11 @@ tree's, each from the same state; the results must be identical, and the seconds
 
     python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
     python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--shuffle] [--weeks 26]
+    python benchmarks/adult_kernels.py --state state.npz --assessments [--tile 10] [--weeks 3]
+
+``--assessments``: the lifespan-assessment hook instead (everyone completes age 18, then age 5: the adult
+instruments, then the preschool reunion), as computed at c232b67 against this tree's (:func:`assessments`),
+alternating, results compared.
 
 Seconds are CPU time of the process (the machine may be shared); the two variants alternate week by week.
 """
@@ -35,21 +40,105 @@ from attachsim.core.timeline import ADULT_W, WEEKS_PER_YEAR
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_before(rev: str) -> ModuleType:
-    """The adult kernel module of git revision ``rev``, as ``attachsim.adulthood._kernel_before``."""
-    src = subprocess.run(["git", "show", f"{rev}:src/attachsim/adulthood/_kernel.py"], cwd=ROOT, check=True,
+def load_before(rev: str, path: str = "adulthood/_kernel.py", name: str = "attachsim.adulthood._kernel_before",
+                edit: dict[str, str] | None = None) -> ModuleType:
+    """The module ``path`` (under src/attachsim) of git revision ``rev``, imported as ``name``.
+
+    ``edit``: text replacements applied to the source first (to point its relative imports at other such modules).
+    """
+    src = subprocess.run(["git", "show", f"{rev}:src/attachsim/{path}"], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
+    for a, b in (edit or {}).items():
+        src = src.replace(a, b)
     folder = Path(tempfile.gettempdir()) / f"attachsim_kernel_{rev}"
     folder.mkdir(exist_ok=True)
-    path = folder / "_kernel_before.py"
-    if not path.exists() or path.read_text() != src:
-        path.write_text(src)
-    spec = importlib.util.spec_from_file_location("attachsim.adulthood._kernel_before", path)
+    file = folder / f"{name.rsplit('.', 1)[1]}.py"
+    if not file.exists() or file.read_text() != src:
+        file.write_text(src)
+    spec = importlib.util.spec_from_file_location(name, file)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def assessments(args: argparse.Namespace) -> None:
+    """The lifespan-assessment hook as it was at ``--before`` (c232b67) against this tree's, on the same people.
+
+    The earlier hook is this tree's with the three pieces of computation changed since put back (its parameter
+    models cannot be loaded twice): the ECR-R answers in NumPy (``ecrr.simulate_items_np``, the earlier code), the
+    Strange Situation's counts in NumPy (``strange_situation.reunion_counts_np``, the earlier loop), the reunion
+    categories' codes and the adult codes by a lookup per person.
+    """
+    import inspect
+    import textwrap
+
+    from attachsim.assessments import ecrr, lifespan, strange_situation
+    from attachsim.core.rng import person_key_np
+    from attachsim.core.timeline import weeks
+
+    def simulate_items_before(anx: Any, avo: Any, ids: Any, seed: int, step: int, bank: Any = None,
+                              stream: str = "ecrr") -> Any:
+        pk = person_key_np(step_key_np(stream_key(seed, stream), step), ids)
+        return ecrr.simulate_items_np(anx, avo, pk, bank or ecrr.default_item_bank())
+
+    def reunion_counts_before(pk: Any, m: Any, hyper: Any, deact: Any, conflict: Any, threat: Any, regulation: Any,
+                              gain: Any, arousal: Any, *rest: Any) -> None:
+        q, table, disorg = rest[-3:]
+        params = strange_situation.StrangeSituationParams.defaults().model_copy(
+            update=dict(zip(strange_situation.KERNEL_PARAMS, q.tolist(), strict=True)))
+        counts, disorg[:] = strange_situation.reunion_counts_np(pk, m, hyper, deact, conflict, threat, regulation,
+                                                                gain, arousal, params)
+        for c, key in enumerate(strange_situation.BEHAVIOURS):
+            for r, values in enumerate(counts[key]):
+                table[:, c, r] = values
+
+    def category_codes_before(letters: Any) -> Any:
+        return np.array([strange_situation.SSPCategory[c] for c in letters], dtype=np.int32)
+
+    src = textwrap.dedent(inspect.getsource(lifespan.LifespanAssessments.step))
+    at = src.index("if name in CODES:")
+    indent = " " * (at - src.rindex("\n", 0, at) - 1 + 4)
+    new_codes = src[at:src.index("value = codes") + len("value = codes")]
+    lookup = "value = np.array([CODES[name].get(v, -1) for v in value], dtype=np.int32)"
+    src = src.replace(new_codes, f"if name in CODES:\n{indent}{lookup}")
+    space: dict[str, Any] = dict(vars(lifespan))
+    exec(compile(src, "lifespan_before", "exec"), space)  # this tree's hook, with the earlier lookup
+    step_before = space["step"]
+    sim, _ = build(args)
+    pop, n = sim.pop, sim.pop.n
+    hook = next(m for m in sim.mechanisms if m.key == "lifespan_assessments")
+    ids = np.arange(n, dtype=np.int32)
+    start = (pop.f32.copy(), pop.i32.copy(), pop.i8.copy())
+    secs = {(age, label): 0.0 for age in (18, 5) for label in ("before", "after")}
+    after = (ecrr.simulate_items, lifespan.category_codes, strange_situation.reunion_counts)
+    for w in range(args.weeks + 1):  # week 0: compile or load from the cache, untimed
+        for age in (18, 5):
+            step = 2000 + w
+            hook.adult_years, hook.preschool_years = ((age,), ()) if age == 18 else ((), (age,))
+            hook.checklist_years = ()
+            outs = []
+            order = (("before", step_before, (simulate_items_before, category_codes_before, reunion_counts_before)),
+                     ("after", lifespan.LifespanAssessments.step, after))
+            for label, run, parts in order if w % 2 else order[::-1]:
+                ecrr.simulate_items, lifespan.category_codes, strange_situation.reunion_counts = parts
+                pop.f32[:], pop.i32[:], pop.i8[:] = start
+                pop["birth_step"][:] = step + 1 - weeks(years=age)
+                sim.cohorts.clear()
+                sim.cohorts[step + 1 - weeks(years=age)] = ids
+                t = time.process_time()
+                run(hook, sim, step)
+                if w:
+                    secs[(age, label)] += time.process_time() - t
+                outs.append((pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), pop.i8[:, :n].copy()))
+            ecrr.simulate_items, lifespan.category_codes, strange_situation.reunion_counts = after
+            if not all(np.array_equal(x, y, equal_nan=True) for x, y in zip(*outs, strict=True)):
+                raise SystemExit(f"age {age}: the hooks' results differ")
+    print(f"{n:,} people, {args.weeks} repeats, results identical every time")
+    for age, what in ((18, "adult instruments (18 y)"), (5, "preschool reunion (5 y)")):
+        before, after = secs[(age, "before")] / args.weeks, secs[(age, "after")] / args.weeks
+        print(f"{what:26s} before {before:7.3f} s   after {after:7.3f} s   ratio {before / after:5.2f}")
 
 
 def build(args: argparse.Namespace) -> tuple[Any, int]:
@@ -89,6 +178,7 @@ def main() -> None:
     ap.add_argument("--tile", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--shuffle", action="store_true", help="people in a random order (partners far apart)")
+    ap.add_argument("--assessments", action="store_true", help="the lifespan-assessment hook, not the kernels")
     args = ap.parse_args()
     if args.save:
         sim = attachsim.simulation("normative", n=args.n, seed=11, years=args.years)
@@ -96,6 +186,9 @@ def main() -> None:
         pop = sim.pop
         np.savez(args.save, f32=pop.f32[:, :pop.n], i32=pop.i32[:, :pop.n], i8=pop.i8[:, :pop.n], step=sim.n_steps)
         print({k: round(v, 2) for k, v in sim.sections.items()})
+        return
+    if args.assessments:
+        assessments(args)
         return
     old = load_before(args.before)
     sim, step0 = build(args)

@@ -30,8 +30,8 @@ def bytes_by_kernel() -> dict[str, int]:
     regulation, birth week, sex and seven states per regulator and writes arousal and habit, tolerance and recent
     use per regulator; the relationships pass reads its states and writes quality, conflict, the partner's
     responsiveness, pursuit, withdrawal, intrusion and external stress (or the single weeks), and for a partnered
-    adult writes one 128-byte scratch row and reads its own and the partner's (the partner's states are read
-    through that row).
+    adult writes a 32-byte and a 64-byte scratch row, reads its own and the partner's of each, and rewrites the
+    64-byte row once (the partner's states are read through those rows).
     """
     n_reg = len(adult.REGULATORS)
     return {
@@ -41,7 +41,8 @@ def bytes_by_kernel() -> dict[str, int]:
                        + n_reg * (len(adult.PER_TYPE_F) + len(adult.PER_TYPE_I)))
         + len(adult.SHARED_B) + n_reg * len(adult.PER_TYPE_B)
         + 4 * (1 + 3 * n_reg),
-        "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 3 * 8 * adult.M9_BUF_WIDTH + 4 * 7,
+        "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 3 * 8 * adult.M9_P1_WIDTH
+        + 4 * 8 * adult.M9_P2_WIDTH + 4 * 7,
     }
 
 

@@ -11,8 +11,10 @@ from collections import namedtuple
 
 import numba as nb
 import numpy as np
+import numpy.typing as npt
 
 from ..core.laws import guard_cache
+from ..core.prefetch import prefetch_row
 from ..core.rng import person_key_nb, uniform_nb
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from . import relief
@@ -205,6 +207,9 @@ M9_I = ("birth_step", "partner", "breakups")
 #: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
 #: so the result, independent of the number of threads.
 M9_CHUNK = 4096
+#: How many people ahead the couples' passes ask for the partner's scratch row (:func:`.prefetch_row`): a partner
+#: sits anywhere in the population, and once the scratch outgrows the caches each read waits for memory.
+M9_AHEAD = 32
 
 
 #: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
@@ -223,30 +228,56 @@ M9FRows = namedtuple("M9FRows", M9_F)  # type: ignore[misc]
 M9IRows = namedtuple("M9IRows", M9_I)  # type: ignore[misc]
 
 
-#: Columns of the couples' scratch buffer: one 128-byte row per person (two cache lines: the runner aligns the
-#: buffer). Pass 1 writes what each partner shows from last week's states, pass 2 this week's behaviour, and the
-#: partner reads them, so that a couple costs one scattered read instead of a dozen.
-(M9_BUF_R, M9_BUF_CLOSE, M9_BUF_U_OLD, M9_BUF_W_OLD, M9_BUF_AR, M9_BUF_Q, M9_BUF_C, M9_BUF_ADULT, M9_BUF_LIAB,
- M9_BUF_STRESS, M9_BUF_U, M9_BUF_W, M9_BUF_ANS, M9_BUF_OFFER) = range(14)
-M9_BUF_WIDTH = 16
+#: The couples' scratch: two compact rows a person, each read by the partner with one scattered cache-line read.
+#: ``p1`` (32 bytes a person, float64): what each partnered person shows the other from last week's states (pass 1
+#: writes, pass 2 reads the partner's). ``p2`` (64 bytes, one cache line, float64 with a float32 view ``p2s`` of the
+#: same memory): this week's behaviour and the states the couple's conflict and satisfaction read (pass 1 and pass 2
+#: write their own, pass 3 reads its own and the partner's). The float32 columns hold states stored as float32
+#: (widened exactly when read), the float64 columns values computed in float64.
+M9_P1_R, M9_P1_U_OLD, M9_P1_W_OLD, M9_P1_ADULT = range(4)
+M9_P1_WIDTH = 4
+M9_P2_U, M9_P2_W, M9_P2_ANS, M9_P2_OFFER, M9_P2_CLOSE, M9_P2_STRESS = range(6)
+M9_P2_WIDTH = 8
+#: Columns of the float32 view ``p2s`` (the last two float64 slots of a ``p2`` row).
+M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q, M9_P2S_C = range(12, 16)
+
+
+def m9_scratch(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float32]]:
+    """The M9 kernel's scratch for ``capacity`` people: ``p1``, ``p2`` and ``p2s``.
+
+    ``p1`` (capacity, 4) and ``p2`` (capacity, 8) are float64, ``p2s`` the float32 view of ``p2`` (capacity, 16);
+    rows start on 64-byte boundaries, so that a partner's row is one cache line.
+    """
+    p1 = _aligned(capacity * M9_P1_WIDTH).reshape(capacity, M9_P1_WIDTH)
+    raw = _aligned(capacity * M9_P2_WIDTH)
+    return p1, raw.reshape(capacity, M9_P2_WIDTH), raw.view(np.float32).reshape(capacity, 2 * M9_P2_WIDTH)
+
+
+def _aligned(size: int, align: int = 64) -> npt.NDArray[np.float64]:
+    """A zeroed float64 vector of ``size`` whose first byte sits on an ``align``-byte boundary."""
+    raw = np.zeros(size + align // 8, dtype=np.float64)
+    skip = (-raw.ctypes.data % align) // 8
+    return raw[skip: skip + size]
 
 
 @nb.njit(cache=True, parallel=True)
-def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_counts, buf):  # type: ignore[no-untyped-def]
+def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_counts, p1, p2, p2s):  # type: ignore[no-untyped-def]
     """One week of M9 for every adult: couples exchange, some break up, singles count a week and some seek.
 
     ``rf``, ``ri``: rows by name (:data:`M9FRows`, :data:`M9IRows`); ``p``: :data:`M9KernelParams`.
     ``skeys``: stream-step keys of m9.oscillation, m9.breakup, m9.seek and m9.stress. Seekers are written chunk by
     chunk into ``seekers`` (chunk c from c * M9_CHUNK), their number per chunk into ``chunk_counts``; returns the
-    number of single adults. ``buf`` is scratch, ``(capacity, M9_BUF_WIDTH)`` float64.
+    number of single adults. ``p1``, ``p2``, ``p2s``: scratch (:func:`m9_scratch`).
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
 
-    A couple is updated when its lower id is an adult. Pass 1 fills each partnered person's row of ``buf`` from
-    last week's states; pass 2 computes each partner's pursuit, withdrawal and intrusion this week from their own
-    states and the other's row; pass 3 gives each partner the couple's conflict (the lower id as partner a, as the
-    reference) and their own satisfaction, and both take the break-up decision from the lower id's draw and both
-    partners' updated satisfaction, as the reference does.
+    A couple is updated when its lower id is an adult. Pass 1 reads each partnered person's states once and fills
+    their ``p1`` row (what the partner reads in pass 2) and their own part of ``p2``; pass 2 computes each partner's
+    pursuit, withdrawal and intrusion this week from their own states and the other's ``p1`` row; pass 3 (chunk by
+    chunk, with the singles) gives each partner the couple's conflict (the lower id as partner a, as the reference)
+    and their own satisfaction from both ``p2`` rows, and both take the break-up decision from the lower id's draw
+    and both partners' updated satisfaction, as the reference does; then each single adult (this week's break-ups
+    included) counts a week single and may seek.
     """
     HYP, DEA, CON, REG, OA, OB, AR, SW = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation,
                                           rf.others_a, rf.others_b, rf.arousal, rf.self_worth)
@@ -263,90 +294,108 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
             continue
         # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
         # NumPy reference's float64 arithmetic exactly
-        buf[i, M9_BUF_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
-                                          np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
+        hyp, dea, con = np.float64(F[HYP, i]), np.float64(F[DEA, i]), np.float64(F[CON, i])
+        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]), dea, con,
+                                        p)
+        p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
+        p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
+        p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
         swing = 2.0 * uniform_nb(person_key_nb(k_osc, i), 0) - 1.0
-        buf[i, M9_BUF_CLOSE] = preferred_closeness(np.float64(F[HYP, i]), np.float64(F[DEA, i]),
-                                                   np.float64(F[CON, i]), swing, p)
-        buf[i, M9_BUF_U_OLD] = np.float64(F[PURS, i])
-        buf[i, M9_BUF_W_OLD] = np.float64(F[WITH, i])
-        buf[i, M9_BUF_AR] = np.float64(F[AR, i])
-        buf[i, M9_BUF_Q] = np.float64(F[QUAL, i])
-        buf[i, M9_BUF_C] = np.float64(F[CONF, i])
-        buf[i, M9_BUF_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-        buf[i, M9_BUF_LIAB] = np.float64(F[LIAB, i])
+        p2[i, M9_P2_CLOSE] = preferred_closeness(hyp, dea, con, swing, p)
         event = 1.0 if uniform_nb(person_key_nb(k_stress, i), 0) < p.stress_weekly else 0.0
-        buf[i, M9_BUF_STRESS] = stress_next(np.float64(F[STRESS, i]), p.stress_memory, event)
+        p2[i, M9_P2_STRESS] = stress_next(np.float64(F[STRESS, i]), p.stress_memory, event)
+        p2s[i, M9_P2S_AR] = F[AR, i]
+        p2s[i, M9_P2S_LIAB] = F[LIAB, i]
+        p2s[i, M9_P2S_Q] = F[QUAL, i]
+        p2s[i, M9_P2S_C] = F[CONF, i]
     # pass 2: each partner's pursuit, withdrawal and felt intrusion this week
     for x in nb.prange(n):
+        ahead = x + M9_AHEAD
+        if ahead < n and I[PARTNER, ahead] >= 0:
+            prefetch_row(p1, I[PARTNER, ahead])
         y = I[PARTNER, x]
-        if y < 0 or buf[min(np.int64(x), np.int64(y)), M9_BUF_ADULT] == 0.0:
+        if y < 0 or p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT] == 0.0:
             continue
-        offered = offered_closeness(p.availability, buf[y, M9_BUF_R], buf[y, M9_BUF_W_OLD], buf[y, M9_BUF_U_OLD], p)
+        u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
+        offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
         u, w, intr = exchange(np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x]),
-                              np.float64(F[SW, x]), np.float64(F[REG, x]), buf[x, M9_BUF_CLOSE], offered,
-                              buf[y, M9_BUF_U_OLD], buf[y, M9_BUF_W_OLD], buf[x, M9_BUF_C], p)
-        buf[x, M9_BUF_U] = u
-        buf[x, M9_BUF_W] = w
-        buf[x, M9_BUF_ANS] = answered(buf[x, M9_BUF_R], w)
-        buf[x, M9_BUF_OFFER] = offered
+                              np.float64(F[SW, x]), np.float64(F[REG, x]), p2[x, M9_P2_CLOSE], offered, u_y, w_y,
+                              np.float64(p2s[x, M9_P2S_C]), p)
+        p2[x, M9_P2_U] = u
+        p2[x, M9_P2_W] = w
+        p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
+        p2[x, M9_P2_OFFER] = offered
         F[PURS, x] = u
         F[WITH, x] = w
         F[INTR, x] = intr
-        F[STRESS, x] = buf[x, M9_BUF_STRESS]
-    # pass 3: the couple's conflict, each partner's satisfaction; the couple may break up
-    for x in nb.prange(n):
-        y = I[PARTNER, x]
-        if y < 0:
-            continue
-        a = min(np.int64(x), np.int64(y))
-        b = max(np.int64(x), np.int64(y))
-        if buf[a, M9_BUF_ADULT] == 0.0:
-            continue
-        liab = buf[a, M9_BUF_LIAB] + buf[b, M9_BUF_LIAB]
-        stress = buf[a, M9_BUF_STRESS] + buf[b, M9_BUF_STRESS]
-        c_week = couple_conflict(buf[a, M9_BUF_U], buf[a, M9_BUF_W], buf[a, M9_BUF_ANS], buf[a, M9_BUF_AR],
-                                 buf[b, M9_BUF_U], buf[b, M9_BUF_W], buf[b, M9_BUF_ANS], buf[b, M9_BUF_AR], liab,
-                                 stress, p)
-        F[PRESP, x] = buf[y, M9_BUF_ANS]
-        c = buf[x, M9_BUF_C]
-        F[CONF, x] = c + rate * (c_week - c)
-        # both partners' satisfaction after this update, as stored (float32), and the lower id's conflict
-        q_ta = satisfaction(p.availability, buf[b, M9_BUF_ANS], buf[a, M9_BUF_CLOSE], buf[a, M9_BUF_OFFER], c_week,
-                            liab, stress, p)
-        q_tb = satisfaction(p.availability, buf[a, M9_BUF_ANS], buf[b, M9_BUF_CLOSE], buf[b, M9_BUF_OFFER], c_week,
-                            liab, stress, p)
-        q_a = np.float64(np.float32(buf[a, M9_BUF_Q] + rate * (q_ta - buf[a, M9_BUF_Q])))
-        q_b = np.float64(np.float32(buf[b, M9_BUF_Q] + rate * (q_tb - buf[b, M9_BUF_Q])))
-        F[QUAL, x] = q_a if x == a else q_b
-        c_low = np.float64(np.float32(buf[a, M9_BUF_C] + rate * (c_week - buf[a, M9_BUF_C])))
-        hazard = breakup_hazard(p.breakup_weekly, q_a, q_b, c_low, p)
-        if uniform_nb(person_key_nb(k_break, a), 0) < hazard:
-            I[PARTNER, x] = -1
-            I[BREAKUPS, x] += 1
-            F[QUAL, x] = np.nan
-            F[CONF, x] = np.nan
-            F[PURS, x] = 0.0
-            F[WITH, x] = 0.0
-            F[INTR, x] = 0.0
+        F[STRESS, x] = p2[x, M9_P2_STRESS]
+    # pass 3, chunk by chunk: the couple's conflict, each partner's satisfaction, and maybe a break-up; then the
     # singles (including this week's break-ups): a week single, and some look for a partner
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)
-    for c in nb.prange(n_chunks):
+    for ch in nb.prange(n_chunks):
         found = 0
         count = 0
-        for i in range(c * M9_CHUNK, min(n, (c + 1) * M9_CHUNK)):
-            if I[PARTNER, i] >= 0 or step - I[BIRTH, i] < adult_w:
+        end = min(n, (ch + 1) * M9_CHUNK)
+        for x in range(ch * M9_CHUNK, end):
+            ahead = x + M9_AHEAD
+            if ahead < end and I[PARTNER, ahead] >= 0:
+                prefetch_row(p2, I[PARTNER, ahead])
+            y = I[PARTNER, x]
+            if y >= 0:
+                a = min(np.int64(x), np.int64(y))
+                b = max(np.int64(x), np.int64(y))
+                if p1[a, M9_P1_ADULT] == 0.0:
+                    continue
+                _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR,
+                             PARTNER, BREAKUPS)
+                if I[PARTNER, x] >= 0:
+                    continue
+            if step - I[BIRTH, x] < adult_w:
                 continue
             count += 1
-            F[SINGLE, i] += np.float32(1.0)
-            chance = seek_chance(p.seek_weekly, np.float64(F[HYP, i]), np.float64(F[DEA, i]), p)
-            if uniform_nb(person_key_nb(k_seek, i), 0) < chance:
-                seekers[c * M9_CHUNK + found] = i
+            F[SINGLE, x] += np.float32(1.0)
+            chance = seek_chance(p.seek_weekly, np.float64(F[HYP, x]), np.float64(F[DEA, x]), p)
+            if uniform_nb(person_key_nb(k_seek, x), 0) < chance:
+                seekers[ch * M9_CHUNK + found] = x
                 found += 1
-        chunk_counts[c] = found
-        singles[c] = count
+        chunk_counts[ch] = found
+        singles[ch] = count
     return singles.sum()
+
+
+@nb.njit(inline="always")
+def _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR, PARTNER,  # type: ignore[no-untyped-def]
+                 BREAKUPS):
+    """Person ``x``'s part of pass 3 (partner ``y``; ``a`` the lower id, ``b`` the higher)."""
+    liab = np.float64(p2s[a, M9_P2S_LIAB]) + np.float64(p2s[b, M9_P2S_LIAB])
+    stress = p2[a, M9_P2_STRESS] + p2[b, M9_P2_STRESS]
+    c_week = couple_conflict(p2[a, M9_P2_U], p2[a, M9_P2_W], p2[a, M9_P2_ANS], np.float64(p2s[a, M9_P2S_AR]),
+                             p2[b, M9_P2_U], p2[b, M9_P2_W], p2[b, M9_P2_ANS], np.float64(p2s[b, M9_P2S_AR]), liab,
+                             stress, p)
+    F[PRESP, x] = p2[y, M9_P2_ANS]
+    c = np.float64(p2s[x, M9_P2S_C])
+    F[CONF, x] = c + rate * (c_week - c)
+    # both partners' satisfaction after this update, as stored (float32), and the lower id's conflict
+    q_ta = satisfaction(p.availability, p2[b, M9_P2_ANS], p2[a, M9_P2_CLOSE], p2[a, M9_P2_OFFER], c_week, liab,
+                        stress, p)
+    q_tb = satisfaction(p.availability, p2[a, M9_P2_ANS], p2[b, M9_P2_CLOSE], p2[b, M9_P2_OFFER], c_week, liab,
+                        stress, p)
+    qa0, qb0 = np.float64(p2s[a, M9_P2S_Q]), np.float64(p2s[b, M9_P2S_Q])
+    q_a = np.float64(np.float32(qa0 + rate * (q_ta - qa0)))
+    q_b = np.float64(np.float32(qb0 + rate * (q_tb - qb0)))
+    F[QUAL, x] = q_a if x == a else q_b
+    ca0 = np.float64(p2s[a, M9_P2S_C])
+    c_low = np.float64(np.float32(ca0 + rate * (c_week - ca0)))
+    hazard = breakup_hazard(p.breakup_weekly, q_a, q_b, c_low, p)
+    if uniform_nb(person_key_nb(k_break, a), 0) < hazard:
+        I[PARTNER, x] = -1
+        I[BREAKUPS, x] += 1
+        F[QUAL, x] = np.nan
+        F[CONF, x] = np.nan
+        F[PURS, x] = 0.0
+        F[WITH, x] = 0.0
+        F[INTR, x] = 0.0
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written

@@ -14,7 +14,6 @@ from ..core.parallel import threads_for
 from ..core.rng import step_key_np, stream_key
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from ._kernel import (
-    M9_BUF_WIDTH,
     M9_CHUNK,
     M9_DERIVED,
     M9_F,
@@ -33,6 +32,7 @@ from ._kernel import (
     M9KernelParams,
     ReliefKernelParams,
     SharedRows,
+    m9_scratch,
     relationships_step,
     relief_step,
 )
@@ -109,25 +109,17 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> M9Step:
     adult_w = np.int64(ADULT_W)
     seekers = np.zeros(sim.pop.capacity, dtype=np.int64)
     counts = np.zeros((sim.pop.capacity + M9_CHUNK - 1) // M9_CHUNK, dtype=np.int64)
-    buf = _aligned_rows(sim.pop.capacity, M9_BUF_WIDTH)  # couples' scratch (128 bytes a person)
+    scratch = m9_scratch(sim.pop.capacity)  # couples' scratch (32 + 64 bytes a person)
 
     def run(s: Simulation, step: int) -> tuple[int, npt.NDArray[np.int64]]:
         skeys = np.array([step_key_np(k, step) for k in keys], dtype=np.uint64)
         n = s.pop.n
         with threads_for(n):
             singles = relationships_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(n),
-                                         adult_w, seekers, counts, buf)
+                                         adult_w, seekers, counts, *scratch)
         return int(singles), _gather(seekers, counts[: (n + M9_CHUNK - 1) // M9_CHUNK], np.int64(M9_CHUNK))
 
     return run
-
-
-def _aligned_rows(rows: int, width: int, align: int = 64) -> npt.NDArray[np.float64]:
-    """A zeroed C-contiguous (rows, width) float64 array whose first byte sits on an ``align``-byte boundary."""
-    raw = np.zeros(rows * width + align // 8, dtype=np.float64)
-    skip = (-raw.ctypes.data % align) // 8
-    out: npt.NDArray[np.float64] = raw[skip: skip + rows * width].reshape(rows, width)
-    return out
 
 
 @nb.njit(cache=True)

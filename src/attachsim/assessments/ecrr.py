@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..core.rng import person_key_np, step_key_np, stream_key, uniform_np
 from ..errors import UserError
+from ._kernels import graded_answers
 
 ITEMS = tuple(range(1, 37))
 ANXIETY_ITEMS = tuple(range(1, 19))
@@ -164,6 +165,19 @@ def simulate_items(anxiety: F64, avoidance: F64, ids: npt.NDArray[np.int32], see
     n = ids.shape[0]
     pk = person_key_np(step_key_np(stream_key(seed, stream), step), ids)
     answers = np.empty((n, 36), dtype=np.float64)
+    # person by person in a Numba kernel: the same draws and operations as simulate_items_np, so the same answers
+    on_anxiety = np.array([item in ANXIETY_ITEMS for item in ITEMS])
+    reverse = np.array([item in REVERSED for item in ITEMS])
+    graded_answers(np.ascontiguousarray(anxiety, dtype=np.float64), np.ascontiguousarray(avoidance, dtype=np.float64),
+                   pk, np.ascontiguousarray(bank.a, dtype=np.float64), np.ascontiguousarray(bank.b, dtype=np.float64),
+                   on_anxiety, reverse, answers)
+    return answers
+
+
+def simulate_items_np(anxiety: F64, avoidance: F64, pk: npt.NDArray[np.uint64], bank: ItemBank) -> F64:
+    """The NumPy reference of :func:`simulate_items` (person keys ``pk``): the oracle of its kernel."""
+    n = pk.shape[0]
+    answers = np.empty((n, 36), dtype=np.float64)
     # blocks of respondents keep the (block, 6) temporaries in cache; every operation is elementwise, so the
     # answers do not depend on the block size
     for lo in range(0, n, _BLOCK):
@@ -179,7 +193,7 @@ def simulate_items(anxiety: F64, avoidance: F64, ids: npt.NDArray[np.int32], see
     return answers
 
 
-#: Respondents per block in :func:`simulate_items`.
+#: Respondents per block in :func:`score_items` and :func:`simulate_items_np`.
 _BLOCK = 8192
 
 

@@ -391,8 +391,11 @@ class LifespanAssessments(Mechanism):
                 out["relationship_quality"] = sim.pop["relationship_quality"][ids]
                 out["relationship_conflict"] = sim.pop["relationship_conflict"][ids]
                 for name, value in out.items():
-                    if name in CODES:
-                        value = np.array([CODES[name].get(v, -1) for v in value], dtype=np.int32)
+                    if name in CODES:  # names to codes (-1 for any other name), one comparison per name
+                        codes = np.full(len(value), -1, dtype=np.int32)
+                        for label, code in CODES[name].items():
+                            codes[value == label] = code
+                        value = codes
                     sim.pop[f"{name}_{years}"][ids] = value
 
 

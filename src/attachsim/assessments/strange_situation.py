@@ -30,10 +30,12 @@ from ..core.rng import box_muller_np, normals, person_key_np, step_key_np, strea
 from ..core.state import StateSpec
 from ..core.timeline import weeks
 from ..development.infancy import model_of_others
+from ._kernels import reunion_counts
 
 if TYPE_CHECKING:
     from ..core.engine import Simulation
 
+F64 = npt.NDArray[np.float64]
 
 #: (name, stress added per interval, parent present, stranger present), Ainsworth et al. 1978.
 EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
@@ -49,6 +51,17 @@ EPISODES: tuple[tuple[str, float, bool, bool], ...] = (
 INTERVALS = 6  # 30-second intervals in a 3-minute episode
 REUNIONS = (4, 7)  # 0-based episode indices
 SEPARATIONS = (3, 5, 6)
+#: The reunion behaviours counted per interval, in the kernel's order.
+BEHAVIOURS = ("prox", "contact", "avoid", "resist")
+#: The episodes as the kernel reads them.
+_EPISODE_STRESS = np.array([e[1] for e in EPISODES], dtype=np.float64)
+_EPISODE_PARENT = np.array([e[2] for e in EPISODES], dtype=np.bool_)
+_EPISODE_STRANGER = np.array([e[3] for e in EPISODES], dtype=np.bool_)
+_EPISODE_REUNION = np.array([REUNIONS.index(e) if e in REUNIONS else -1 for e in range(len(EPISODES))], dtype=np.int64)
+_EPISODE_SEPARATION = np.array([e in SEPARATIONS for e in range(len(EPISODES))], dtype=np.bool_)
+#: The parameters the kernel reads, in its order.
+KERNEL_PARAMS = ("self_soothing", "disorg_person_noise", "behaviour_gain", "momentary_noise", "disorg_threshold",
+                 "avoid_threshold", "resist_threshold", "approach_threshold", "contact_comfort")
 
 
 class SSPCategory(IntEnum):
@@ -67,8 +80,14 @@ INSECURE_CODES = (int(SSPCategory.A), int(SSPCategory.C), int(SSPCategory.D))
 
 
 def category_codes(letters: npt.NDArray[np.generic]) -> npt.NDArray[np.int32]:
-    """The codes of an array of category letters."""
-    return np.array([SSPCategory[c] for c in letters], dtype=np.int32)
+    """The codes of an array of category letters (a letter that names no category raises ``KeyError``)."""
+    letters = np.asarray(letters)
+    codes = np.full(letters.shape, -1, dtype=np.int32)
+    for c in SSPCategory:  # one comparison per category, not a lookup per person
+        codes[letters == c.name] = int(c)
+    if (codes < 0).any():
+        raise KeyError(letters[np.argmax(codes < 0)])
+    return codes
 
 
 class StrangeSituationParams(ParamModel):
@@ -115,6 +134,42 @@ def run_strange_situation(
     gain = g("reactivity") * g("stress_gain") * (1.0 + params.threat_vigilance * threat)
     n = ids.shape[0]
     pk = person_key_np(step_key_np(stream_key(seed, f"ssp.{age_months}m"), step), ids)
+    arousal = g("arousal")
+    # person by person in a Numba kernel: the same draws and operations as reunion_counts_np, so the same counts
+    table = np.zeros((n, 4, len(REUNIONS)), dtype=np.int64)
+    disorg = np.zeros(n, dtype=np.int64)
+    reunion_counts(pk, m, hyper, deact, conflict, threat, regulation, gain, arousal, _EPISODE_STRESS, _EPISODE_PARENT,
+                   _EPISODE_STRANGER, _EPISODE_REUNION, _EPISODE_SEPARATION, INTERVALS,
+                   np.array([getattr(params, name) for name in KERNEL_PARAMS], dtype=np.float64), table, disorg)
+    counts = {key: [table[:, c, r] for r in range(len(REUNIONS))] for c, key in enumerate(BEHAVIOURS)}
+
+    def scale(key: str) -> npt.NDArray[np.int64]:
+        out: npt.NDArray[np.int64] = np.minimum(7, 1 + np.maximum(counts[key][0], counts[key][1]))
+        return out
+
+    prox, contact, avoidance, resistance = scale("prox"), scale("contact"), scale("avoid"), scale("resist")
+    dscale = np.minimum(9, 1 + disorg)
+    category, forced = classify(prox, contact, avoidance, resistance, dscale)
+    return {
+        "proximity": prox.astype(np.int8),
+        "contact": contact.astype(np.int8),
+        "avoidance": avoidance.astype(np.int8),
+        "resistance": resistance.astype(np.int8),
+        "disorganization": dscale.astype(np.int8),
+        "category": category,
+        "forced": forced,
+    }
+
+
+def reunion_counts_np(pk: npt.NDArray[np.uint64], m: F64, hyper: F64, deact: F64, conflict: F64, threat: F64,
+                      regulation: F64, gain: F64, arousal: F64, params: StrangeSituationParams,
+                      ) -> tuple[dict[str, list[npt.NDArray[np.int64]]], npt.NDArray[np.int64]]:
+    """The NumPy reference of the procedure's interval counts (the oracle of ``_kernels.reunion_counts``).
+
+    Person keys ``pk`` and the states (float64); returns the counts of each behaviour (:data:`BEHAVIOURS`) in each
+    reunion, and the disorganisation count.
+    """
+    n = pk.shape[0]
     k = 0
 
     def draw() -> npt.NDArray[np.float64]:
@@ -128,7 +183,7 @@ def run_strange_situation(
         return box_muller_np(uniform_np(pk, k - 1), uniform_np(pk, k))
 
     d_person = params.disorg_person_noise * noise()
-    x = 0.3 * np.minimum(g("arousal"), 1.0)
+    x = 0.3 * np.minimum(arousal, 1.0)
     counts = {key: [np.zeros(n, np.int64) for _ in REUNIONS] for key in ("prox", "contact", "avoid", "resist")}
     disorg = np.zeros(n, np.int64)
     b = params.behaviour_gain
@@ -167,22 +222,7 @@ def run_strange_situation(
             relief = params.contact_comfort * m * (1.0 - hyper) * (1.0 - 0.5 * conflict)
             x = np.where(in_contact, x * (1.0 - relief), x)
 
-    def scale(key: str) -> npt.NDArray[np.int64]:
-        out: npt.NDArray[np.int64] = np.minimum(7, 1 + np.maximum(counts[key][0], counts[key][1]))
-        return out
-
-    prox, contact, avoidance, resistance = scale("prox"), scale("contact"), scale("avoid"), scale("resist")
-    dscale = np.minimum(9, 1 + disorg)
-    category, forced = classify(prox, contact, avoidance, resistance, dscale)
-    return {
-        "proximity": prox.astype(np.int8),
-        "contact": contact.astype(np.int8),
-        "avoidance": avoidance.astype(np.int8),
-        "resistance": resistance.astype(np.int8),
-        "disorganization": dscale.astype(np.int8),
-        "category": category,
-        "forced": forced,
-    }
+    return counts, disorg
 
 
 #: Scale points (1-7) at and above which a reunion behaviour is "strong" / "conspicuous", and at and

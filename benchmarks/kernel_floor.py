@@ -58,7 +58,7 @@ def _mean_poisson_lanes(lam, k, m):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _mean_count_lanes(n, p, k, prob, s, r, nw, m):  # type: ignore[no-untyped-def]
+def _mean_count_lanes(n, p, k, prob, s, r, nw, nwf, m):  # type: ignore[no-untyped-def]
     """The expected counts of a block's binomial draws, rounded."""
     for lane in range(m):
         k[lane] = _mean_count(n[lane], p[lane])

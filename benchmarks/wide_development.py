@@ -47,14 +47,11 @@ KERNEL_PATH = "src/attachsim/development/_kernel.py"
 STAGES = {"infancy": (0, 104), "childhood": (104, 939), "adulthood": (939, 2087)}
 
 
-def scalar_kernel(commit: str = SCALAR_COMMIT) -> ModuleType:
-    """The development kernel of ``commit`` (by default the scalar one), as a module of its own."""
+def _module_from_git(commit: str, path_in_repo: str, name: str, edit: Callable[[str], str]) -> ModuleType:
+    """The file ``path_in_repo`` of ``commit``, its source passed through ``edit``, as module ``name``."""
     root = Path(__file__).resolve().parent.parent
-    source = subprocess.run(["git", "show", f"{commit}:{KERNEL_PATH}"], cwd=root, check=True,
-                            capture_output=True, text=True).stdout
-    source = re.sub(r"^from \.\.", "from attachsim.", source, flags=re.M)
-    source = re.sub(r"^from \. import", "from attachsim.development import", source, flags=re.M)
-    name = "attachsim_scalar_development" if commit == SCALAR_COMMIT else f"attachsim_development_{commit}"
+    source = edit(subprocess.run(["git", "show", f"{commit}:{path_in_repo}"], cwd=root, check=True,
+                                 capture_output=True, text=True).stdout)
     where = Path(tempfile.gettempdir()) / name  # a stable folder: Numba's cache is kept
     where.mkdir(exist_ok=True)
     path = where / f"{name}.py"
@@ -66,6 +63,24 @@ def scalar_kernel(commit: str = SCALAR_COMMIT) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def scalar_kernel(commit: str = SCALAR_COMMIT) -> ModuleType:
+    """The development kernel of ``commit`` (by default the scalar one) with that commit's ``core/rng.py``.
+
+    Both are loaded as modules of their own, so that the lane helpers (Box-Muller, the inversions) are the
+    commit's too; the laws and ``core/vexp.py`` are this tree's.
+    """
+    rng = _module_from_git(commit, "src/attachsim/core/rng.py", f"attachsim_rng_{commit}",
+                           lambda src: re.sub(r"^from \.", "from attachsim.core.", src, flags=re.M))
+
+    def edit(source: str) -> str:
+        source = source.replace("from ..core.rng import", f"from {rng.__name__} import")
+        source = re.sub(r"^from \.\.", "from attachsim.", source, flags=re.M)
+        return re.sub(r"^from \. import", "from attachsim.development import", source, flags=re.M)
+
+    name = "attachsim_scalar_development" if commit == SCALAR_COMMIT else f"attachsim_development_{commit}"
+    return _module_from_git(commit, KERNEL_PATH, name, edit)
 
 
 def blocked_kernel(block: int) -> ModuleType:

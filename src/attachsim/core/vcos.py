@@ -92,7 +92,7 @@ def _do_cos(x: float, dx: float) -> float:
     xr, k = _index(abs(x))
     xr = xr + dx
     xx = xr * xr
-    s = fma(xr * xx, fma(xx, _SN5, _SN3), xr)
+    s = fma(xr * xx, fma(xx, _SN5, _SN3), xr)  # type: ignore[call-arg,var-annotated]
     c = xx * fma(xx, fma(xx, _CS6, _CS4), _CS2)
     sn, ssn, cs, ccs = TAB[k], TAB[k + _ONE], TAB[k + _TWO], TAB[k + _THREE]
     cor = fma(-s, sn, fma(-c, cs, fma(-s, ssn, ccs)))
@@ -103,7 +103,7 @@ def _do_cos(x: float, dx: float) -> float:
 def _do_sin(x: float, dx: float) -> float:
     """The C library's ``do_sin(x, dx)`` (FMA build), Taylor branch (``|x| < 0.126``) selected."""
     xx0 = x * x
-    poly = fma(fma(fma(fma(_S5, xx0, _S4), xx0, _S3), xx0, _S2), xx0, _S1)
+    poly = fma(fma(fma(fma(_S5, xx0, _S4), xx0, _S3), xx0, _S2), xx0, _S1)  # type: ignore[call-arg,var-annotated]
     taylor = x + fma(xx0, fma(poly, x, -(dx * 0.5)), dx)
     dxs = -dx if x <= 0.0 else dx
     xr, k = _index(abs(x))

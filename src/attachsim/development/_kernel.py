@@ -110,8 +110,8 @@ CHUNKS = 64
 
 # rows of the float64 lane scratch
 (W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_UC4, W_UC5, W_U28, W_Z0, W_LAM, W_BIDP,
- W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R, W_Z2) = range(30)
-N_WF = 30
+ W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R, W_Z2, W_NWF) = range(31)
+N_WF = 31
 # rows of the int64 lane scratch
 (W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
 N_WI = 12
@@ -310,27 +310,27 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         V[V_SENS, lane] = sens
         V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
     # phase 4: the week's counts, every lane's inversion together
-    prob, s, r, nw, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wi[W_REST]
+    prob, s, r, nw, nwf, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wf[W_NWF], Wi[W_REST]
     n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
                                                            Wi[W_NS], Wi[W_NIN])
     poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)
-    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, m)
-    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] = n_bid_l[lane] - n_h_l[lane]
-    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_f_l[lane]
-    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_r_l[lane]
-    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, nwf, m)
     # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
     # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
     u28 = Wf[W_U28]
     for lane in range(m):
         u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
-    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, m)
+    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, nwf, m)
     # phase 5: learning from the week (M3-M6) over the block's lanes, in branch-free loops over the float64 rows
     # of V (one allocation: LLVM sees that its rows do not overlap and vectorises); the libm calls (the strategy
     # sigmoids' exp, fright's log1p) in loops of their own; lanes outside the kernel's ages compute and keep nothing

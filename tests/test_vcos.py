@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from attachsim.core.rng import box_muller_np, normal_lanes
-from attachsim.core.vcos import cos, cos_nb
+from attachsim.core.vcos import cos_nb
 
 #: Where glibc's cos changes method (2^-27, 0.855469, 2.426265), the quadrant boundaries up to 2 pi, the Taylor
 #: branch's edge (|a| = 0.126 on either side of pi/2) and the top of the reduced range.
@@ -38,11 +38,6 @@ def test_cos_is_bit_identical_to_numpy():
         ref = np.cos(x)
         same = out.view(np.uint64) == ref.view(np.uint64)
         assert same.all(), f"{(~same).sum()} values differ, e.g. cos({x[~same][:3]!r})"
-
-
-def test_cos_outside_kernels_is_numpy_cos():
-    x = np.linspace(-5.0, 5.0, 11)
-    assert np.array_equal(cos(x), np.cos(x))
 
 
 def test_block_normals_are_the_reference_normals():

@@ -21,7 +21,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-from .vcos import cos
+from .vcos import cos_nb
 from .vexp import exp
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -275,7 +275,7 @@ def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: 
     for lane in range(m):
         out[lane] = np.log(1.0 - u1[lane])
     for lane in range(m):
-        out[lane] = np.sqrt(-2.0 * out[lane]) * cos(2.0 * np.pi * u2[lane])
+        out[lane] = np.sqrt(-2.0 * out[lane]) * cos_nb(2.0 * np.pi * u2[lane])
 
 
 #: An inversion's last lanes (at most this many left unfinished in a block) finish one at a time: a pass over the

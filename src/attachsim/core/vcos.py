@@ -13,21 +13,17 @@ the nearest double-double (the low parts of 18 entries, listed in :data:`_LOW_FI
 
 ``tests/test_vcos.py`` compares the bits with ``np.cos`` on millions of values over ``[0, 2 pi)`` (the
 Box-Muller range) and beyond, including each range's edges. A C library with another ``cos`` would fail
-it; :data:`EXACT` then switches the kernels back to the library call.
+it; :data:`EXACT` then switches :func:`cos_nb` back to the library call.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numba as nb
 import numpy as np
-from numba import types
-from numba.extending import overload
 
 from .vexp import as_f64, as_u64, fma
 
-#: False: kernels call the C library's cos (one value at a time) instead of :func:`cos_nb`.
+#: False: :func:`cos_nb` is the C library's cos (one value at a time).
 EXACT = True
 
 #: Corrections, in units of the last place of the double's bit pattern, of the table entries (all low parts)
@@ -119,7 +115,10 @@ def _do_sin(x: float, dx: float) -> float:
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
 def cos_nb(x: float) -> float:
-    """The ``cos(x)`` of glibc (FMA build) for ``|x| < 105414350``, branch-free (other ``x``: not this function's)."""
+    """The ``cos(x)`` of glibc (FMA build) for ``|x| < 105414350``, branch-free (other ``x``: not this function's).
+
+    Kernels call it where the NumPy reference calls ``np.cos`` (Box-Muller: ``core.rng.normal_lanes``).
+    """
     kx = (as_u64(x) >> _S32) & np.uint64(0x7FFFFFFF)  # type: ignore[call-arg]
     ax = abs(x)
     # 0.855469 <= |x| < 2.426265: sin(pi/2 - |x|), pi/2 as hp0 + hp1
@@ -146,16 +145,6 @@ def cos_nb(x: float) -> float:
     rs = _do_sin(a, da)
     r = rc if want_cos else rs
     r = -r if negate else r
-    return 1.0 if kx < _K_TINY else r
+    r = 1.0 if kx < _K_TINY else r
+    return r if EXACT else float(np.cos(x))  # EXACT is a compile-time constant: one of the two is compiled
 
-
-def cos(x: Any) -> Any:
-    """``np.cos(x)``; inside a Numba kernel, :func:`cos_nb` for a float64 (same bits for ``|x| < 105414350``)."""
-    return np.cos(x)
-
-
-@overload(cos, inline="always")
-def _cos_overload(x):  # type: ignore[no-untyped-def]  # no annotations: Numba compares the signatures
-    if EXACT and isinstance(x, types.Float) and x.bitwidth == 64:
-        return lambda x: cos_nb(x)
-    return lambda x: np.cos(x)

@@ -58,7 +58,7 @@ def _mean_poisson_lanes(lam, k, m):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _mean_count_lanes(n, p, k, prob, s, r, nw, m):  # type: ignore[no-untyped-def]
+def _mean_count_lanes(n, p, k, prob, s, r, nw, nwf, m):  # type: ignore[no-untyped-def]
     """The expected counts of a block's binomial draws, rounded."""
     for lane in range(m):
         k[lane] = _mean_count(n[lane], p[lane])
@@ -97,13 +97,14 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
     dev = _substitute(
         inspect.getsource(dev_kernel),
         [("normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)", "Wf[W_Z0, :m] = 0.0"),
-         ("normal_nb(pkc_l[lane], 2)", "0.0"), ("normal_nb(pkc_l[lane], 6)", "0.0"),
+         ("normal_lanes(Wf[W_UC2], Wf[W_UC3], Wf[W_Z2], m)", "Wf[W_Z2, :m] = 0.0"),
+         ("normal_nb(pkc_l[lane], 6)", "0.0"),
          ("uniform_nb(pkc_l[lane], 4) < div_h", "False"), ("uniform_nb(pkc_l[lane], 5) < inc_h", "False"),
          ("uniform_nb(pkc_l[lane], 5) < turnover_h", "False"), ("uniform_nb(pk2_l[lane], 8)", "0.5"),
          ("poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)", "_mean_poisson_lanes(lam_l, n_ep_l, m)")],
         [(r"binomial_inv_lanes\((?:Wf\[W_U\d\d\]|u28), ", "_mean_count_lanes(", 6),
          (r"uniform_nb\(pk2, (?:4 \+ k|7)\)", "0.5", 2),
-         (r"    uniform_lanes\(pk[c12]_l, \d, Wf\[W_U\w+\], m\)\n", "", 8)],
+         (r"    uniform_lanes\(pk[c12]_l, \d, Wf\[W_U\w+\], m\)\n", "", 10)],
         "attachsim.development",
     )
     dev = dev.replace("\nPARAM_ORDER = (", MEAN_COUNT + "\n\nPARAM_ORDER = (", 1)

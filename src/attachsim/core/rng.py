@@ -21,6 +21,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
+from .vcos import cos_nb
 from .vexp import exp
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -266,9 +267,20 @@ def uniform_lanes(pkeys: U64Array, k: np.int64, out: npt.NDArray[np.float64], m:
 @nb.njit(cache=True, error_model="numpy")
 def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: npt.NDArray[np.float64],
                  m: int) -> None:
-    """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m`` (log and cos are libm calls, one lane at a time)."""
+    """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m``: the same operations, in two loops.
+
+    ``log`` is the C library's, one lane at a time, in a loop of its own; ``sqrt`` and ``cos`` (``core/vcos.py``:
+    the C library's bits, vectorisable) in a second loop that LLVM vectorises.
+    """
     for lane in range(m):
-        out[lane] = box_muller_nb(u1[lane], u2[lane])
+        out[lane] = np.log(1.0 - u1[lane])
+    for lane in range(m):
+        out[lane] = np.sqrt(-2.0 * out[lane]) * cos_nb(2.0 * np.pi * u2[lane])
+
+
+#: An inversion's last lanes (at most this many left unfinished in a block) finish one at a time: a pass over the
+#: whole block costs about as much as a few lanes' scalar steps (docs/performance.md).
+TAIL_LANES = 6
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -277,6 +289,8 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
     """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; ``prob`` and ``s`` are scratch.
 
     A lane with ``lam <= 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0.
+    The passes over the block stop when at most :data:`TAIL_LANES` lanes are left; those continue the scalar loop
+    from where they are (an unfinished lane has taken every pass: its ``k`` is the pass number).
     """
     for lane in range(m):  # vexp.exp: the C library's bits in vectorisable code (core/vexp.py)
         lv = lam[lane]
@@ -287,7 +301,7 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
         k[lane] = 0
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > 0 and j < 400:
+    while alive > TAIL_LANES and j < 400:
         rj = RECIPROCALS[j]
         alive = 0
         for lane in range(m):
@@ -300,16 +314,28 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
             k[lane] += int(go)
             alive += int(u[lane] > s[lane])
         j += 1
+    if alive > 0:
+        for lane in range(m):
+            if u[lane] > s[lane]:  # poisson_inv_nb's loop from step k
+                ul, lv, pl, sl, kl = u[lane], lam[lane], prob[lane], s[lane], k[lane]
+                while ul > sl and kl < 400:
+                    pl = pl * lv * RECIPROCALS[kl]
+                    kl += 1
+                    sl += pl
+                k[lane] = kl
 
 
 @nb.njit(cache=True, error_model="numpy")
 def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: npt.NDArray[np.float64],
                        k: npt.NDArray[np.int64], prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64],
-                       r: npt.NDArray[np.float64], nw: npt.NDArray[np.int64], m: int) -> None:
-    """``k[l] = binomial_inv_nb(u[l], n[l], p[l])`` for ``l < m``; ``prob``, ``s``, ``r`` and ``nw`` are scratch.
+                       r: npt.NDArray[np.float64], nw: npt.NDArray[np.int64], nwf: npt.NDArray[np.float64],
+                       m: int) -> None:
+    """``k[l] = binomial_inv_nb(u[l], n[l], p[l])`` for ``l < m``; ``prob``, ``s``, ``r``, ``nw``, ``nwf`` are scratch.
 
     Lanes that need no inversion (``n <= 0``, ``p <= 0``: 0; ``p >= 1``: ``n``) get ``nw = 0`` trials and never
-    take part; the others compute ``q ** n`` by the same repeated squaring as :func:`int_power_nb`.
+    take part; the others compute ``q ** n`` by the same repeated squaring as :func:`int_power_nb`. The passes use
+    the trials as float64 (``nwf - j`` is ``float(n - k)`` exactly: small integers; AVX2 has no packed int64 to
+    float64 conversion) and stop when at most :data:`TAIL_LANES` lanes are left, which finish one at a time.
     """
     top = 0
     for lane in range(m):
@@ -319,6 +345,7 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         k[lane] = nl if ((nl > 0) & (pl >= 1.0)) else 0
         q = 1.0 - pl
         nw[lane] = nl if work else 0
+        nwf[lane] = nw[lane]
         r[lane] = pl / q if work else 0.0
         s[lane] = q if work else 1.0  # the base of the repeated squaring
         prob[lane] = 1.0
@@ -338,16 +365,27 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         s[lane] = prob[lane] if w else 2.0  # a lane outside the inversion never has u > s
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > 0 and j < top:
+    while alive > TAIL_LANES and j < top:
         rj = RECIPROCALS[j]
+        jf = float(j)
         alive = 0
         for lane in range(m):
-            go = (u[lane] > s[lane]) & (j < nw[lane])
-            pn = prob[lane] * r[lane] * (nw[lane] - j) * rj
+            go = (u[lane] > s[lane]) & (jf < nwf[lane])
+            pn = prob[lane] * r[lane] * (nwf[lane] - jf) * rj
             # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
             # falls below u again; a lane finished by j >= nw stays finished whatever its s
             prob[lane] = pn
             s[lane] = s[lane] + pn
             k[lane] += int(go)
-            alive += int((u[lane] > s[lane]) & (j + 1 < nw[lane]))
+            alive += int((u[lane] > s[lane]) & (jf + 1.0 < nwf[lane]))
         j += 1
+    if alive > 0:
+        for lane in range(m):
+            nl = nw[lane]
+            if (u[lane] > s[lane]) & (k[lane] < nl):  # binomial_inv_nb's loop from step k
+                ul, rl, pl, sl, kl = u[lane], r[lane], prob[lane], s[lane], k[lane]
+                while ul > sl and kl < nl:
+                    pl = pl * rl * (nl - kl) * RECIPROCALS[kl]
+                    kl += 1
+                    sl += pl
+                k[lane] = kl

@@ -110,8 +110,8 @@ CHUNKS = 64
 
 # rows of the float64 lane scratch
 (W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_UC4, W_UC5, W_U28, W_Z0, W_LAM, W_BIDP,
- W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R) = range(29)
-N_WF = 29
+ W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R, W_Z2, W_NWF) = range(31)
+N_WF = 31
 # rows of the int64 lane scratch
 (W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
 N_WI = 12
@@ -170,6 +170,14 @@ def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, error_model="numpy")
+def _drift_normals(pkc_l, Wf, m):  # type: ignore[no-untyped-def]
+    """Normal draw 2 of the caregiving stream (Box-Muller on draws 2 and 3) of every lane: caregiving's drift."""
+    uniform_lanes(pkc_l, 2, Wf[W_UC2], m)
+    uniform_lanes(pkc_l, 3, Wf[W_UC3], m)
+    normal_lanes(Wf[W_UC2], Wf[W_UC3], Wf[W_Z2], m)
+
+
+@nb.njit(cache=True, error_model="numpy")
 def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, Wf, Wi, Wu):  # type: ignore[no-untyped-def]
     """One block of ``m`` people from ``lo``: the weekly step of :func:`development_step`, phase by phase over lanes."""
     age_end = plasticity.shape[0]
@@ -194,8 +202,15 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     uniform_lanes(pk2_l, 1, Wf[W_U21], m)
     uniform_lanes(pk2_l, 2, Wf[W_U22], m)
     uniform_lanes(pk2_l, 3, Wf[W_U23], m)
-    # phase 2: this week's sensitivity draw (Box-Muller on draws 0 and 1 of the caregiving stream)
+    # phase 2: this week's sensitivity draw (Box-Muller on draws 0 and 1 of the caregiving stream); in a block
+    # with children (2-18 years) also the drift of caregiving (draws 2 and 3), which every child lane uses
     normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)
+    children = False
+    for lane in range(m):
+        age = step - I[ri.birth_step, lo + lane]
+        children = children or (INFANCY_END_W <= age < ADULT_W)
+    if children:
+        _drift_normals(pkc_l, Wf, m)
     # phase 3, lane by lane: the attachment figure this week (MODEL §5, M7), with adversity schedules
     act, age_l, dep_l = Wi[W_ACT], Wi[W_AGE], Wi[W_DEP]
     lam_l, bidp_l, pin_l = Wf[W_LAM], Wf[W_BIDP], Wf[W_PIN]
@@ -234,8 +249,7 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
             base_sens = float(F[rf.cg_sensitivity, i])
             if age >= INFANCY_END_W:
                 # caregiving drifts as family circumstances change; divorce disrupts it for a while
-                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step,
-                                         normal_nb(pkc_l[lane], 2))
+                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step, Wf[W_Z2, lane])  # normal 2
                 F[rf.cg_shift, i] = shift
                 base_sens = base_sens + shift
                 if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc_l[lane], 4) < div_h:
@@ -296,27 +310,27 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         V[V_SENS, lane] = sens
         V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
     # phase 4: the week's counts, every lane's inversion together
-    prob, s, r, nw, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wi[W_REST]
+    prob, s, r, nw, nwf, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wf[W_NWF], Wi[W_REST]
     n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
                                                            Wi[W_NS], Wi[W_NIN])
     poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)
-    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, m)
-    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] = n_bid_l[lane] - n_h_l[lane]
-    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_f_l[lane]
-    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_r_l[lane]
-    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, m)
+    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, nwf, m)
     # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
     # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
     u28 = Wf[W_U28]
     for lane in range(m):
         u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
-    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, m)
+    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, nwf, m)
     # phase 5: learning from the week (M3-M6) over the block's lanes, in branch-free loops over the float64 rows
     # of V (one allocation: LLVM sees that its rows do not overlap and vectorises); the libm calls (the strategy
     # sigmoids' exp, fright's log1p) in loops of their own; lanes outside the kernel's ages compute and keep nothing
@@ -377,9 +391,10 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         V[V_HX, lane] = h_drive
         V[V_DX, lane] = d_drive
         V[V_FRS, lane] = (n_h + n_f) / max(n_ep, 1.0)
-    for lane in range(m):  # libm: exp twice a lane, log1p in (the rarer) weeks with fright
+    for lane in range(m):  # the sigmoids (vexp: vectorised)
         V[V_HX, lane] = sigmoid(V[V_HX, lane])
         V[V_DX, lane] = sigmoid(V[V_DX, lane])
+    for lane in range(m):  # libm: log1p in (the rarer) weeks with fright, a loop of its own
         fr_share = V[V_FRS, lane]
         V[V_CFR, lane] = infancy.fright_conflict(fr_share, V[V_REXP, lane], p.conflict_gain,
                                                  p.fright_scale) if fr_share > 0.0 else 0.0
@@ -462,4 +477,4 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _block, development_step)
+guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _drift_normals, _block, development_step)

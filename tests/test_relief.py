@@ -96,7 +96,8 @@ def test_s0_4_lower_regulation_more_and_earlier_compulsive_use(adults):
             ever = people[f"compulsive_{t}_ever"]
             assert ever[low].mean() > 1.3 * ever[high].mean(), t
             onset = people[f"compulsive_{t}_onset_age"]
-            assert onset[low].mean() < onset[high].mean(), t
+            # no onset at all in the high quartile (food, some seeds): the low quartile's onsets are the earlier
+            assert onset[high].isna().all() or onset[low].mean() < onset[high].mean(), t
 
 
 def test_s0_7_hyperactivation_draws_to_love_deactivation_to_solitary_relief(adults):

@@ -41,7 +41,7 @@ class DriveRecorder:
         for t in range(len(relief.REGULATORS)):  # strategy and isolation pulls, no liabilities
             self.total[t, ids] += need + relief.pull(pop["hyperactivation"][ids], pop["deactivation"][ids], single,
                                                      0.0, 0.0, w[relief.W_HYPER, t], w[relief.W_DEACT, t],
-                                                     w[relief.W_SINGLE, t], 0.0, 0.0, 0.0, 0.0)
+                                                     w[relief.W_SINGLE, t], 0.0, 0.0)
         self.weeks[ids] += 1
 
     def finish(self, sim: attachsim.Simulation, results: object) -> None:

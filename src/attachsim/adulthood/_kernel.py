@@ -34,7 +34,7 @@ SCALARS = (
     "start_age", "need_regulation", "use_gain", "habit_weight", "rebound_weight", "relief",
     "habit_rate", "habit_decay", "tolerance_rate", "tolerance_decay", "rebound", "criterion_habit", "criterion_use",
     "quit_per_year", "resolve", "craving_regulation", "life_events_per_year", "life_event_weeks", "life_event_arousal",
-    "partner_buffering", "autonomy_age", "stress_routing",
+    "partner_buffering", "autonomy_age",
 )
 #: The M8 kernel's scalar parameters by name (fields: ``SCALARS``, the ``relief`` group's names).
 ReliefKernelParams = namedtuple("ReliefKernelParams", SCALARS)  # type: ignore[misc]
@@ -102,7 +102,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         return
     pk, female = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.bool_)
     arousal, reg, hyper, deact = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
-    peer, single, stress, felt, threat = np.empty(m), np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    peer, single, stress, felt = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     f_life, f_ans = F[rs.life_stress, lo:hi], F[rs.partner_responsiveness, lo:hi]
     memory = 1.0 - 1.0 / p.life_event_weeks
     f_ar, f_reg, f_hyp, f_dea, f_peer = (F[rs.arousal, lo:hi], F[rs.regulation, lo:hi], F[rs.hyperactivation, lo:hi],
@@ -123,7 +123,6 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         stress[j] = stress_next(np.float64(f_life[j]), memory, event)
         felt[j] = relief.felt_arousal(arousal[j], stress[j], p.life_event_arousal, np.float64(f_ans[j]),
                                       1.0 if i_partner[j] >= 0 else 0.0, p.partner_buffering)
-        threat[j] = felt[j] - arousal[j]  # the life event's share, before any relief this week
     habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     chance, recent = np.empty(m), np.empty(m)
     used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
@@ -145,7 +144,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             habit[j] = h
             tol[j] = tl
             pl = relief.pull(hyper[j], deact[j], single[j], np.float64(f_liab[j]), peer[j], w_hyper, w_deact,
-                             w_single, w_gene, w_peer, threat[j], p.stress_routing)
+                             w_single, w_gene, w_peer)
             drive[j] = relief.drive(felt[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
                                     p.craving_regulation, pl)
             base = thr_female if female[j] else thr_male

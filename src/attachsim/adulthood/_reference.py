@@ -53,7 +53,6 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
     partnered = (I[rs.partner, idx] >= 0).astype(np.float64)
     answered = F[rs.partner_responsiveness, idx].astype(np.float64)
     felt = relief.felt_arousal(arousal, stress, p.life_event_arousal, answered, partnered, p.partner_buffering)
-    threat = felt - arousal  # the life event's share, before any relief this week
     for t in range(5):
         hab_r, tol_r, rec_r, ons_r, liab_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
                                               rt_f[T_ONSET_AGE, t], rt_f[T_LIABILITY, t])
@@ -66,7 +65,7 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
         u_use, u_lapse, u_quit = (uniform_np(pk, 3 * t + j) for j in range(3))
         pl = relief.pull(hyper, deact, single, F[liab_r, idx].astype(np.float64), peer,
                          *(weights[w, t] for w in (relief.W_HYPER, relief.W_DEACT, relief.W_SINGLE, relief.W_GENE,
-                                                   relief.W_PEER)), threat, p.stress_routing)
+                                                   relief.W_PEER)))
         d = relief.drive(felt, p.need_regulation, reg, p.rebound_weight, tol, p.habit_weight, habit,
                          p.craving_regulation, pl)
         abstinent = state == relief.ABSTINENT

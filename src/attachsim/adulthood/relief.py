@@ -91,7 +91,6 @@ class ReliefParams(ParamModel):
     life_event_weeks: float
     life_event_arousal: float
     partner_buffering: float
-    stress_routing: float
     autonomy_age: float
     liability_scale: float
     heritability_alcohol: float
@@ -227,15 +226,9 @@ def felt_arousal(arousal: Any, stress: Any, weight: Any, answered: Any, partnere
 
 @kernel_law
 def pull(hyper: Any, deact: Any, single: Any, gene: Any, peer: Any, w_hyper: Any, w_deact: Any, w_single: Any,
-         w_gene: Any, w_peer: Any, threat: Any, routing: Any) -> Any:
-    """What draws this person to this regulator beyond the shared need: strategy (S0-7), isolation, liability.
-
-    ``threat``: the life-event stress felt this week (arousal units, after a partner's buffering); it activates the
-    attachment system, and the strategy decides where the person turns: the strategy's pulls grow by the share
-    ``routing`` per unit (the hyperactivating to others, love; the deactivating away, to solitary relief).
-    """
-    strategy = (w_hyper * hyper + w_deact * deact) * (1.0 + routing * threat)
-    return strategy + w_single * single + w_gene * gene + w_peer * peer
+         w_gene: Any, w_peer: Any) -> Any:
+    """What draws this person to this regulator beyond the shared need: strategy (S0-7), isolation, liability."""
+    return w_hyper * hyper + w_deact * deact + w_single * single + w_gene * gene + w_peer * peer
 
 
 @kernel_law

@@ -67,7 +67,7 @@ SURVEY = {  # regulator: ((lifetime low, high), (current low, high))
 #: 12-month ratios: 2.1 for alcohol, 2.5 for drugs).
 LIFETIME_RATIO = 2.5
 #: Known misses (docs/relief.md): remission is faster than in the surveys, lifetime about three times current.
-RATIO_MISS = pytest.mark.xfail(strict=True, reason="lifetime above 2.5 x current (docs/relief.md)")
+RATIO_MISS = pytest.mark.xfail(strict=True, reason="lifetime above 2.5 x 12-month (docs/relief.md)")
 
 
 @pytest.mark.parametrize("t", REGULATORS)

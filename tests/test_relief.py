@@ -29,13 +29,16 @@ def _share(people, mask, col):
 def test_columns(adults):
     for t in REGULATORS:
         for col in (f"compulsive_{t}_ever", f"compulsive_{t}_onset_age", f"relapses_{t}", f"compulsive_{t}_25",
-                    f"compulsive_{t}_35", f"liability_{t}"):
+                    f"compulsive_{t}_35", f"compulsive_{t}_12m_35", f"liability_{t}"):
             assert col in adults, col
         ever = adults[f"compulsive_{t}_ever"]
         onset = adults[f"compulsive_{t}_onset_age"]
         assert onset[ever].between(12, 36).all() and onset[~ever].isna().all()
         assert (adults[f"relapses_{t}"] >= 0).all()
-        assert not (adults[f"compulsive_{t}_35"].astype(bool) & ~ever).any()
+        year = adults[f"compulsive_{t}_12m_35"].astype(bool)
+        assert not (adults[f"compulsive_{t}_35"].astype(bool) & ~year).any()  # met this week: met in the year
+        assert not (year & ~ever).any()
+        assert year.mean() > adults[f"compulsive_{t}_35"].astype(float).mean()  # episodes begin and end in a year
         z = adults[f"liability_{t}"]
         assert abs(z.mean()) < 0.03 and abs(z.std() - 1.0) < 0.03  # standard normal draws at birth
     assert abs(adults["liability_alcohol"].corr(adults["liability_drugs"])) < 0.03  # a stream of its own each
@@ -51,7 +54,8 @@ def test_compulsive_sexual_behaviour_by_sex(adults):
     assert men > women
 
 
-#: docs/relief.md: survey figure ± MODEL §8's 5 points (lifetime = ever by 36, current = at 35).
+#: docs/relief.md: survey figure ± MODEL §8's 5 points (lifetime = ever by 36, current = the surveys' 12-month
+#: prevalence: the criterion met in any week of the 12 months up to 35).
 SURVEY = {  # regulator: ((lifetime low, high), (current low, high))
     "alcohol": ((0.241, 0.341), (0.089, 0.189)),  # Grant et al. 2015: 29.1% lifetime, 13.9% 12-month
     "drugs": ((0.049, 0.149), (0.0, 0.089)),  # Grant et al. 2016: 9.9%, 3.9%
@@ -63,7 +67,7 @@ SURVEY = {  # regulator: ((lifetime low, high), (current low, high))
 #: 12-month ratios: 2.1 for alcohol, 2.5 for drugs).
 LIFETIME_RATIO = 2.5
 #: Known misses (docs/relief.md): remission is faster than in the surveys, lifetime about three times current.
-RATIO_MISS = pytest.mark.xfail(strict=True, reason="lifetime above 2.5 x current (docs/relief.md)")
+RATIO_MISS = pytest.mark.xfail(strict=True, reason="lifetime above 2.5 x 12-month (docs/relief.md)")
 
 
 @pytest.mark.parametrize("t", REGULATORS)
@@ -71,7 +75,7 @@ def test_prevalence_within_the_survey_ranges(adults, t):
     """Calibration targets of docs/relief.md (fitted on seed 1000), checked on the shared seeds 151-152."""
     (lo, hi), (clo, chi) = SURVEY[t]
     ever = seed_mean(adults, lambda p: p[f"compulsive_{t}_ever"].mean())
-    now = seed_mean(adults, lambda p: p[f"compulsive_{t}_35"].astype(float).mean())
+    now = seed_mean(adults, lambda p: p[f"compulsive_{t}_12m_35"].astype(float).mean())
     assert lo <= ever <= hi, (t, ever)
     assert clo <= now <= chi, (t, now)
     assert now > 0.005, (t, now)  # every regulator is in current use somewhere (love was almost absent before)
@@ -80,7 +84,7 @@ def test_prevalence_within_the_survey_ranges(adults, t):
 @pytest.mark.parametrize("t", [pytest.param(t, marks=RATIO_MISS) for t in ("sex", "love")])
 def test_lifetime_at_most_two_and_a_half_times_current(adults, t):
     ever = seed_mean(adults, lambda p: p[f"compulsive_{t}_ever"].mean())
-    now = seed_mean(adults, lambda p: p[f"compulsive_{t}_35"].astype(float).mean())
+    now = seed_mean(adults, lambda p: p[f"compulsive_{t}_12m_35"].astype(float).mean())
     assert ever <= LIFETIME_RATIO * now, (t, ever, now)
 
 
@@ -92,7 +96,8 @@ def test_s0_4_lower_regulation_more_and_earlier_compulsive_use(adults):
             ever = people[f"compulsive_{t}_ever"]
             assert ever[low].mean() > 1.3 * ever[high].mean(), t
             onset = people[f"compulsive_{t}_onset_age"]
-            assert onset[low].mean() < onset[high].mean(), t
+            # no onset at all in the high quartile (food, some seeds): the low quartile's onsets are the earlier
+            assert onset[high].isna().all() or onset[low].mean() < onset[high].mean(), t
 
 
 def test_s0_7_hyperactivation_draws_to_love_deactivation_to_solitary_relief(adults):
@@ -216,4 +221,5 @@ def test_relief_kernel_matches_reference():
             np.testing.assert_allclose(a[col], b[col], rtol=2e-5, atol=2e-6, err_msg=col)
         assert (a[f"compulsive_{t}_ever"] == b[f"compulsive_{t}_ever"]).all()
         assert (a[f"relapses_{t}"] == b[f"relapses_{t}"]).all()
+        assert (a[f"compulsive_{t}_12m_25"] == b[f"compulsive_{t}_12m_25"]).all()
     assert sum(int(a[f"relapses_{t}"].sum()) for t in REGULATORS) > 0  # the lapse branch is exercised

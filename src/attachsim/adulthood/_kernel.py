@@ -41,13 +41,13 @@ SCALARS = (
 #: The M8 kernel's scalar parameters by name (fields: ``SCALARS``, the ``relief`` group's names).
 ReliefKernelParams = namedtuple("ReliefKernelParams", SCALARS)  # type: ignore[misc]
 PER_TYPE_F = ("habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age", "liability_{}")
-PER_TYPE_I = ("relapses_{}",)
+PER_TYPE_I = ("relapses_{}", "compulsive_{}_last_w")
 #: Per-regulator codes in the int8 matrix.
 PER_TYPE_B = ("use_state_{}", "compulsive_{}_ever")
 #: Rows of ``rt_f``, ``rt_i`` and ``rt_b`` by state (generated from the orders above).
 T_HABIT, T_TOLERANCE, T_RECENT_USE, T_ONSET_AGE, T_LIABILITY = (PER_TYPE_F.index(x) for x in (
     "habit_{}", "tolerance_{}", "recent_use_{}", "compulsive_{}_onset_age", "liability_{}"))
-T_RELAPSES = PER_TYPE_I.index("relapses_{}")
+T_RELAPSES, T_LAST_W = PER_TYPE_I.index("relapses_{}"), PER_TYPE_I.index("compulsive_{}_last_w")
 T_USE_STATE, T_EVER = PER_TYPE_B.index("use_state_{}"), PER_TYPE_B.index("compulsive_{}_ever")
 SHARED_F = ("arousal", "regulation", "hyperactivation", "deactivation", "peer_risk", "life_stress",
             "partner_responsiveness")
@@ -66,7 +66,7 @@ RELIEF_BLOCK = 256
 def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, n):  # type: ignore[no-untyped-def]
     """One week of relief-seeking for everyone past the start age, in blocks of :data:`RELIEF_BLOCK` people.
 
-    ``rs`` holds the rows of the shared states (:data:`SharedRows`) by name; ``rt_f`` (5, 5), ``rt_i`` (1, 5) and
+    ``rs`` holds the rows of the shared states (:data:`SharedRows`) by name; ``rt_f`` (5, 5), ``rt_i`` (2, 5) and
     ``rt_b`` (2, 5) the rows of the per-regulator states (``PER_TYPE_*`` by ``REGULATORS``); ``p`` the
     :data:`ReliefKernelParams`; ``thresholds`` (2, 5) the drive at which use is half-likely, by sex (0 male,
     1 female) and regulator; ``weights`` (5, 5) :func:`.relief.pull_weights`; ``access`` (5,) the scenario's access.
@@ -133,7 +133,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         f_rec = F[rt_f[T_RECENT_USE, t], lo:hi]
         f_ons, f_liab = F[rt_f[T_ONSET_AGE, t], lo:hi], F[rt_f[T_LIABILITY, t], lo:hi]
         b_state, b_ever = B[rt_b[T_USE_STATE, t], lo:hi], B[rt_b[T_EVER, t], lo:hi]
-        i_rel = I[rt_i[T_RELAPSES, t], lo:hi]
+        i_rel, i_last = I[rt_i[T_RELAPSES, t], lo:hi], I[rt_i[T_LAST_W, t], lo:hi]
         w_hyper, w_deact, w_single = weights[relief.W_HYPER, t], weights[relief.W_DEACT, t], weights[relief.W_SINGLE, t]
         w_gene, w_peer = weights[relief.W_GENE, t], weights[relief.W_PEER, t]
         thr_male, thr_female = thresholds[0, t], thresholds[1, t]
@@ -186,6 +186,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             b_state[j] = np.int8(relief.ABSTINENT if quit else state) if ok else b_state[j]
             i_rel[j] += np.int32(ok & lapse)
             b_ever[j] = np.int8(1) if first[j] else b_ever[j]
+            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(ok & now)))
         # phase 7 (vector): the float states of the lanes past the start age
         for j in range(m):
             ok = live[j]

@@ -14,7 +14,17 @@ import numpy.typing as npt
 from ..core.rng import person_key_np, uniform_np
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from . import relief
-from ._kernel import T_EVER, T_HABIT, T_LIABILITY, T_ONSET_AGE, T_RECENT_USE, T_RELAPSES, T_TOLERANCE, T_USE_STATE
+from ._kernel import (
+    T_EVER,
+    T_HABIT,
+    T_LAST_W,
+    T_LIABILITY,
+    T_ONSET_AGE,
+    T_RECENT_USE,
+    T_RELAPSES,
+    T_TOLERANCE,
+    T_USE_STATE,
+)
 from .relationships import stress_next
 
 
@@ -46,7 +56,7 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
     for t in range(5):
         hab_r, tol_r, rec_r, ons_r, liab_r = (rt_f[T_HABIT, t], rt_f[T_TOLERANCE, t], rt_f[T_RECENT_USE, t],
                                               rt_f[T_ONSET_AGE, t], rt_f[T_LIABILITY, t])
-        rel_r = rt_i[T_RELAPSES, t]
+        rel_r, last_r = rt_i[T_RELAPSES, t], rt_i[T_LAST_W, t]
         state_r, ever_r = rt_b[T_USE_STATE, t], rt_b[T_EVER, t]
         habit = F[hab_r, idx].astype(np.float64)
         tol = F[tol_r, idx].astype(np.float64)
@@ -75,6 +85,7 @@ def relief_step_np(F: npt.NDArray[np.float32], I: npt.NDArray[np.int32], B: npt.
         first = now & (B[ever_r, idx] == 0)
         B[ever_r, idx[first]] = 1
         F[ons_r, idx[first]] = (age[first] / WEEKS_PER_YEAR).astype(np.float32)
+        I[last_r, idx] = relief.last_met(I[last_r, idx].astype(np.int64), age, now.astype(np.int64)).astype(np.int32)
         quit = now & (u_quit < relief.quit_chance(quit_w, reg))
         state = np.where(quit, relief.ABSTINENT, state)
         recent = np.where(quit, 0.0, recent)

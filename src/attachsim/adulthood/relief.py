@@ -128,6 +128,8 @@ def _relief_states() -> tuple[StateSpec, ...]:
                "after stopping (UseState)."),
             i8(f"compulsive_{t}_ever", 0, "flag", f"{t} use has met the compulsive criterion."),
             i32(f"relapses_{t}", 0, "count", f"Relapses (lapses) into {t} use after abstinence."),
+            i32(f"compulsive_{t}_last_w", -1, "weeks", f"Age (weeks) in the last week {t} use met the criterion; -1 "
+                "never (the surveys' 12-month read-out)."),
         ]
     return tuple(specs)
 
@@ -191,6 +193,20 @@ class Relief(Mechanism):
 def compulsive(habit: Any, recent: Any, state: Any, criterion_habit: Any, criterion_use: Any) -> Any:
     """The compulsive-use criterion: a strong habit, use week after week, and not abstinent."""
     return (habit >= criterion_habit) & (recent >= criterion_use) & (state != ABSTINENT)
+
+
+@kernel_law
+def last_met(last_w: Any, age_w: Any, now: Any) -> Any:
+    """The age (weeks) of the last week the criterion was met: this week's age if it is met now (``now`` 0/1)."""
+    return last_w + (age_w - last_w) * now
+
+
+def met_within(last_w: Any, age_w: Any, window_w: int) -> Any:
+    """Met the criterion in any of the ``window_w`` weeks up to and including age ``age_w`` (weeks).
+
+    The surveys' 12-month prevalence (NESARC-III, NCS-R): the criterion met at any time in the past year.
+    """
+    return (last_w >= 0) & (last_w > age_w - window_w)
 
 
 @kernel_law

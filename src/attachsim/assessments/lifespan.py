@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..adulthood.relief import REGULATORS, ReliefParams, compulsive
+from ..adulthood.relief import REGULATORS, ReliefParams, compulsive, met_within
 from ..core.columns import Column, coded, copy_of, count, flag
 from ..core.mechanism import Mechanism, f32, i8, owned
 from ..core.params import ParamModel
 from ..core.rng import box_muller_np, person_key_np, step_key_np, stream_key, uniform_np
 from ..core.state import StateSpec
-from ..core.timeline import weeks
+from ..core.timeline import YEAR_W, weeks
 from ..development.infancy import model_of_others as _model_of_others
 from ..development.liability import STATE_NAMES as LIABILITY_STATES
 from ..development.liability import LiabilityParams, domain_liability
@@ -282,6 +282,8 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("isolation", "f32", "Social isolation index (0-1)."),
     *((f"fear_{f}", "f32", f"Intimacy fear index: {f.replace('_', ' ')} (0-1).") for f in FEARS),
     *((f"compulsive_{t}", "i8", f"Meets the compulsive-use criterion for {t} now.") for t in REGULATORS),
+    *((f"compulsive_{t}_12m", "i8", f"Met the compulsive-use criterion for {t} in any week of the past 12 months.")
+      for t in REGULATORS),
     ("partnered", "i8", "Has a partner."),
     ("relationship_quality", "f32", "Quality of the current relationship (0-1; missing when single)."),
     ("relationship_conflict", "f32", "Conflict in the current relationship (0-1; missing when single)."),
@@ -387,6 +389,9 @@ class LifespanAssessments(Mechanism):
                                         self.params, loss_or_trauma(sim, ids, step))  # type: ignore[arg-type]
                 for t in REGULATORS:
                     out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)
+                    out[f"compulsive_{t}_12m"] = met_within(sim.pop[f"compulsive_{t}_last_w"][ids],
+                                                            step - sim.pop["birth_step"][ids].astype(np.int64),
+                                                            YEAR_W).astype(np.int32)
                 out["partnered"] = (sim.pop["partner"][ids] >= 0).astype(np.int32)
                 out["relationship_quality"] = sim.pop["relationship_quality"][ids]
                 out["relationship_conflict"] = sim.pop["relationship_conflict"][ids]

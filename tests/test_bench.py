@@ -6,7 +6,8 @@ from attachsim.bench import bytes_per_agent_step, run_bench
 from attachsim.cli import app
 
 KEYS = {"agent_steps_per_s", "bytes_per_agent_step", "stream_gb_per_s", "fraction_of_bound",
-        "speedup_vs_numpy_reference", "peak_bytes_per_person", "wall_s", "n", "years"}
+        "speedup_vs_numpy_reference", "speedup_vs_numpy_reference_interleaved_ages", "peak_bytes_per_person",
+        "wall_s", "n", "years"}
 
 
 def test_bench_reports_every_figure_from_one_run():

@@ -81,19 +81,25 @@ def _current_rss_bytes() -> int:
 
 
 def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0,
-                   engine: str = "numba") -> float:
+                   engine: str = "numba", interleaved: bool = False) -> float:
     """Agent-steps per second of the whole weekly step (every kernel and hook) with one engine.
 
     The ``n`` people's ages are spread evenly over ``years`` (so that every kernel and hook has its share
     of work, as on average over a lifespan run); they run ``weeks`` weeks after one untimed week that
-    compiles the kernels or loads them from the cache.
+    compiles the kernels or loads them from the cache. People are in birth order, as in every run (ids are
+    given at birth: a cohort's people are neighbours, so a block of the wide kernels shares one age);
+    ``interleaved`` scatters the ages instead (id x 7919 modulo the span), so that every block of 128
+    people holds ages from the whole lifespan: a layout no run has, kept to show what it costs.
     """
     sim = simulation(scenario, n=n, seed=0, engine=engine, years=years)  # type: ignore[arg-type]
     ids = sim.pop.add(n)
     for m in sim.mechanisms:
         m.init_people(sim, ids)
     span = max(1, sim.n_steps)
-    sim.pop["birth_step"][:] = -((ids.astype(np.int64) * 7919) % span)  # no cohort index: no age is skipped
+    if interleaved:
+        sim.pop["birth_step"][:] = -((ids.astype(np.int64) * 7919) % span)  # no cohort index: no age is skipped
+    else:
+        sim.pop["birth_step"][:] = -((ids.astype(np.int64) * span) // n)  # oldest first, every age (n >= span)
     groups = sim._groups()
 
     def week(step: int) -> None:
@@ -115,9 +121,12 @@ def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: f
 def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0) -> dict[str, float]:
     """Agent-steps per second of the whole weekly step with the Numba kernels and with the NumPy reference.
 
-    Both run on the same people (ages spread over ``years``) for the same weeks (see :func:`full_step_rate`).
+    Both run on the same people (ages spread over ``years``, in birth order) for the same weeks (see
+    :func:`full_step_rate`); ``numba_interleaved`` is the kernels' rate with the ages scattered over the blocks.
     """
-    return {engine: full_step_rate(n, weeks, scenario, years, engine) for engine in ("numba", "numpy")}
+    rates = {engine: full_step_rate(n, weeks, scenario, years, engine) for engine in ("numba", "numpy")}
+    rates["numba_interleaved"] = full_step_rate(n, weeks, scenario, years, "numba", interleaved=True)
+    return rates
 
 
 def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normative", reference_n: int = 100_000,
@@ -162,6 +171,7 @@ def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normativ
         "kernel_agent_steps_per_s": ref["numba"],
         "numpy_reference_agent_steps_per_s": ref["numpy"],
         "speedup_vs_numpy_reference": ref["numba"] / ref["numpy"],
+        "speedup_vs_numpy_reference_interleaved_ages": ref["numba_interleaved"] / ref["numpy"],
         "state_bytes_per_person": sim.layout.bytes_per_person,
         "model_state_bytes_per_person": sum(ITEM_BYTES[spec.dtype] for spec in sim.layout.specs.values()
                                             if spec.owner not in RESULTS),

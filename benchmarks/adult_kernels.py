@@ -9,6 +9,10 @@ tree's, each from the same state; the results must be identical, and the seconds
     python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
     python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--shuffle] [--weeks 26]
     python benchmarks/adult_kernels.py --state state.npz --assessments [--tile 10] [--weeks 3]
+    python benchmarks/adult_kernels.py --state state.npz --variants --before ea6e7a2 [--also 1ad9fe9^] [--tile 25]
+
+``--variants``: the relief kernel only: this tree's, ``--before``'s (results compared), this tree's with one piece
+left out (:data:`VARIANTS`) and the revisions of ``--also`` (timed only), round-robin week by week.
 
 ``--assessments``: the lifespan-assessment hook instead (everyone completes age 18, then age 5: the adult
 instruments, then the preschool reunion), as computed at c232b67 against this tree's (:func:`assessments`),
@@ -157,6 +161,18 @@ VARIANTS: dict[str, dict[str, str]] = {
 }
 
 
+def relief_args(sim: Any) -> tuple[Any, ...]:
+    """The relief kernel's inputs for ``sim``, as the runner passes them (rows, parameters, stream key)."""
+    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
+    p = sim.scenario.parameters.relief
+    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
+    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
+                           for s in ("male", "female")])
+    weights = _runner.pull_weights(p)
+    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
+    return rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, stream_key(sim.seed, "m8.use")
+
+
 def variants(args: argparse.Namespace) -> None:
     """This tree's relief kernel, ``--before``'s and :data:`VARIANTS`, round-robin week by week on the same state."""
     mods = {"tree": new_kernel, f"before ({args.before})": load_before(args.before)}
@@ -168,14 +184,7 @@ def variants(args: argparse.Namespace) -> None:
         mods[f"rev {rev}"] = load_before(rev, name=f"attachsim.adulthood._kernel_also{i}")
     sim, step0 = build(args)
     pop, n = sim.pop, sim.pop.n
-    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
-    p = sim.scenario.parameters.relief
-    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
-    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
-                           for s in ("male", "female")])
-    weights = _runner.pull_weights(p)
-    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
-    key = stream_key(sim.seed, "m8.use")
+    rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, key = relief_args(sim)
     start = (pop.f32.copy(), pop.i32.copy(), pop.i8.copy())
     secs = dict.fromkeys(mods, 0.0)
     labels = list(mods)
@@ -260,14 +269,7 @@ def main() -> None:
     sim, step0 = build(args)
     n = sim.pop.n
     pop = sim.pop
-    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
-    p = sim.scenario.parameters.relief
-    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
-    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
-                           for s in ("male", "female")])
-    weights = _runner.pull_weights(p)
-    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
-    key = stream_key(sim.seed, "m8.use")
+    rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, key = relief_args(sim)
     m9p = next(m for m in sim.mechanisms if m.key == "m9_relationships").params
     rf = new_kernel.M9FRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_F))
     ri = new_kernel.M9IRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_I))

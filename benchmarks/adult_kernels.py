@@ -9,6 +9,10 @@ tree's, each from the same state; the results must be identical, and the seconds
     python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
     python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--shuffle] [--weeks 26]
     python benchmarks/adult_kernels.py --state state.npz --assessments [--tile 10] [--weeks 3]
+    python benchmarks/adult_kernels.py --state state.npz --variants --before ea6e7a2 [--also 1ad9fe9^] [--tile 25]
+
+``--variants``: the relief kernel only: this tree's, ``--before``'s (results compared), this tree's with one piece
+left out (:data:`VARIANTS`) and the revisions of ``--also`` (timed only), round-robin week by week.
 
 ``--assessments``: the lifespan-assessment hook instead (everyone completes age 18, then age 5: the adult
 instruments, then the preschool reunion), as computed at c232b67 against this tree's (:func:`assessments`),
@@ -46,11 +50,14 @@ def load_before(rev: str, path: str = "adulthood/_kernel.py", name: str = "attac
 
     ``edit``: text replacements applied to the source first (to point its relative imports at other such modules).
     """
-    src = subprocess.run(["git", "show", f"{rev}:src/attachsim/{path}"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    if rev == "tree":  # this tree's file (edited below: a variant)
+        src = (ROOT / "src" / "attachsim" / path).read_text()
+    else:
+        src = subprocess.run(["git", "show", f"{rev}:src/attachsim/{path}"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout
     for a, b in (edit or {}).items():
         src = src.replace(a, b)
-    folder = Path(tempfile.gettempdir()) / f"attachsim_kernel_{rev}"
+    folder = Path(tempfile.gettempdir()) / f"attachsim_kernel_{rev}_{name.rsplit('.', 1)[1]}"
     folder.mkdir(exist_ok=True)
     file = folder / f"{name.rsplit('.', 1)[1]}.py"
     if not file.exists() or file.read_text() != src:
@@ -141,6 +148,69 @@ def assessments(args: argparse.Namespace) -> None:
         print(f"{what:26s} before {before:7.3f} s   after {after:7.3f} s   ratio {before / after:5.2f}")
 
 
+#: ``--variants``: this tree's relief kernel with one piece of the week left out (text replacements in its source),
+#: to see what each piece costs; such a variant's results differ, so only the timing is compared.
+VARIANTS: dict[str, dict[str, str]] = {
+    "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(pk[j], 15) < event_w) else 0.0\n":
+                       "        event = 0.0\n"},
+    "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
+    "no 12-month state": {"            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], "
+                          "np.int64(met[j])))\n": "            pass\n"},
+    "12-month state as a select": {"np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(met[j])))":
+                                   "np.int32(age[j]) if met[j] else i_last[j]"},
+}
+
+
+def relief_args(sim: Any) -> tuple[Any, ...]:
+    """The relief kernel's inputs for ``sim``, as the runner passes them (rows, parameters, stream key)."""
+    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
+    p = sim.scenario.parameters.relief
+    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
+    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
+                           for s in ("male", "female")])
+    weights = _runner.pull_weights(p)
+    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
+    return rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, stream_key(sim.seed, "m8.use")
+
+
+def variants(args: argparse.Namespace) -> None:
+    """This tree's relief kernel, ``--before``'s and :data:`VARIANTS`, round-robin week by week on the same state."""
+    mods = {"tree": new_kernel, f"before ({args.before})": load_before(args.before)}
+    for i, (label, edit) in enumerate(VARIANTS.items()):
+        src = (ROOT / "src" / "attachsim" / "adulthood" / "_kernel.py").read_text()
+        assert all(a in src for a in edit), f"variant {label!r}: its text is no longer in the kernel"
+        mods[label] = load_before("tree", edit=edit, name=f"attachsim.adulthood._kernel_variant{i}")
+    for i, rev in enumerate(args.also):  # earlier revisions whose results differ (timing only)
+        mods[f"rev {rev}"] = load_before(rev, name=f"attachsim.adulthood._kernel_also{i}")
+    sim, step0 = build(args)
+    pop, n = sim.pop, sim.pop.n
+    rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, key = relief_args(sim)
+    start = (pop.f32.copy(), pop.i32.copy(), pop.i8.copy())
+    secs = dict.fromkeys(mods, 0.0)
+    labels = list(mods)
+    for w in range(args.weeks + 1):  # week 0: compile or load from the cache, untimed
+        step = step0 + w
+        sk = step_key_np(key, step)
+        ref: tuple[Any, ...] = ()
+        for label in labels[w % len(labels):] + labels[: w % len(labels)]:  # rotate which goes first
+            pop.f32[:], pop.i32[:], pop.i8[:] = start
+            t = time.process_time()
+            mods[label].relief_step(pop.f32, pop.i32, pop.i8, rs, rt_f, rt_i, rt_b, par, thresholds, weights, access,
+                                    sk, np.int64(step), np.int64(n))
+            if w:
+                secs[label] += time.process_time() - t
+            if label in ("tree", f"before ({args.before})"):  # this tree's and the earlier revision's must agree
+                out = (pop.f32[:, :n].copy(), pop.i32[:, :n].copy(), pop.i8[:, :n].copy())
+                if ref and not all(np.array_equal(x, y, equal_nan=True) for x, y in zip(ref, out, strict=True)):
+                    raise SystemExit(f"week {step}: this tree's relief kernel and {args.before}'s differ")
+                ref = out
+    pw = n * args.weeks
+    print(f"{n:,} people, {args.weeks} weeks, relief kernel (this tree's and {args.before}'s results identical)")
+    for label in labels:
+        print(f"{label:24s} {secs[label]:7.3f} s  {secs[label] / pw * 1e9:6.1f} ns/person-week  "
+              f"tree / this {secs['tree'] / secs[label]:5.2f}")
+
+
 def build(args: argparse.Namespace) -> tuple[Any, int]:
     """A simulation whose population is the saved state, tiled (and shuffled); returns it and the next step."""
     st = np.load(args.state)
@@ -178,6 +248,8 @@ def main() -> None:
     ap.add_argument("--tile", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--shuffle", action="store_true", help="people in a random order (partners far apart)")
+    ap.add_argument("--also", nargs="*", default=[], help="with --variants: earlier revisions, timed only")
+    ap.add_argument("--variants", action="store_true", help="the relief kernel without one piece each (timing)")
     ap.add_argument("--assessments", action="store_true", help="the lifespan-assessment hook, not the kernels")
     args = ap.parse_args()
     if args.save:
@@ -190,18 +262,14 @@ def main() -> None:
     if args.assessments:
         assessments(args)
         return
+    if args.variants:
+        variants(args)
+        return
     old = load_before(args.before)
     sim, step0 = build(args)
     n = sim.pop.n
     pop = sim.pop
-    rs, rt_f, rt_i, rt_b = _runner.relief_inputs(sim)
-    p = sim.scenario.parameters.relief
-    par = new_kernel.ReliefKernelParams(*(float(getattr(p, name)) for name in new_kernel.SCALARS))
-    thresholds = np.array([[getattr(p, f"threshold_{t}_{s}") for t in new_kernel.REGULATORS]
-                           for s in ("male", "female")])
-    weights = _runner.pull_weights(p)
-    access = np.array([getattr(sim.scenario.regulators.access, t) for t in new_kernel.REGULATORS])
-    key = stream_key(sim.seed, "m8.use")
+    rs, rt_f, rt_i, rt_b, par, thresholds, weights, access, key = relief_args(sim)
     m9p = next(m for m in sim.mechanisms if m.key == "m9_relationships").params
     rf = new_kernel.M9FRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_F))
     ri = new_kernel.M9IRows(*(np.int64(sim.layout.row(x)) for x in new_kernel.M9_I))

@@ -93,11 +93,16 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     m = hi - lo
     age = np.empty(m, dtype=np.int64)
     live = np.empty(m, dtype=np.bool_)
+    ramp = np.empty(m)
     n_live = 0
     birth = I[rs.birth_step, lo:hi]
+    autonomy_w = p.autonomy_age * WEEKS_PER_YEAR
     for j in range(m):
         a = step - np.int64(birth[j])
         age[j] = a
+        # caregivers' monitoring: the share of a regulator's access within reach, the same for all five (the law is
+        # access times this share; ``1.0 *`` it is exact, and ``acc * ramp`` below the law's own product)
+        ramp[j] = relief.supervised_access(1.0, np.float64(a), start_w, autonomy_w)
         live[j] = a >= start_w
         n_live += a >= start_w
     if n_live == 0:
@@ -120,7 +125,9 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         peer[j] = np.float64(f_peer[j])
         single[j] = relief.single(age[j], i_partner[j])
         female[j] = b_sex[j] != 0
-        # adult life events (draw 15): this week's stress, and the arousal it makes felt (a partner buffers it)
+    # adult life events (draw 15): this week's stress, and the arousal it makes felt (a partner buffers it); a loop
+    # of its own: with the loads above, LLVM needs too many run-time overlap checks and leaves it scalar
+    for j in range(m):
         event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(pk[j], 15) < event_w) else 0.0
         stress[j] = stress_next(np.float64(f_life[j]), memory, event)
         felt[j] = relief.felt_arousal(arousal[j], stress[j], p.life_event_arousal, np.float64(f_ans[j]),
@@ -128,6 +135,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     chance, recent = np.empty(m), np.empty(m)
     used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
+    met = np.empty(m, dtype=np.bool_)
     for t in range(5):
         f_hab, f_tol = F[rt_f[T_HABIT, t], lo:hi], F[rt_f[T_TOLERANCE, t], lo:hi]
         f_rec = F[rt_f[T_RECENT_USE, t], lo:hi]
@@ -153,7 +161,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
         # phase 2 (scalar: one exp a lane): the weekly chance of use
         for j in range(m):
-            reach = relief.supervised_access(acc, np.float64(age[j]), start_w, p.autonomy_age * WEEKS_PER_YEAR)
+            reach = acc * ramp[j]
             chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])
         # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
         for j in range(m):
@@ -186,7 +194,11 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             b_state[j] = np.int8(relief.ABSTINENT if quit else state) if ok else b_state[j]
             i_rel[j] += np.int32(ok & lapse)
             b_ever[j] = np.int8(1) if first[j] else b_ever[j]
-            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(ok & now)))
+            met[j] = ok & now
+        # phase 6b (vector): the age of the last week the criterion was met, in a loop of its own (phase 6 stays
+        # scalar, this one vectorises)
+        for j in range(m):
+            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(met[j])))
         # phase 7 (vector): the float states of the lanes past the start age
         for j in range(m):
             ok = live[j]

@@ -5,7 +5,9 @@ Usage:
     MALTREAT=1 python scripts/transmission.py [n] [seed] [years] [...]     cycle of maltreatment
     MALTREAT=1 REPORT=1 python scripts/transmission.py 3000 1 58           its report on a seed below 1000
 
-``key=value`` set ``parameters.parenting.*``. The first mode runs ``intergenerational`` (community caregivers,
+``key=value`` set ``parameters.parenting.*`` (``group.key=value`` another group's parameter). ``EXO=s`` (a
+diagnostic, not a model option) scales every newborn's community deviations (``exo_*``; availability around the
+community mean) by ``s`` after the birth: how much of the parent -> infant link the community spread hides. The first mode runs ``intergenerational`` (community caregivers,
 two generations) and prints van IJzendoorn's (1995) agreement, kappa and d, the share carried by observed
 sensitivity (as observers rate it, ``sensitivity_rated_0_1``, and the soothing share alone, ``sensitivity_0_1``),
 each caregiving channel's first-year mean by parent class, and the infants' shares. The second runs two
@@ -57,6 +59,33 @@ def main() -> None:
     print(f"({time.time() - t:.0f}s)")
 
 
+def groups(over: dict[str, float]) -> dict[str, dict[str, float]]:
+    """``key=value`` overrides by parameter group (``parenting`` unless the key names its group)."""
+    out: dict[str, dict[str, float]] = {}
+    for k, v in over.items():
+        g, _, name = k.rpartition(".")
+        out.setdefault(g or "parenting", {})[name] = v
+    return out
+
+
+def scale_community_spread(scale: float) -> None:
+    """Diagnostic ``EXO``: every newborn's community deviations scaled by ``scale`` right after its birth."""
+    from attachsim.caregiving.profiles import PROFILES
+
+    births = par_mod.Parenting._births
+
+    def scaled(self, sim, step):  # type: ignore[no-untyped-def]
+        n0 = sim.pop.n
+        births(self, sim, step)
+        ids = np.arange(n0, sim.pop.n)
+        for k in par_mod.EXOGENOUS:
+            centre = PROFILES["community"].dist(k)[0] if k in par_mod.EXOGENOUS_LEVEL else 0.0
+            v = sim.pop[f"exo_{k}"][ids].astype(np.float64)
+            sim.pop[f"exo_{k}"][ids] = centre + scale * (v - centre)
+
+    par_mod.Parenting._births = scaled  # type: ignore[method-assign]
+
+
 def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> None:
     """Parent interview -> infant Strange Situation, with the caregiving channels over the first year."""
     acc: dict[str, np.ndarray] = {}
@@ -83,8 +112,10 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
         acc["mom_frightened"][new] = pop["frightened_total"][mom]
 
     par_mod.Parenting._caregiving = wrapped  # type: ignore[method-assign]
+    if float(os.environ.get("EXO", "1")) != 1.0:
+        scale_community_spread(float(os.environ["EXO"]))
     sc = {"name": "tx", "years": years, "population": {"n": n, "generations": 2},
-          "caregiving": {"profile": "community"}, "parameters": {"parenting": over}}
+          "caregiving": {"profile": "community"}, "parameters": groups(over)}
     if os.environ.get("FIRST") == "general":  # the first generation as general-population's (the ACE adversity)
         sc["adversity"] = GENERAL_ADVERSITY
     ppl = attachsim.run(sc, seed=seed).people
@@ -106,6 +137,11 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
     print(margins(f.mean(), b[f == 1].mean(), b[f == 0].mean()))
     mothers = ppl.set_index("id").loc[kids["parent_id"]]
     u = kids["parent_unresolved_at_birth"].astype(bool).to_numpy(float)
+    fu = f * (1 - u)  # a read-out alternative, not the target's: U mothers (four-way primary) as non-autonomous
+    print("U counted non-autonomous: kappa", round(cohen_kappa(fu.astype(int).astype(str), b.astype(int).astype(str)), 3),
+          " agreement", round(float((fu == b).mean()), 3), " F share", round(float(fu.mean()), 3),
+          " P(B | F not U)", round(float(b[fu == 1].mean()), 3),
+          " P(B | F and U)", round(float(b[(f == 1) & (u == 1)].mean()), 3))
     print("parent classes", kids["parent_aai_at_birth"].value_counts(normalize=True).round(3).to_dict(),
           "U", round(float(u.mean()), 3), " gen-0 at 12 months",
           ppl.loc[ppl["generation"] == 0, "ssp_12m"].value_counts(normalize=True).round(3).to_dict())
@@ -143,7 +179,7 @@ def maltreatment(n: int, seed: int, years: float, over: dict[str, float]) -> Non
     """The cycle of maltreatment: children (to 18) of maltreated vs other mothers."""
     sc = {"name": "mx", "years": years, "population": {"n": n, "generations": 2},
           "caregiving": {"profile": "community"},
-          "adversity": GENERAL_ADVERSITY, "parameters": {"parenting": over}}
+          "adversity": GENERAL_ADVERSITY, "parameters": groups(over)}
     sim = attachsim.simulation(sc, seed=seed)
     ppl = sim.run().people.copy()
     age = (sim.n_steps - sim.pop["birth_step"][: sim.pop.n]) / 52.0

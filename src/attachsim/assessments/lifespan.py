@@ -288,6 +288,8 @@ ADULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("relationship_quality", "f32", "Quality of the current relationship (0-1; missing when single)."),
     ("relationship_conflict", "f32", "Conflict in the current relationship (0-1; missing when single)."),
 )
+#: People per chunk of an assessment (:meth:`LifespanAssessments.step`).
+CHUNK = 1 << 16
 CODES = {"adult_style": {s.name.lower(): int(s) for s in ecrr.AdultStyle}, "aai": {c.name: int(c) for c in AAIClass}}
 
 
@@ -363,45 +365,62 @@ class LifespanAssessments(Mechanism):
         return tuple(cols)
 
     def step(self, sim: Simulation, step: int) -> None:
-        """Assess everyone who completes one of the chosen ages this week."""
-        preschool = [(f"reunion_{y}y", weeks(years=y), y * 12) for y in self.preschool_years]
-        preschool += [(f"reunion_{m}m", weeks(months=m), m) for m in self.preschool_months]
-        for column, age_w, months in preschool:
-            ids = sim.completing(step, age_w)
-            if ids.size:
-                s = _states(sim, ids, STATE_NAMES)
-                params = self.ssp_params.model_copy(
-                    update={"momentary_noise": self.params.preschool_momentary_noise})  # type: ignore[attr-defined]
-                s["reactivity"] = s["reactivity"] * self.params.preschool_stress  # type: ignore[attr-defined]
-                out = run_strange_situation(s, ids, params, sim.seed, step, months)  # type: ignore[arg-type]
-                sim.pop[column][ids] = category_codes(out["category"])
-        for years in self.checklist_years:
-            ids = sim.completing(step, weeks(years=years))
-            if ids.size:
-                out = checklist(_states(sim, ids, STATE_NAMES + LIABILITY_STATES), ids, sim.seed, step, years,
-                                self.stress_gain_max, self.liability)
-                for name, value in out.items():
-                    sim.pop[f"{name}_{years}y"][ids] = value
-        for years in self.adult_years:
-            ids = sim.completing(step, weeks(years=years))
-            if ids.size:
-                out = adult_instruments(_states(sim, ids, (*STATE_NAMES, "withdrawal")), ids, sim.seed, step, years,
-                                        self.params, loss_or_trauma(sim, ids, step))  # type: ignore[arg-type]
-                for t in REGULATORS:
-                    out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)
-                    out[f"compulsive_{t}_12m"] = met_within(sim.pop[f"compulsive_{t}_last_w"][ids],
-                                                            step - sim.pop["birth_step"][ids].astype(np.int64),
-                                                            YEAR_W).astype(np.int32)
-                out["partnered"] = (sim.pop["partner"][ids] >= 0).astype(np.int32)
-                out["relationship_quality"] = sim.pop["relationship_quality"][ids]
-                out["relationship_conflict"] = sim.pop["relationship_conflict"][ids]
-                for name, value in out.items():
-                    if name in CODES:  # names to codes (-1 for any other name), one comparison per name
-                        codes = np.full(len(value), -1, dtype=np.int32)
-                        for label, code in CODES[name].items():
-                            codes[value == label] = code
-                        value = codes
-                    sim.pop[f"{name}_{years}"][ids] = value
+        """Assess everyone who completes one of the chosen ages this week, :data:`CHUNK` people at a time.
+
+        Every instrument scores each person on their own (draws keyed by person), so the chunks give the
+        results of one pass; they keep a cohort's float64 temporaries in cache (a cohort of 1,000,000 people
+        would stream dozens of 8 MB arrays through memory).
+        """
+        for event in self._events():
+            ids = sim.completing(step, event[1])
+            for lo in range(0, ids.size, CHUNK):
+                self._assess(sim, step, event, ids[lo:lo + CHUNK])
+
+    def _events(self) -> list[tuple[str, int, int]]:
+        """(kind, age in weeks, age in years or months) of every assessment this hook makes."""
+        events = [("reunion_y", weeks(years=y), y) for y in self.preschool_years]
+        events += [("reunion_m", weeks(months=m), m) for m in self.preschool_months]
+        events += [("checklist", weeks(years=y), y) for y in self.checklist_years]
+        events += [("adult", weeks(years=y), y) for y in self.adult_years]
+        return events
+
+    def _assess(self, sim: Simulation, step: int, event: tuple[str, int, int], ids: npt.NDArray[np.int32]) -> None:
+        kind, _, age = event
+        if kind.startswith("reunion"):
+            column, months = (f"reunion_{age}y", age * 12) if kind == "reunion_y" else (f"reunion_{age}m", age)
+            s = _states(sim, ids, STATE_NAMES)
+            params = self.ssp_params.model_copy(
+                update={"momentary_noise": self.params.preschool_momentary_noise})  # type: ignore[attr-defined]
+            s["reactivity"] = s["reactivity"] * self.params.preschool_stress  # type: ignore[attr-defined]
+            out = run_strange_situation(s, ids, params, sim.seed, step, months)  # type: ignore[arg-type]
+            sim.pop[column][ids] = category_codes(out["category"])
+        elif kind == "checklist":
+            out = checklist(_states(sim, ids, STATE_NAMES + LIABILITY_STATES), ids, sim.seed, step, age,
+                            self.stress_gain_max, self.liability)
+            for name, value in out.items():
+                sim.pop[f"{name}_{age}y"][ids] = value
+        else:
+            self._adult(sim, step, age, ids)
+
+    def _adult(self, sim: Simulation, step: int, years: int, ids: npt.NDArray[np.int32]) -> None:
+        """The adult instruments, the compulsive-use criteria and the relationship read-outs at ``years``."""
+        out = adult_instruments(_states(sim, ids, (*STATE_NAMES, "withdrawal")), ids, sim.seed, step, years,
+                                self.params, loss_or_trauma(sim, ids, step))  # type: ignore[arg-type]
+        for t in REGULATORS:
+            out[f"compulsive_{t}"] = compulsive_now(sim, ids, t, self.relief).astype(np.int32)
+            out[f"compulsive_{t}_12m"] = met_within(sim.pop[f"compulsive_{t}_last_w"][ids],
+                                                    step - sim.pop["birth_step"][ids].astype(np.int64),
+                                                    YEAR_W).astype(np.int32)
+        out["partnered"] = (sim.pop["partner"][ids] >= 0).astype(np.int32)
+        out["relationship_quality"] = sim.pop["relationship_quality"][ids]
+        out["relationship_conflict"] = sim.pop["relationship_conflict"][ids]
+        for name, value in out.items():
+            if name in CODES:  # names to codes (-1 for any other name), one comparison per name
+                codes = np.full(len(value), -1, dtype=np.int32)
+                for label, code in CODES[name].items():
+                    codes[value == label] = code
+                value = codes
+            sim.pop[f"{name}_{years}"][ids] = value
 
 
 def loss_or_trauma(sim: Simulation, ids: npt.NDArray[np.int32], step: int) -> npt.NDArray[np.bool_]:

@@ -69,7 +69,8 @@ def groups(over: dict[str, float]) -> dict[str, dict[str, float]]:
 
 
 def scale_community_spread(scale: float) -> None:
-    """Diagnostic ``EXO``: every newborn's community deviations scaled by ``scale`` right after its birth."""
+    """Diagnostic ``EXO``: every newborn's community deviations scaled by ``scale`` right after its birth
+    (``EXO_<channel>``, e.g. ``EXO_rejection=0``, for one channel)."""
     from attachsim.caregiving.profiles import PROFILES
 
     births = par_mod.Parenting._births
@@ -81,7 +82,8 @@ def scale_community_spread(scale: float) -> None:
         for k in par_mod.EXOGENOUS:
             centre = PROFILES["community"].dist(k)[0] if k in par_mod.EXOGENOUS_LEVEL else 0.0
             v = sim.pop[f"exo_{k}"][ids].astype(np.float64)
-            sim.pop[f"exo_{k}"][ids] = centre + scale * (v - centre)
+            sk = float(os.environ.get(f"EXO_{k}", scale))
+            sim.pop[f"exo_{k}"][ids] = centre + sk * (v - centre)
 
     par_mod.Parenting._births = scaled  # type: ignore[method-assign]
 
@@ -112,7 +114,7 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
         acc["mom_frightened"][new] = pop["frightened_total"][mom]
 
     par_mod.Parenting._caregiving = wrapped  # type: ignore[method-assign]
-    if float(os.environ.get("EXO", "1")) != 1.0:
+    if float(os.environ.get("EXO", "1")) != 1.0 or any(k.startswith("EXO_") for k in os.environ):
         scale_community_spread(float(os.environ["EXO"]))
     sc = {"name": "tx", "years": years, "population": {"n": n, "generations": 2},
           "caregiving": {"profile": "community"}, "parameters": groups(over)}

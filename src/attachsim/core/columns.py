@@ -64,8 +64,7 @@ def state(name: str, unit: str, label: str, aggregate: Aggregate = "mean") -> Co
 
 def categorical(codes: Any, labels: tuple[str, ...]) -> pd.Categorical:
     """Integer codes (negative: not assessed) as a pandas categorical with ``labels`` in order."""
-    values = np.array((*labels, None), dtype=object)
-    return pd.Categorical(values[np.where(codes < 0, len(labels), codes)], categories=list(labels))
+    return pd.Categorical.from_codes(np.where(np.asarray(codes) < 0, -1, codes), categories=list(labels))
 
 
 def coded(name: str, labels: tuple[str, ...], unit: str, label: str) -> Column:

@@ -7,7 +7,7 @@ earlier revision's kernels (loaded from ``git show REV:src/attachsim/adulthood/_
 tree's, each from the same state; the results must be identical, and the seconds of each are summed.
 
     python benchmarks/adult_kernels.py --save state.npz --n 20000 --years 40      # run once, keep the state
-    python benchmarks/adult_kernels.py --state state.npz --before 6882e65 [--tile 10] [--shuffle] [--weeks 26]
+    python benchmarks/adult_kernels.py --state state.npz [--before 3dc5258] [--tile 10] [--shuffle] [--weeks 26]
     python benchmarks/adult_kernels.py --state state.npz --assessments [--tile 10] [--weeks 3]
     python benchmarks/adult_kernels.py --state state.npz --variants --before ea6e7a2 [--also 1ad9fe9^] [--tile 25]
 
@@ -151,13 +151,13 @@ def assessments(args: argparse.Namespace) -> None:
 #: ``--variants``: this tree's relief kernel with one piece of the week left out (text replacements in its source),
 #: to see what each piece costs; such a variant's results differ, so only the timing is compared.
 VARIANTS: dict[str, dict[str, str]] = {
-    "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(pk[j], 15) < event_w) else 0.0\n":
+    "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(k, 15) < event_w) else 0.0\n":
                        "        event = 0.0\n"},
     "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
-    "no 12-month state": {"            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], "
-                          "np.int64(met[j])))\n": "            pass\n"},
-    "12-month state as a select": {"np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(met[j])))":
-                                   "np.int32(age[j]) if met[j] else i_last[j]"},
+    "no rare pass": {"        if n_rare:\n": "        if n_rare < 0:\n"},
+    "no exp phase": {"chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])":
+                     "chance[j] = reach * drive[j]"},
+    "no use draws": {"uniform_nb(pk[j], 3 * t + np.int64(abstinent))": "0.5"},
 }
 
 
@@ -244,7 +244,7 @@ def main() -> None:
     ap.add_argument("--save")
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--years", type=float, default=40.0)
-    ap.add_argument("--before", default="6882e65")
+    ap.add_argument("--before", default="3dc5258", help="revision whose kernels are timed as 'before' (git show)")
     ap.add_argument("--tile", type=int, default=1)
     ap.add_argument("--weeks", type=int, default=26)
     ap.add_argument("--shuffle", action="store_true", help="people in a random order (partners far apart)")

@@ -58,8 +58,11 @@ SharedRows = namedtuple("SharedRows", (*SHARED_F, *SHARED_I, *SHARED_B))  # type
 
 
 #: People per block of the relief kernel: each block's lanes run phase by phase (loads and drive, the use chance,
-#: the draws and updates), so that the phases without a libm call vectorise over the lanes.
+#: the draws and updates), so that the phases vectorise over the lanes.
 RELIEF_BLOCK = 256
+#: Blocks per task of the relief kernel's parallel loop: a task allocates its blocks' scratch once (an allocation
+#: costs about as much as a phase of a block).
+RELIEF_GROUP = 16
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")
@@ -70,30 +73,42 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, s
     ``rt_b`` (2, 5) the rows of the per-regulator states (``PER_TYPE_*`` by ``REGULATORS``); ``p`` the
     :data:`ReliefKernelParams`; ``thresholds`` (2, 5) the drive at which use is half-likely, by sex (0 male,
     1 female) and regulator; ``weights`` (5, 5) :func:`.relief.pull_weights`; ``access`` (5,) the scenario's access.
+    Blocks are independent, so how they are grouped into tasks (:data:`RELIEF_GROUP`) changes no result.
     """
     start_w = p.start_age * WEEKS_PER_YEAR
     quit_w = weekly_chance(p.quit_per_year)
     event_w = weekly_chance(p.life_events_per_year)
-    for b in nb.prange((n + RELIEF_BLOCK - 1) // RELIEF_BLOCK):
-        lo = b * RELIEF_BLOCK
-        _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo,
-                      min(n, lo + RELIEF_BLOCK), start_w, quit_w, event_w)
+    n_blocks = (n + RELIEF_BLOCK - 1) // RELIEF_BLOCK
+    for g in nb.prange((n_blocks + RELIEF_GROUP - 1) // RELIEF_GROUP):
+        s = _relief_scratch()
+        for b in range(g * RELIEF_GROUP, min(n_blocks, (g + 1) * RELIEF_GROUP)):
+            lo = b * RELIEF_BLOCK
+            _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo,
+                          min(n, lo + RELIEF_BLOCK), start_w, quit_w, event_w, s)
+
+
+@nb.njit(cache=True)
+def _relief_scratch():  # type: ignore[no-untyped-def]
+    """A task's scratch for one block at a time: lanes' ages, flags, draws' keys and float64 states."""
+    k = RELIEF_BLOCK
+    return (np.empty(k, dtype=np.int64), np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.uint64),
+            np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.bool_),
+            np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k),
+            np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k))
 
 
 @nb.njit(cache=True, error_model="numpy")
 def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, skey, step, lo, hi, start_w,  # type: ignore[no-untyped-def]
-                  quit_w, event_w):
+                  quit_w, event_w, scratch):
     """People ``lo`` to ``hi`` (one block): the scalar kernel's arithmetic and draws, lane by lane, phase by phase.
 
     Every lane computes both outcomes of each branch and selects (same values as the branch); the draws are
     pure functions of (key, person, draw number), so drawing a number a lane then ignores changes nothing.
-    Lanes before the start age are computed and not written. The use chance (one ``exp`` a lane) has a loop of
-    its own: without a vector ``exp`` it stays scalar, and the loops around it vectorise.
+    Lanes before the start age are computed and not written. ``scratch``: :func:`_relief_scratch`.
     """
     m = hi - lo
-    age = np.empty(m, dtype=np.int64)
-    live = np.empty(m, dtype=np.bool_)
-    ramp = np.empty(m)
+    (age, live, pk, female, used, rare, ramp, arousal, reg, hyper, deact, peer, single, stress, felt, habit, tol,
+     drive, thr, chance, recent) = scratch
     n_live = 0
     birth = I[rs.birth_step, lo:hi]
     autonomy_w = p.autonomy_age * WEEKS_PER_YEAR
@@ -107,41 +122,36 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         n_live += a >= start_w
     if n_live == 0:
         return
-    pk, female = np.empty(m, dtype=np.uint64), np.empty(m, dtype=np.bool_)
-    arousal, reg, hyper, deact = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
-    peer, single, stress, felt = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     f_life, f_ans = F[rs.life_stress, lo:hi], F[rs.partner_responsiveness, lo:hi]
     memory = 1.0 - 1.0 / p.life_event_weeks
     f_ar, f_reg, f_hyp, f_dea, f_peer = (F[rs.arousal, lo:hi], F[rs.regulation, lo:hi], F[rs.hyperactivation, lo:hi],
                                          F[rs.deactivation, lo:hi], F[rs.peer_risk, lo:hi])
     i_partner = I[rs.partner, lo:hi]
     b_sex = B[rs.sex, lo:hi]
+    # the shared states in float64 (a loop of its own: with the key and the int8 and int32 rows below, LLVM's cost
+    # model left it scalar)
     for j in range(m):
-        pk[j] = person_key_nb(skey, np.int64(lo + j))
         arousal[j] = np.float64(f_ar[j])
         reg[j] = np.float64(f_reg[j])
         hyper[j] = np.float64(f_hyp[j])
         deact[j] = np.float64(f_dea[j])
         peer[j] = np.float64(f_peer[j])
+    for j in range(m):
         single[j] = relief.single(age[j], i_partner[j])
         female[j] = b_sex[j] != 0
-    # adult life events (draw 15): this week's stress, and the arousal it makes felt (a partner buffers it); a loop
-    # of its own: with the loads above, LLVM needs too many run-time overlap checks and leaves it scalar
+    # the person's key; adult life events (draw 15): this week's stress, and the arousal it makes felt (a partner
+    # buffers it)
     for j in range(m):
-        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(pk[j], 15) < event_w) else 0.0
+        k = person_key_nb(skey, np.int64(lo + j))
+        pk[j] = k
+        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(k, 15) < event_w) else 0.0
         stress[j] = stress_next(np.float64(f_life[j]), memory, event)
         felt[j] = relief.felt_arousal(arousal[j], stress[j], p.life_event_arousal, np.float64(f_ans[j]),
                                       1.0 if i_partner[j] >= 0 else 0.0, p.partner_buffering)
-    habit, tol, drive, thr = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
-    chance, recent = np.empty(m), np.empty(m)
-    used, first, quits = np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_), np.empty(m, dtype=np.bool_)
-    met = np.empty(m, dtype=np.bool_)
     for t in range(5):
         f_hab, f_tol = F[rt_f[T_HABIT, t], lo:hi], F[rt_f[T_TOLERANCE, t], lo:hi]
-        f_rec = F[rt_f[T_RECENT_USE, t], lo:hi]
-        f_ons, f_liab = F[rt_f[T_ONSET_AGE, t], lo:hi], F[rt_f[T_LIABILITY, t], lo:hi]
-        b_state, b_ever = B[rt_b[T_USE_STATE, t], lo:hi], B[rt_b[T_EVER, t], lo:hi]
-        i_rel, i_last = I[rt_i[T_RELAPSES, t], lo:hi], I[rt_i[T_LAST_W, t], lo:hi]
+        f_rec, f_liab = F[rt_f[T_RECENT_USE, t], lo:hi], F[rt_f[T_LIABILITY, t], lo:hi]
+        b_state = B[rt_b[T_USE_STATE, t], lo:hi]
         w_hyper, w_deact, w_single = weights[relief.W_HYPER, t], weights[relief.W_DEACT, t], weights[relief.W_SINGLE, t]
         w_gene, w_peer = weights[relief.W_GENE, t], weights[relief.W_PEER, t]
         thr_male, thr_female = thresholds[0, t], thresholds[1, t]
@@ -159,7 +169,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
                                     p.craving_regulation, pl)
             base = thr_female if female[j] else thr_male
             thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
-        # phase 2 (scalar: one exp a lane): the weekly chance of use
+        # phase 2 (vector, with core/vexp.py's exp): the weekly chance of use
         for j in range(m):
             reach = acc * ramp[j]
             chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])
@@ -167,9 +177,6 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         for j in range(m):
             abstinent = b_state[j] == relief.ABSTINENT
             used[j] = has & (uniform_nb(pk[j], 3 * t + np.int64(abstinent)) < chance[j])
-        # phase 4 (vector): draw 3t + 2 (quit), which decides only where the criterion is met
-        for j in range(m):
-            quits[j] = uniform_nb(pk[j], 3 * t + 2) < relief.quit_chance(quit_w, reg[j])
         # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
         for j in range(m):
             u = used[j]
@@ -181,36 +188,74 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             habit[j] = h_on if u else h_off
             tol[j] = t_on if u else t_off
             recent[j] = r_on if u else r_off
-        # phase 6: the use state (a lapse ends abstinence), the criterion, a first onset, a quit
+        # phase 6 (vector): the lanes whose discrete states may change this week (rare): a lapse (which ends
+        # abstinence), or the criterion met (the 12-month state; maybe a first onset, maybe a quit)
+        n_rare = 0
         for j in range(m):
             state = b_state[j]
             lapse = used[j] & (state == relief.ABSTINENT)
             state = relief.NOT_ABSTINENT if lapse else state
             now = relief.compulsive(habit[j], recent[j], state, p.criterion_habit, p.criterion_use)
-            quit = now & quits[j]
-            ok = live[j]
-            first[j] = ok & now & (b_ever[j] == 0)
-            quits[j] = quit
-            b_state[j] = np.int8(relief.ABSTINENT if quit else state) if ok else b_state[j]
-            i_rel[j] += np.int32(ok & lapse)
-            b_ever[j] = np.int8(1) if first[j] else b_ever[j]
-            met[j] = ok & now
-        # phase 6b (vector): the age of the last week the criterion was met, in a loop of its own (phase 6 stays
-        # scalar, this one vectorises)
+            flag = live[j] & (lapse | now)
+            rare[j] = flag
+            n_rare += flag
+        if n_rare:
+            _relief_rare(F, I, B, rt_f, rt_i, rt_b, t, lo, m, rare, used, habit, recent, reg, age, pk, p, quit_w)
+        # phase 7 (vector): the float states of the lanes past the start age (plain stores where every lane is:
+        # AVX2's masked stores are slow)
+        if n_live == m:
+            for j in range(m):
+                f_hab[j] = np.float32(habit[j])
+                f_tol[j] = np.float32(tol[j])
+                f_rec[j] = np.float32(recent[j])
+        else:
+            for j in range(m):
+                ok = live[j]
+                f_hab[j] = np.float32(habit[j]) if ok else f_hab[j]
+                f_tol[j] = np.float32(tol[j]) if ok else f_tol[j]
+                f_rec[j] = np.float32(recent[j]) if ok else f_rec[j]
+    if n_live == m:
         for j in range(m):
-            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(met[j])))
-        # phase 7 (vector): the float states of the lanes past the start age
-        for j in range(m):
-            ok = live[j]
-            f_hab[j] = np.float32(habit[j]) if ok else f_hab[j]
-            f_tol[j] = np.float32(tol[j]) if ok else f_tol[j]
-            f_rec[j] = np.float32(0.0 if quits[j] else recent[j]) if ok else f_rec[j]
-            f_ons[j] = np.float32(age[j] / WEEKS_PER_YEAR) if first[j] else f_ons[j]
-    for j in range(m):
-        if live[j]:
             f_ar[j] = arousal[j]
             f_life[j] = stress[j]
+    else:
+        for j in range(m):
+            if live[j]:
+                f_ar[j] = arousal[j]
+                f_life[j] = stress[j]
 
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _relief_rare(F, I, B, rt_f, rt_i, rt_b, t, lo, m, rare, used, habit, recent, reg, age, pk, p, quit_w):  # type: ignore[no-untyped-def]
+    """Regulator ``t``'s discrete states in the lanes of ``rare`` (live, and a lapse or the criterion met).
+
+    The scalar kernel's update, lane by lane: a lapse ends abstinence and counts a relapse; the criterion met sets
+    the 12-month state and maybe a first onset, and draw 3t + 2 decides a quit (a quit sets ``recent`` to 0, written
+    by the caller). Elsewhere nothing changes: the criterion not met leaves the 12-month state as it was
+    (:func:`.relief.last_met` with 0), and the quit draw, a pure function of (key, person, draw number), is not
+    needed.
+    """
+    f_ons = F[rt_f[T_ONSET_AGE, t], lo:lo + m]
+    b_state, b_ever = B[rt_b[T_USE_STATE, t], lo:lo + m], B[rt_b[T_EVER, t], lo:lo + m]
+    i_rel, i_last = I[rt_i[T_RELAPSES, t], lo:lo + m], I[rt_i[T_LAST_W, t], lo:lo + m]
+    for j in range(m):
+        if not rare[j]:
+            continue
+        state = b_state[j]
+        lapse = used[j] & (state == relief.ABSTINENT)
+        state = relief.NOT_ABSTINENT if lapse else state
+        now = relief.compulsive(habit[j], recent[j], state, p.criterion_habit, p.criterion_use)
+        i_rel[j] += np.int32(lapse)
+        if now:
+            if b_ever[j] == 0:
+                b_ever[j] = np.int8(1)
+                f_ons[j] = np.float32(age[j] / WEEKS_PER_YEAR)
+            i_last[j] = np.int32(relief.last_met(np.int64(i_last[j]), age[j], np.int64(1)))
+            if uniform_nb(pk[j], 3 * t + 2) < relief.quit_chance(quit_w, reg[j]):
+                state = relief.ABSTINENT
+                recent[j] = 0.0
+        b_state[j] = np.int8(state)
 
 #: Relationship states the M9 kernel reads (float rows) and links and counters it reads or writes (int rows).
 M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a", "others_b", "arousal", "self_worth",
@@ -243,10 +288,10 @@ M9IRows = namedtuple("M9IRows", M9_I)  # type: ignore[misc]
 
 #: The couples' scratch: two compact rows a person, each read by the partner with one scattered cache-line read.
 #: ``p1`` (32 bytes a person, float64): what each partnered person shows the other from last week's states (pass 1
-#: writes, pass 2 reads the partner's). ``p2`` (64 bytes, one cache line, float64 with a float32 view ``p2s`` of the
-#: same memory): this week's behaviour and the states the couple's conflict and satisfaction read (pass 1 and pass 2
-#: write their own, pass 3 reads its own and the partner's). The float32 columns hold states stored as float32
-#: (widened exactly when read), the float64 columns values computed in float64.
+#: writes, pass 2 reads the partner's; pass 3 its own adult flag). ``p2`` (64 bytes, one cache line, float64 with a
+#: float32 view ``p2s`` of the same memory): this week's behaviour and the states the couple's conflict and
+#: satisfaction read (pass 2 writes its own, pass 3 reads its own and the partner's). The float32 columns hold
+#: states stored as float32 (widened exactly when read), the float64 columns values computed in float64.
 M9_P1_R, M9_P1_U_OLD, M9_P1_W_OLD, M9_P1_ADULT = range(4)
 M9_P1_WIDTH = 4
 M9_P2_U, M9_P2_W, M9_P2_ANS, M9_P2_OFFER, M9_P2_CLOSE, M9_P2_STRESS = range(6)
@@ -284,9 +329,10 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
 
-    A couple is updated when its lower id is an adult. Pass 1 reads each partnered person's states once and fills
-    their ``p1`` row (what the partner reads in pass 2) and their own part of ``p2``; pass 2 computes each partner's
-    pursuit, withdrawal and intrusion this week from their own states and the other's ``p1`` row; pass 3 (chunk by
+    A couple is updated when its lower id is an adult. Pass 1 fills each partnered person's ``p1`` row (what the
+    partner reads in pass 2); pass 2 computes each partner's own part of ``p2`` and pursuit, withdrawal and intrusion
+    this week from their own states and the other's ``p1`` row, and leaves the couple's adult flag in the higher
+    id's ``p1`` row (so that pass 3 reads only its own ``p1`` row and the partner's ``p2`` row); pass 3 (chunk by
     chunk, with the singles) gives each partner the couple's conflict (the lower id as partner a, as the reference)
     and their own satisfaction from both ``p2`` rows, and both take the break-up decision from the lower id's draw
     and both partners' updated satisfaction, as the reference does; then each single adult (this week's break-ups
@@ -307,41 +353,51 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
             continue
         # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
         # NumPy reference's float64 arithmetic exactly
-        hyp, dea, con = np.float64(F[HYP, i]), np.float64(F[DEA, i]), np.float64(F[CON, i])
-        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]), dea, con,
-                                        p)
+        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
+                                        np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
         p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
         p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
         p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-        swing = 2.0 * uniform_nb(person_key_nb(k_osc, i), 0) - 1.0
-        p2[i, M9_P2_CLOSE] = preferred_closeness(hyp, dea, con, swing, p)
-        event = 1.0 if uniform_nb(person_key_nb(k_stress, i), 0) < p.stress_weekly else 0.0
-        p2[i, M9_P2_STRESS] = stress_next(np.float64(F[STRESS, i]), p.stress_memory, event)
-        p2s[i, M9_P2S_AR] = F[AR, i]
-        p2s[i, M9_P2S_LIAB] = F[LIAB, i]
-        p2s[i, M9_P2S_Q] = F[QUAL, i]
-        p2s[i, M9_P2S_C] = F[CONF, i]
-    # pass 2: each partner's pursuit, withdrawal and felt intrusion this week
+    # pass 2: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal and felt intrusion
+    # this week (from the partner's ``p1`` row)
     for x in nb.prange(n):
         ahead = x + M9_AHEAD
         if ahead < n and I[PARTNER, ahead] >= 0:
             prefetch_row(p1, I[PARTNER, ahead])
         y = I[PARTNER, x]
-        if y < 0 or p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT] == 0.0:
+        if y < 0:
             continue
+        adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
+        if y < x:
+            # the couple's flag (the lower id's) in the higher id's own row, for pass 3: after pass 1 only x reads
+            # this slot (the partner reads its own), so pass 3 finds it without a scattered read
+            p1[x, M9_P1_ADULT] = adult
+        if adult == 0.0:
+            continue
+        hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
+        swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
+        close = preferred_closeness(hyp, dea, con, swing, p)
+        event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
+        stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
+        c_own = F[CONF, x]
         u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
         offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
-        u, w, intr = exchange(np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x]),
-                              np.float64(F[SW, x]), np.float64(F[REG, x]), p2[x, M9_P2_CLOSE], offered, u_y, w_y,
-                              np.float64(p2s[x, M9_P2S_C]), p)
+        u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
+                              np.float64(c_own), p)
         p2[x, M9_P2_U] = u
         p2[x, M9_P2_W] = w
         p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
         p2[x, M9_P2_OFFER] = offered
+        p2[x, M9_P2_CLOSE] = close
+        p2[x, M9_P2_STRESS] = stress
+        p2s[x, M9_P2S_AR] = F[AR, x]
+        p2s[x, M9_P2S_LIAB] = F[LIAB, x]
+        p2s[x, M9_P2S_Q] = F[QUAL, x]
+        p2s[x, M9_P2S_C] = c_own
         F[PURS, x] = u
         F[WITH, x] = w
         F[INTR, x] = intr
-        F[STRESS, x] = p2[x, M9_P2_STRESS]
+        F[STRESS, x] = stress
     # pass 3, chunk by chunk: the couple's conflict, each partner's satisfaction, and maybe a break-up; then the
     # singles (including this week's break-ups): a week single, and some look for a partner
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
@@ -356,10 +412,10 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
                 prefetch_row(p2, I[PARTNER, ahead])
             y = I[PARTNER, x]
             if y >= 0:
+                if p1[x, M9_P1_ADULT] == 0.0:  # the couple's flag (pass 2)
+                    continue
                 a = min(np.int64(x), np.int64(y))
                 b = max(np.int64(x), np.int64(y))
-                if p1[a, M9_P1_ADULT] == 0.0:
-                    continue
                 _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR,
                              PARTNER, BREAKUPS)
                 if I[PARTNER, x] >= 0:
@@ -412,4 +468,4 @@ def _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP,
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(relief_step, _relief_block, relationships_step)
+guard_cache(relief_step, _relief_scratch, _relief_block, _relief_rare, relationships_step)

@@ -134,7 +134,7 @@ N_V = 73
 MIXED, INFANT, CHILD, ADULT = range(4)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _load_row(dst, F, row, lo, m):  # type: ignore[no-untyped-def]
     """``dst[l] = F[row, lo + l]`` (float32 to float64, exact) for ``l < m``."""
     src = F[row, lo:lo + m]  # a row slice: contiguous (vector) loads, no per-lane negative-index wrap-around
@@ -142,7 +142,7 @@ def _load_row(dst, F, row, lo, m):  # type: ignore[no-untyped-def]
         dst[lane] = src[lane]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
     """``F[row, lo + l] = src[l]`` (rounded to float32) for the active lanes ``l < m``; the others keep theirs."""
     dst = F[row, lo:lo + m]  # a row slice: LLVM vectorises these loops
@@ -154,7 +154,7 @@ def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
             dst[lane] = np.float32(src[lane]) if act[lane] != 0 else dst[lane]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
     """The learning phase's states of the block's people into the rows of ``V`` (``V_STATES`` order)."""
     for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
@@ -165,7 +165,7 @@ def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
         _load_row(V[v], F, row, lo, m)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
     """The rows of ``V`` back into the states of the block's active people (``V_STATES`` order)."""
     for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
@@ -176,7 +176,7 @@ def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
         _store_row(F, row, lo, V[v], act, full, m)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _load_irow(dst, I, row, lo, m):  # type: ignore[no-untyped-def]
     """``dst[l] = I[row, lo + l]`` (int32 to float64, exact) for ``l < m``."""
     src = I[row, lo:lo + m]
@@ -184,7 +184,7 @@ def _load_irow(dst, I, row, lo, m):  # type: ignore[no-untyped-def]
         dst[lane] = src[lane]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _flag_where(B, row, lo, x, threshold, m):  # type: ignore[no-untyped-def]
     """``B[row, lo + l] = 1`` where ``x[l] >= threshold``; the other flags keep theirs (a select)."""
     dst = B[row, lo:lo + m]

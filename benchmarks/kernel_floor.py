@@ -96,15 +96,18 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
     """The development and relief kernels with their random draws replaced by fixed values."""
     dev = _substitute(
         inspect.getsource(dev_kernel),
-        [("normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)", "Wf[W_Z0, :m] = 0.0"),
-         ("normal_lanes(Wf[W_UC2], Wf[W_UC3], Wf[W_Z2], m)", "Wf[W_Z2, :m] = 0.0"),
-         ("normal_nb(pkc_l[lane], 6)", "0.0"),
+        [("normal_lanes(Wf[W_UC0], Wf[W_UC1], V[V_Z0], m)", "V[V_Z0, :m] = 0.0"),
+         ("normal_lanes(Wf[W_UC2], Wf[W_UC3], z2, m)", "z2[:m] = 0.0"),
+         ("normal_nb(pkc, 6)", "0.0"),
          ("uniform_nb(pkc_l[lane], 4) < div_h", "False"), ("uniform_nb(pkc_l[lane], 5) < inc_h", "False"),
          ("uniform_nb(pkc_l[lane], 5) < turnover_h", "False"), ("uniform_nb(pk2_l[lane], 8)", "0.5"),
-         ("poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)", "_mean_poisson_lanes(lam_l, n_ep_l, m)")],
+         ("V[V_U4, lane] < div_h", "False"), ("V[V_U5, lane] < inc_h", "False"),
+         ("V[V_U5, lane] < turnover_h", "False"),
+         ("poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, m)", "_mean_poisson_lanes(V[V_LAM], n_ep_l, m)")],
         [(r"binomial_inv_lanes\((?:Wf\[W_U\d\d\]|u28), ", "_mean_count_lanes(", 6),
          (r"uniform_nb\(pk2, (?:4 \+ k|7)\)", "0.5", 2),
-         (r"    uniform_lanes\(pk[c12]_l, \d, Wf\[W_U\w+\], m\)\n", "", 10)],
+         (r"    uniform_lanes\(pk[c12]_l, \d, Wf\[W_U\w+\], m\)\n", "", 10),
+         (r" *uniform_lanes\(pkc_l, [45], V\[V_U[45]\], m\)\n", "", 3)],
         "attachsim.development",
     )
     dev = dev.replace("\nPARAM_ORDER = (", MEAN_COUNT + "\n\nPARAM_ORDER = (", 1)

@@ -134,7 +134,9 @@ def weekly_calls(variants: dict[str, Callable[..., Any]], n: int, weeks: int, ye
     ids = sim.pop.add(n)
     for m in sim.mechanisms:
         m.init_people(sim, ids)
-    lo, hi = STAGES[stage] if stage else (0, max(1, sim.n_steps))
+    # with --stage, every age stays inside the stage for all the weeks run (so every block is in one stage, as in a
+    # cohort run); otherwise ages are spread over the years
+    lo, hi = (STAGES[stage][0], STAGES[stage][1] - weeks) if stage else (0, max(1, sim.n_steps))
     sim.pop["birth_step"][:] = -(lo + (ids.astype(np.int64) * 7919) % (hi - lo))
     if stage == "adulthood":  # half of the adults partnered (neighbours), as M9 leaves about half of them
         part = ids[(ids.astype(np.int64) * 2654435761) % 100 < 50]

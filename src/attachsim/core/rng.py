@@ -288,9 +288,11 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
                       prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], m: int) -> None:
     """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; ``prob`` and ``s`` are scratch.
 
-    A lane with ``lam <= 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0.
+    A lane with ``lam == 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0
+    (rates must not be negative: such a lane would not stay at 0).
     The passes over the block stop when at most :data:`TAIL_LANES` lanes are left; those continue the scalar loop
-    from where they are (an unfinished lane has taken every pass: its ``k`` is the pass number).
+    from where they are (an unfinished lane has taken every step: its ``k`` is the number of steps). Each pass takes
+    two steps (draw numbers ``j`` and ``j + 1``), so that the lanes' state is loaded and stored once for two.
     """
     for lane in range(m):  # vexp.exp: the C library's bits in vectorisable code (core/vexp.py)
         lv = lam[lane]
@@ -301,19 +303,28 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
         k[lane] = 0
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > TAIL_LANES and j < 400:
-        rj = RECIPROCALS[j]
+    while alive > TAIL_LANES and j < 400:  # two steps (j, j + 1) a pass: half the passes' loads and stores
+        rj0 = RECIPROCALS[j]
+        rj1 = RECIPROCALS[j + 1]
+        second = j + 1 < 400
         alive = 0
         for lane in range(m):
-            go = u[lane] > s[lane]
-            pn = prob[lane] * lam[lane] * rj
+            ul = u[lane]
+            lv = lam[lane]
+            s0 = s[lane]
+            go0 = ul > s0
+            p1 = prob[lane] * lv * rj0
+            s1 = s0 + p1
+            go1 = go0 & (ul > s1) & second  # step j + 1 is taken only after step j
+            p2 = p1 * lv * rj1
+            s2 = s1 + p2
             # stored unconditionally (no masked stores): a finished lane's s only grows (pn >= 0) or turns NaN,
             # so it never has u > s again, and its prob is never used
-            prob[lane] = pn
-            s[lane] = s[lane] + pn
-            k[lane] += int(go)
-            alive += int(u[lane] > s[lane])
-        j += 1
+            prob[lane] = p2
+            s[lane] = s2
+            k[lane] += int(go0) + int(go1)
+            alive += int(ul > s2)
+        j += 2
     if alive > 0:
         for lane in range(m):
             if u[lane] > s[lane]:  # poisson_inv_nb's loop from step k
@@ -365,20 +376,30 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         s[lane] = prob[lane] if w else 2.0  # a lane outside the inversion never has u > s
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > TAIL_LANES and j < top:
-        rj = RECIPROCALS[j]
-        jf = float(j)
+    while alive > TAIL_LANES and j < top:  # two steps (j, j + 1) a pass: half the passes' loads and stores
+        rj0 = RECIPROCALS[j]
+        rj1 = RECIPROCALS[j + 1]  # top <= 400: within the table
+        jf0 = float(j)
+        jf1 = jf0 + 1.0
         alive = 0
         for lane in range(m):
-            go = (u[lane] > s[lane]) & (jf < nwf[lane])
-            pn = prob[lane] * r[lane] * (nwf[lane] - jf) * rj
+            ul = u[lane]
+            rl = r[lane]
+            nl = nwf[lane]
+            s0 = s[lane]
+            go0 = (ul > s0) & (jf0 < nl)
+            p1 = prob[lane] * rl * (nl - jf0) * rj0
+            s1 = s0 + p1
+            go1 = go0 & (ul > s1) & (jf1 < nl)  # step j + 1 is taken only after step j
+            p2 = p1 * rl * (nl - jf1) * rj1
+            s2 = s1 + p2
             # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
             # falls below u again; a lane finished by j >= nw stays finished whatever its s
-            prob[lane] = pn
-            s[lane] = s[lane] + pn
-            k[lane] += int(go)
-            alive += int((u[lane] > s[lane]) & (jf + 1.0 < nwf[lane]))
-        j += 1
+            prob[lane] = p2
+            s[lane] = s2
+            k[lane] += int(go0) + int(go1)
+            alive += int((ul > s2) & (jf1 + 1.0 < nl))
+        j += 2
     if alive > 0:
         for lane in range(m):
             nl = nw[lane]

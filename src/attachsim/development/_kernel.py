@@ -109,12 +109,11 @@ BLOCK = 128
 CHUNKS = 64
 
 # rows of the float64 lane scratch
-(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_UC4, W_UC5, W_U28, W_Z0, W_LAM, W_BIDP,
- W_PH, W_PF, W_PR, W_PS, W_PIN, W_AVAIL, W_HARM, W_FRIGHT, W_SENS, W_DYS, W_PROB, W_S, W_R, W_Z2, W_NWF) = range(31)
-N_WF = 31
+(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_U28, W_PROB, W_S, W_R, W_NWF) = range(15)
+N_WF = 15
 # rows of the int64 lane scratch
-(W_ACT, W_AGE, W_DEP, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(12)
-N_WI = 12
+(W_ACT, W_AGE, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(11)
+N_WI = 11
 #: States the learning phase reads and writes, as rows of its float64 lane scratch ``V`` (same order as V_STATE).
 V_STATES = ("arousal", "regulation", "others_a", "others_b", "self_worth", "threat", "hyperactivation", "deactivation",
             "resp_expect", "resp_unpredict", "rebuff_expect", "conflict", "stress_gain", "social_cognition",
@@ -122,20 +121,28 @@ V_STATES = ("arousal", "regulation", "others_a", "others_b", "self_worth", "thre
             "sens_obs_num", "sens_obs_den", "arousal_mean")
 (V_AROUSAL, V_REG, V_OA, V_OB, V_SW, V_THR, V_HYP, V_DEA, V_REXP, V_RUNP, V_RBUF, V_CON, V_SG, V_SC, V_EP_T, V_SO_T,
  V_IG_T, V_RJ_T, V_FR_T, V_HM_T, V_SON, V_SOD, V_AM) = range(23)
-# and the lane inputs (counts as float64: exact) and temporaries of the learning phase
+# the lane inputs (counts as float64: exact) and temporaries of the learning phase
 (V_PLAST, V_DYS, V_AVAIL, V_SENS, V_YOUNG, V_NEP, V_NBID, V_NH, V_NF, V_NR, V_NS, V_NI, V_NIN, V_HX, V_DX, V_FRS,
  V_CFR) = range(23, 40)
-N_V = 40
+# the figure phase's inputs (states and schedules as float64: exact), draws and outputs (the draws' chances)
+(V_REACT, V_CREJ, V_CDYS, V_CAV, V_CSENS, V_CINC, V_CHARM, V_TINT, V_DINT, V_SHIFT, V_PRESP, V_CLOSE, V_INTR,
+ V_AGE, V_TON, V_TOFF, V_DON, V_DOFF, V_FAM, V_PART, V_BASE, V_Z0, V_Z2, V_U4, V_U5, V_DEPON, V_LAM, V_BIDP, V_PH,
+ V_PF, V_PR, V_PS, V_PIN) = range(40, 73)
+N_V = 73
+#: Life stages of a block whose lanes are all in one (a lifespan run is a cohort: nearly every block is); MIXED runs
+#: the general lane-by-lane figure phase.
+MIXED, INFANT, CHILD, ADULT = range(4)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _load_row(dst, F, row, lo, m):  # type: ignore[no-untyped-def]
     """``dst[l] = F[row, lo + l]`` (float32 to float64, exact) for ``l < m``."""
+    src = F[row, lo:lo + m]  # a row slice: contiguous (vector) loads, no per-lane negative-index wrap-around
     for lane in range(m):
-        dst[lane] = F[row, lo + lane]
+        dst[lane] = src[lane]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
     """``F[row, lo + l] = src[l]`` (rounded to float32) for the active lanes ``l < m``; the others keep theirs."""
     dst = F[row, lo:lo + m]  # a row slice: LLVM vectorises these loops
@@ -147,7 +154,7 @@ def _store_row(F, row, lo, src, act, full, m):  # type: ignore[no-untyped-def]
             dst[lane] = np.float32(src[lane]) if act[lane] != 0 else dst[lane]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
     """The learning phase's states of the block's people into the rows of ``V`` (``V_STATES`` order)."""
     for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
@@ -158,7 +165,7 @@ def _load_rows(V, F, rf, lo, m):  # type: ignore[no-untyped-def]
         _load_row(V[v], F, row, lo, m)
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always")
 def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
     """The rows of ``V`` back into the states of the block's active people (``V_STATES`` order)."""
     for v, row in enumerate((rf.arousal, rf.regulation, rf.others_a, rf.others_b, rf.self_worth, rf.threat,
@@ -169,12 +176,138 @@ def _store_rows(F, rf, lo, V, act, full, m):  # type: ignore[no-untyped-def]
         _store_row(F, row, lo, V[v], act, full, m)
 
 
+@nb.njit(cache=True, inline="always")
+def _load_irow(dst, I, row, lo, m):  # type: ignore[no-untyped-def]
+    """``dst[l] = I[row, lo + l]`` (int32 to float64, exact) for ``l < m``."""
+    src = I[row, lo:lo + m]
+    for lane in range(m):
+        dst[lane] = src[lane]
+
+
+@nb.njit(cache=True, inline="always")
+def _flag_where(B, row, lo, x, threshold, m):  # type: ignore[no-untyped-def]
+    """``B[row, lo + l] = 1`` where ``x[l] >= threshold``; the other flags keep theirs (a select)."""
+    dst = B[row, lo:lo + m]
+    for lane in range(dst.shape[0]):
+        dst[lane] = np.int8(1) if x[lane] >= threshold else dst[lane]
+
+
 @nb.njit(cache=True, error_model="numpy")
-def _drift_normals(pkc_l, Wf, m):  # type: ignore[no-untyped-def]
+def _drift_normals(pkc_l, Wf, z2, m):  # type: ignore[no-untyped-def]
     """Normal draw 2 of the caregiving stream (Box-Muller on draws 2 and 3) of every lane: caregiving's drift."""
     uniform_lanes(pkc_l, 2, Wf[W_UC2], m)
     uniform_lanes(pkc_l, 3, Wf[W_UC3], m)
-    normal_lanes(Wf[W_UC2], Wf[W_UC3], Wf[W_Z2], m)
+    normal_lanes(Wf[W_UC2], Wf[W_UC3], z2, m)
+
+
+@nb.njit(cache=True, inline="always")
+def _chances(V, lane, p, dys, avail, sens, harm, rej):  # type: ignore[no-untyped-def]
+    """M1 distress and bids, M2 the figure's response: the chances of this week's draws of lane ``lane`` (into V)."""
+    fright_p = infancy.fright(p.fright_per_dysregulation, dys, p.fright_per_harm, harm)
+    V[V_LAM, lane] = infancy.episode_rate(V[V_BASE, lane], V[V_REACT, lane], V[V_SG, lane], p.dysregulation_distress,
+                                          dys)
+    V[V_BIDP, lane] = infancy.bid_probability(p.bid_suppression, V[V_DEA, lane])
+    p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff,
+                                                        V[V_HYP, lane])
+    # sequential conditional binomials: each response among the bids the earlier ones left
+    left = 1.0
+    V[V_PH, lane] = p_h / left
+    left -= p_h
+    V[V_PF, lane] = p_f / left if left > 0.0 else 0.0
+    left -= p_f
+    V[V_PR, lane] = p_r / left if left > 0.0 else 0.0
+    left -= p_r
+    V[V_PS, lane] = p_s / left if left > 0.0 else 0.0
+    V[V_DYS, lane] = dys
+    V[V_AVAIL, lane] = avail
+    V[V_SENS, lane] = sens
+
+
+@nb.njit(cache=True, inline="always")
+def _schedules(V, lane, p):  # type: ignore[no-untyped-def]
+    """Lane ``lane``'s threat and deprivation this week (its adversity schedules), from the rows of V."""
+    age = V[V_AGE, lane]
+    thr_on = (V[V_TON, lane] <= age) & (age < V[V_TOFF, lane])
+    dep_on = (V[V_DON, lane] <= age) & (age < V[V_DOFF, lane])
+    ti = V[V_TINT, lane]
+    di = V[V_DINT, lane] * p.deprivation_max
+    V[V_DEPON, lane] = 1.0 if dep_on else 0.0
+    return (ti if thr_on else 0.0), (di if dep_on else 0.0)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _figure_lanes(F, I, B, rf, ri, rb, p, lo, m, age_end, V, act, age_l, drift_rho, drift_step, div_h, disrupt_w,
+                  inc_h, turnover_h, pkc_l):  # type: ignore[no-untyped-def]
+    """The figure phase lane by lane, for a block whose people are not all in one life stage (see ``_block``)."""
+    for lane in range(m):
+        i = lo + lane
+        age = age_l[lane]
+        if age < 0 or age >= age_end:
+            act[lane] = 0
+            for row in (V_PLAST, V_DYS, V_AVAIL, V_SENS, V_YOUNG, V_LAM, V_BIDP, V_PH, V_PF, V_PR, V_PS, V_PIN,
+                        V_DEPON):
+                V[row, lane] = 0.0
+            continue
+        act[lane] = 1
+        thr_on = I[ri.threat_onset_w, i] <= age < I[ri.threat_end_w, i]
+        dep_on = I[ri.deprivation_onset_w, i] <= age < I[ri.deprivation_end_w, i]
+        V[V_DEPON, lane] = 1.0 if dep_on else 0.0
+        thr_i = F[rf.threat_intensity, i] if thr_on else 0.0
+        dep_i = F[rf.deprivation_intensity, i] * p.deprivation_max if dep_on else 0.0
+        rej = float(F[rf.cg_rejection, i])
+        pin = 0.0
+        if age < ADULT_W:
+            dys = float(F[rf.cg_dysregulation, i])
+            avail = F[rf.cg_availability, i] * (1.0 - dep_i)
+            base_sens = float(F[rf.cg_sensitivity, i])
+            if age >= INFANCY_END_W:
+                # caregiving drifts as family circumstances change; divorce disrupts it for a while
+                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step, V[V_Z2, lane])  # normal 2
+                F[rf.cg_shift, i] = shift
+                base_sens = base_sens + shift
+                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc_l[lane], 4) < div_h:
+                    I[ri.family_event_until_w, i] = age + disrupt_w
+                    B[rb.ace_divorce, i] = 1
+                if age < I[ri.family_event_until_w, i]:
+                    dys = min(1.0, dys + p.divorce_dysregulation)
+                    avail = avail * (1.0 - p.divorce_availability)
+                if uniform_nb(pkc_l[lane], 5) < inc_h:
+                    B[rb.ace_incarceration, i] = 1
+            sens = infancy.caregiver_sensitivity(base_sens, p.dysregulation_sensitivity, dys, dep_i,
+                                                 F[rf.cg_inconsistency, i], V[V_Z0, lane])
+            harm = clip(F[rf.cg_harm, i] + p.threat_harm_max * thr_i, 0.0, 1.0)
+            if dys >= p.mental_illness_threshold:
+                B[rb.ace_mental_illness, i] = 1
+        else:
+            # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
+            if age == ADULT_W or uniform_nb(pkc_l[lane], 5) < turnover_h:
+                _new_close_other(F, rf, p, i, pkc_l[lane])
+            dys = 0.0
+            if I[ri.partner, i] >= 0:
+                # a partner is the main co-regulator (M9); responsiveness computed from the partner's state
+                avail = p.partner_availability * (1.0 - dep_i)
+                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i,
+                                                      F[rf.cg_inconsistency, i], p.figure_inconsistency_share,
+                                                      V[V_Z0, lane])
+                # S0-8: the share of the partner's soothing that M9 found felt as intrusion (see phase 5)
+                pin = np.float64(F[rf.intrusion, i])
+            else:
+                avail = p.close_availability * (1.0 - dep_i)
+                sens = later.adult_figure_sensitivity(F[rf.close_sensitivity, i], dep_i, F[rf.cg_inconsistency, i],
+                                                      p.figure_inconsistency_share, V[V_Z0, lane])
+            harm = clip(p.threat_harm_max * thr_i, 0.0, 1.0)
+            rej = p.close_rejection
+        V[V_PIN, lane] = pin
+        V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
+        _chances(V, lane, p, dys, avail, sens, harm, rej)
+
+
+@nb.njit(cache=True, inline="always")
+def _new_close_other(F, rf, p, i, pkc):  # type: ignore[no-untyped-def]
+    """Adulthood: new close others, chosen partly by one's own security (S0-7; normal draw 6 of caregiving)."""
+    security = later.chooser_security(F[rf.others_a, i], F[rf.others_b, i], F[rf.deactivation, i])
+    F[rf.close_sensitivity, i] = later.close_other_sensitivity(
+        security, p.close_sensitivity_mean, p.close_security_weight, p.close_sensitivity_sd, normal_nb(pkc, 6))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -189,6 +322,30 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     turnover_h = weekly_chance(p.turnover_per_year)
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
     pkc_l, pk1_l, pk2_l = Wu[0], Wu[1], Wu[2]
+    act, age_l = Wi[W_ACT], Wi[W_AGE]
+    # the lanes' ages, and the life stage if the whole block is in one (the usual case: a lifespan run is a cohort)
+    V = np.empty((N_V, BLOCK))
+    birth = I[ri.birth_step, lo:lo + m]
+    amin = age_end
+    amax = -1
+    for lane in range(m):
+        age = step - birth[lane]
+        age_l[lane] = age
+        V[V_AGE, lane] = age
+        amin = min(amin, age)
+        amax = max(amax, age)
+    stage = MIXED
+    if amin >= 0 and amax < age_end:
+        if amax < INFANCY_END_W:
+            stage = INFANT
+        elif amin >= INFANCY_END_W and amax < ADULT_W:
+            stage = CHILD
+        elif amin >= ADULT_W:
+            stage = ADULT
+    for lane in range(m):  # the age tables (gathers; lanes outside the kernel's ages read entry 0)
+        a = age_l[lane] if (age_l[lane] >= 0) & (age_l[lane] < age_end) else 0
+        V[V_PLAST, lane] = plasticity[a]
+        V[V_BASE, lane] = base_rates[a]
     # phase 1: the person keys and the uniforms every lane uses (branch-free hashes; the rarer draws in phase 3)
     for lane in range(m):
         pkc_l[lane] = person_key_nb(k_cg, lo + lane)
@@ -204,127 +361,134 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     uniform_lanes(pk2_l, 3, Wf[W_U23], m)
     # phase 2: this week's sensitivity draw (Box-Muller on draws 0 and 1 of the caregiving stream); in a block
     # with children (2-18 years) also the drift of caregiving (draws 2 and 3), which every child lane uses
-    normal_lanes(Wf[W_UC0], Wf[W_UC1], Wf[W_Z0], m)
-    children = False
-    for lane in range(m):
-        age = step - I[ri.birth_step, lo + lane]
-        children = children or (INFANCY_END_W <= age < ADULT_W)
+    normal_lanes(Wf[W_UC0], Wf[W_UC1], V[V_Z0], m)
+    children = stage == CHILD
+    if stage == MIXED:
+        for lane in range(m):
+            children = children or (INFANCY_END_W <= age_l[lane] < ADULT_W)
     if children:
-        _drift_normals(pkc_l, Wf, m)
-    # phase 3, lane by lane: the attachment figure this week (MODEL §5, M7), with adversity schedules
-    act, age_l, dep_l = Wi[W_ACT], Wi[W_AGE], Wi[W_DEP]
-    lam_l, bidp_l, pin_l = Wf[W_LAM], Wf[W_BIDP], Wf[W_PIN]
-    ph_l, pf_l, pr_l, ps_l = Wf[W_PH], Wf[W_PF], Wf[W_PR], Wf[W_PS]
-    V = np.empty((N_V, BLOCK))
-    for lane in range(m):
-        i = lo + lane
-        age = step - I[ri.birth_step, i]
-        age_l[lane] = age
-        if age < 0 or age >= age_end:
-            act[lane] = 0
-            V[V_PLAST, lane] = 0.0
-            V[V_DYS, lane] = 0.0
-            V[V_AVAIL, lane] = 0.0
-            V[V_SENS, lane] = 0.0
-            V[V_YOUNG, lane] = 0.0
-            lam_l[lane] = 0.0
-            bidp_l[lane] = 0.0
-            ph_l[lane] = 0.0
-            pf_l[lane] = 0.0
-            pr_l[lane] = 0.0
-            ps_l[lane] = 0.0
-            pin_l[lane] = 0.0
-            continue
-        act[lane] = 1
-        thr_on = I[ri.threat_onset_w, i] <= age < I[ri.threat_end_w, i]
-        dep_on = I[ri.deprivation_onset_w, i] <= age < I[ri.deprivation_end_w, i]
-        dep_l[lane] = dep_on
-        thr_i = F[rf.threat_intensity, i] if thr_on else 0.0
-        dep_i = F[rf.deprivation_intensity, i] * p.deprivation_max if dep_on else 0.0
-        rej = float(F[rf.cg_rejection, i])
-        pin = 0.0
-        if age < ADULT_W:
-            dys = float(F[rf.cg_dysregulation, i])
-            avail = F[rf.cg_availability, i] * (1.0 - dep_i)
-            base_sens = float(F[rf.cg_sensitivity, i])
-            if age >= INFANCY_END_W:
-                # caregiving drifts as family circumstances change; divorce disrupts it for a while
-                shift = later.drift_next(F[rf.cg_shift, i], drift_rho, drift_step, Wf[W_Z2, lane])  # normal 2
-                F[rf.cg_shift, i] = shift
-                base_sens = base_sens + shift
-                if age >= I[ri.family_event_until_w, i] and uniform_nb(pkc_l[lane], 4) < div_h:
-                    I[ri.family_event_until_w, i] = age + disrupt_w
-                    B[rb.ace_divorce, i] = 1
-                if age < I[ri.family_event_until_w, i]:
-                    dys = min(1.0, dys + p.divorce_dysregulation)
-                    avail = avail * (1.0 - p.divorce_availability)
-                if uniform_nb(pkc_l[lane], 5) < inc_h:
-                    B[rb.ace_incarceration, i] = 1
-            sens = infancy.caregiver_sensitivity(base_sens, p.dysregulation_sensitivity, dys, dep_i,
-                                                 F[rf.cg_inconsistency, i], Wf[W_Z0, lane])
-            harm = clip(F[rf.cg_harm, i] + p.threat_harm_max * thr_i, 0.0, 1.0)
-            if dys >= p.mental_illness_threshold:
-                B[rb.ace_mental_illness, i] = 1
+        _drift_normals(pkc_l, Wf, V[V_Z2], m)
+    # the states the learning phase (5) reads and writes, and the figure phase (3) reads, as float64 rows of V
+    _load_rows(V, F, rf, lo, m)
+    _load_row(V[V_REACT], F, rf.reactivity, lo, m)
+    # phase 3: the attachment figure this week (MODEL §5, M7), with adversity schedules: the chances of the draws
+    if stage == MIXED:  # lane by lane, with the three ages' branches
+        _figure_lanes(F, I, B, rf, ri, rb, p, lo, m, age_end, V, act, age_l, drift_rho, drift_step, div_h, disrupt_w,
+                      inc_h, turnover_h, pkc_l)
+    else:  # every lane in one stage: the stage's branch-free loop over rows of V; the rare events lane by lane
+        for lane in range(m):
+            act[lane] = 1
+        _load_row(V[V_CINC], F, rf.cg_inconsistency, lo, m)
+        _load_row(V[V_TINT], F, rf.threat_intensity, lo, m)
+        _load_row(V[V_DINT], F, rf.deprivation_intensity, lo, m)
+        _load_irow(V[V_TON], I, ri.threat_onset_w, lo, m)
+        _load_irow(V[V_TOFF], I, ri.threat_end_w, lo, m)
+        _load_irow(V[V_DON], I, ri.deprivation_onset_w, lo, m)
+        _load_irow(V[V_DOFF], I, ri.deprivation_end_w, lo, m)
+        if stage != ADULT:
+            _load_row(V[V_CREJ], F, rf.cg_rejection, lo, m)
+            _load_row(V[V_CDYS], F, rf.cg_dysregulation, lo, m)
+            _load_row(V[V_CAV], F, rf.cg_availability, lo, m)
+            _load_row(V[V_CSENS], F, rf.cg_sensitivity, lo, m)
+            _load_row(V[V_CHARM], F, rf.cg_harm, lo, m)
+        if stage == INFANT:
+            for lane in range(m):
+                thr_i, dep_i = _schedules(V, lane, p)
+                dys = V[V_CDYS, lane]
+                avail = V[V_CAV, lane] * (1.0 - dep_i)
+                sens = infancy.caregiver_sensitivity(V[V_CSENS, lane], p.dysregulation_sensitivity, dys, dep_i,
+                                                     V[V_CINC, lane], V[V_Z0, lane])
+                harm = clip(V[V_CHARM, lane] + p.threat_harm_max * thr_i, 0.0, 1.0)
+                V[V_PIN, lane] = 0.0
+                V[V_YOUNG, lane] = 1.0 if V[V_AGE, lane] < YEAR_W else 0.0
+                _chances(V, lane, p, dys, avail, sens, harm, V[V_CREJ, lane])
+            _flag_where(B, rb.ace_mental_illness, lo, V[V_DYS], p.mental_illness_threshold, m)
+        elif stage == CHILD:
+            # divorce (draw 4, after a disruption has ended) and incarceration (draw 5): rare, lane by lane
+            uniform_lanes(pkc_l, 4, V[V_U4], m)
+            uniform_lanes(pkc_l, 5, V[V_U5], m)
+            hits = 0
+            for lane in range(m):
+                hits += int((V[V_U4, lane] < div_h) | (V[V_U5, lane] < inc_h))
+            if hits > 0:
+                for lane in range(m):
+                    i = lo + lane
+                    age = age_l[lane]
+                    if age >= I[ri.family_event_until_w, i] and V[V_U4, lane] < div_h:
+                        I[ri.family_event_until_w, i] = age + disrupt_w
+                        B[rb.ace_divorce, i] = 1
+                    if V[V_U5, lane] < inc_h:
+                        B[rb.ace_incarceration, i] = 1
+            _load_irow(V[V_FAM], I, ri.family_event_until_w, lo, m)
+            _load_row(V[V_SHIFT], F, rf.cg_shift, lo, m)
+            for lane in range(m):
+                thr_i, dep_i = _schedules(V, lane, p)
+                dys = V[V_CDYS, lane]
+                avail = V[V_CAV, lane] * (1.0 - dep_i)
+                # caregiving drifts as family circumstances change (normal 2); divorce disrupts it for a while
+                shift = later.drift_next(V[V_SHIFT, lane], drift_rho, drift_step, V[V_Z2, lane])
+                V[V_SHIFT, lane] = shift
+                base_sens = V[V_CSENS, lane] + shift
+                family = V[V_AGE, lane] < V[V_FAM, lane]
+                dys_f = min(1.0, dys + p.divorce_dysregulation)
+                avail_f = avail * (1.0 - p.divorce_availability)
+                dys = dys_f if family else dys
+                avail = avail_f if family else avail
+                sens = infancy.caregiver_sensitivity(base_sens, p.dysregulation_sensitivity, dys, dep_i,
+                                                     V[V_CINC, lane], V[V_Z0, lane])
+                harm = clip(V[V_CHARM, lane] + p.threat_harm_max * thr_i, 0.0, 1.0)
+                V[V_PIN, lane] = 0.0
+                V[V_YOUNG, lane] = 0.0
+                _chances(V, lane, p, dys, avail, sens, harm, V[V_CREJ, lane])
+            _store_row(F, rf.cg_shift, lo, V[V_SHIFT], act, True, m)
+            _flag_where(B, rb.ace_mental_illness, lo, V[V_DYS], p.mental_illness_threshold, m)
         else:
-            # adulthood: close others chosen partly by one's own security (S0-7), renewed now and then
-            if age == ADULT_W or uniform_nb(pkc_l[lane], 5) < turnover_h:
-                security = later.chooser_security(F[rf.others_a, i], F[rf.others_b, i], F[rf.deactivation, i])
-                F[rf.close_sensitivity, i] = later.close_other_sensitivity(
-                    security, p.close_sensitivity_mean, p.close_security_weight, p.close_sensitivity_sd,
-                    normal_nb(pkc_l[lane], 6))
-            dys = 0.0
-            if I[ri.partner, i] >= 0:
-                # a partner is the main co-regulator (M9); responsiveness computed from the partner's state
-                avail = p.partner_availability * (1.0 - dep_i)
-                sens = later.adult_figure_sensitivity(F[rf.partner_responsiveness, i], dep_i,
-                                                      F[rf.cg_inconsistency, i], p.figure_inconsistency_share,
-                                                      Wf[W_Z0, lane])
-                # S0-8: the share of the partner's soothing that M9 found felt as intrusion (see phase 5)
-                pin = np.float64(F[rf.intrusion, i])
-            else:
-                avail = p.close_availability * (1.0 - dep_i)
-                sens = later.adult_figure_sensitivity(F[rf.close_sensitivity, i], dep_i, F[rf.cg_inconsistency, i],
-                                                      p.figure_inconsistency_share, Wf[W_Z0, lane])
-            harm = clip(p.threat_harm_max * thr_i, 0.0, 1.0)
-            rej = p.close_rejection
-        fright_p = infancy.fright(p.fright_per_dysregulation, dys, p.fright_per_harm, harm)
-        # M1 distress and bids, M2 caregiver response: the chances of this week's draws
-        lam_l[lane] = infancy.episode_rate(base_rates[age], F[rf.reactivity, i], F[rf.stress_gain, i],
-                                           p.dysregulation_distress, dys)
-        bidp_l[lane] = infancy.bid_probability(p.bid_suppression, float(F[rf.deactivation, i]))
-        p_h, p_f, p_r, p_s = infancy.response_probabilities(avail, harm, fright_p, rej, sens, p.escalation_payoff,
-                                                            float(F[rf.hyperactivation, i]))
-        # sequential conditional binomials: each response among the bids the earlier ones left
-        left = 1.0
-        ph_l[lane] = p_h / left
-        left -= p_h
-        pf_l[lane] = p_f / left if left > 0.0 else 0.0
-        left -= p_f
-        pr_l[lane] = p_r / left if left > 0.0 else 0.0
-        left -= p_r
-        ps_l[lane] = p_s / left if left > 0.0 else 0.0
-        pin_l[lane] = pin
-        V[V_PLAST, lane] = plasticity[age]
-        V[V_DYS, lane] = dys
-        V[V_AVAIL, lane] = avail
-        V[V_SENS, lane] = sens
-        V[V_YOUNG, lane] = 1.0 if age < YEAR_W else 0.0
+            # new close others at 18 years and on turnover (draw 5): rare, lane by lane
+            uniform_lanes(pkc_l, 5, V[V_U5], m)
+            hits = 0
+            for lane in range(m):
+                hits += int((V[V_U5, lane] < turnover_h) | (age_l[lane] == ADULT_W))
+            if hits > 0:
+                for lane in range(m):
+                    if age_l[lane] == ADULT_W or V[V_U5, lane] < turnover_h:
+                        _new_close_other(F, rf, p, lo + lane, pkc_l[lane])
+            _load_row(V[V_PRESP], F, rf.partner_responsiveness, lo, m)
+            _load_row(V[V_CLOSE], F, rf.close_sensitivity, lo, m)
+            _load_row(V[V_INTR], F, rf.intrusion, lo, m)
+            _load_irow(V[V_PART], I, ri.partner, lo, m)
+            for lane in range(m):
+                thr_i, dep_i = _schedules(V, lane, p)
+                # a partner (M9) or close others; S0-8: the share of a partner's soothing felt as intrusion
+                partnered = V[V_PART, lane] >= 0.0
+                avail = (p.partner_availability if partnered else p.close_availability) * (1.0 - dep_i)
+                # both figures' sensitivities, then a select (a select of the two loads would become a gather)
+                sens_p = later.adult_figure_sensitivity(V[V_PRESP, lane], dep_i, V[V_CINC, lane],
+                                                        p.figure_inconsistency_share, V[V_Z0, lane])
+                sens_c = later.adult_figure_sensitivity(V[V_CLOSE, lane], dep_i, V[V_CINC, lane],
+                                                        p.figure_inconsistency_share, V[V_Z0, lane])
+                sens = sens_p if partnered else sens_c
+                pin = V[V_INTR, lane]
+                V[V_PIN, lane] = pin if partnered else 0.0
+                harm = clip(p.threat_harm_max * thr_i, 0.0, 1.0)
+                V[V_YOUNG, lane] = 0.0
+                _chances(V, lane, p, 0.0, avail, sens, harm, p.close_rejection)
     # phase 4: the week's counts, every lane's inversion together
     prob, s, r, nw, nwf, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wf[W_NWF], Wi[W_REST]
     n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
                                                            Wi[W_NS], Wi[W_NIN])
-    poisson_inv_lanes(Wf[W_U10], lam_l, n_ep_l, prob, s, m)
-    binomial_inv_lanes(Wf[W_U11], n_ep_l, bidp_l, n_bid_l, prob, s, r, nw, nwf, m)
-    binomial_inv_lanes(Wf[W_U20], n_bid_l, ph_l, n_h_l, prob, s, r, nw, nwf, m)
+    pin_l = V[V_PIN]
+    poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, V[V_BIDP], n_bid_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, V[V_PH], n_h_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] = n_bid_l[lane] - n_h_l[lane]
-    binomial_inv_lanes(Wf[W_U21], rest, pf_l, n_f_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U21], rest, V[V_PF], n_f_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_f_l[lane]
-    binomial_inv_lanes(Wf[W_U22], rest, pr_l, n_r_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U22], rest, V[V_PR], n_r_l, prob, s, r, nw, nwf, m)
     for lane in range(m):
         rest[lane] -= n_r_l[lane]
-    binomial_inv_lanes(Wf[W_U23], rest, ps_l, n_s_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U23], rest, V[V_PS], n_s_l, prob, s, r, nw, nwf, m)
     # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
     # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
     u28 = Wf[W_U28]
@@ -344,7 +508,6 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         V[V_NS, lane] = n_s
         V[V_NI, lane] = rest[lane] - n_s
         V[V_NIN, lane] = n_in_l[lane]
-    _load_rows(V, F, rf, lo, m)
     for lane in range(m):
         plast = V[V_PLAST, lane]
         n_ep = V[V_NEP, lane]
@@ -357,7 +520,7 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         # M3 co-regulation -> regulation, arousal
         reg = V[V_REG, lane]
         unresolved = infancy.unresolved_episodes(n_ep, n_s, n_h, n_f, reg) \
-            + later.intrusion_unresolved(V[V_NIN, lane], pin_l[lane], V[V_AVAIL, lane], n_ep - n_bid,
+            + later.intrusion_unresolved(V[V_NIN, lane], V[V_PIN, lane], V[V_AVAIL, lane], n_ep - n_bid,
                                          p.intrusion_arousal)
         arousal = infancy.arousal_next(V[V_AROUSAL, lane], p.arousal_memory, unresolved, p.arousal_scale,
                                        p.dysregulation_contagion, dys)
@@ -432,7 +595,7 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         full = full and act[lane] != 0
     _store_rows(F, rf, lo, V, act, full, m)
     # exposure ledger for the ACE count (before 18), lane by lane
-    for lane in range(m):
+    for lane in range(m if stage != ADULT else 0):
         age = age_l[lane]
         if act[lane] == 0 or age >= ADULT_W:
             continue
@@ -450,7 +613,7 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
                 B[rb.ace_violence, i] = 1
         if age >= INFANCY_END_W and V[V_REXP, lane] < p.neglect_response_threshold:
             F[rf.low_response_weeks, i] += 1.0
-        if dep_l[lane] and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
+        if V[V_DEPON, lane] > 0.0 and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
             F[rf.deprived_weeks, i] += 1.0
 
 
@@ -477,4 +640,5 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _drift_normals, _block, development_step)
+guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _load_irow, _flag_where, _drift_normals,
+            _chances, _schedules, _figure_lanes, _new_close_other, _block, development_step)

@@ -62,9 +62,12 @@ def state(name: str, unit: str, label: str, aggregate: Aggregate = "mean") -> Co
     return Column(name, "float32", unit, label, aggregate, copy_of(name))
 
 
-def categorical(codes: Any, labels: tuple[str, ...]) -> pd.Categorical:
+def categorical(codes: Any, labels: tuple[str, ...]) -> pd.Categorical[str]:
     """Integer codes (negative: not assessed) as a pandas categorical with ``labels`` in order."""
-    return pd.Categorical.from_codes(np.where(np.asarray(codes) < 0, -1, codes), categories=list(labels))
+    codes = np.asarray(codes)
+    out: pd.Categorical[str] = pd.Categorical.from_codes(np.where(codes < 0, -1, codes).astype(codes.dtype),
+                                                         categories=pd.Index(list(labels)))
+    return out
 
 
 def coded(name: str, labels: tuple[str, ...], unit: str, label: str) -> Column:

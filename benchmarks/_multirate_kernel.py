@@ -38,8 +38,9 @@ import numpy as np
 
 from attachsim.core.laws import clip, guard_cache
 from attachsim.core.rng import binomial_inv_nb, normal_nb, person_key_nb, poisson_inv_nb, uniform_nb
-from attachsim.core.timeline import ADULT_W, INFANCY_END_W, YEAR_W, weekly_chance
+from attachsim.core.timeline import ADULT_W, INFANCY_END_W, YEAR_W
 from attachsim.development import infancy, later
+from attachsim.development._kernel import week_constants
 from attachsim.development.infancy import AROUSAL_DRAIN_CAP, FRIGHT_WEIGHT
 
 #: Rows of the accumulator matrix ``A`` (float64, one column per person) in variant a.
@@ -60,12 +61,7 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
                      A, switch_w, mode):
     """The shipped weekly step below age ``switch_w``; multi-rate (``mode`` 1 or 2) from it on."""
     age_end = plasticity.shape[0]
-    drift_rho = later.drift_memory(p.drift_years)
-    drift_step = later.drift_step_sd(p.drift_sd, drift_rho)
-    div_h = weekly_chance(p.divorce_per_year)
-    disrupt_w = np.int64(p.disruption_weeks)
-    inc_h = weekly_chance(p.incarceration_per_year)
-    turnover_h = weekly_chance(p.turnover_per_year)
+    drift_rho, drift_step, div_h, disrupt_w, inc_h, turnover_h = week_constants(p)
     # four-week versions (variant b): exact AR(1) over four steps, four-week hazards
     rho2 = drift_rho * drift_rho
     drift_rho4 = rho2 * rho2

@@ -235,6 +235,19 @@ def _schedules(V, lane, p):  # type: ignore[no-untyped-def]
     return (ti if thr_on else 0.0), (di if dep_on else 0.0)
 
 
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def week_constants(p):  # type: ignore[no-untyped-def]
+    """What the step derives from the parameters once a block.
+
+    The drift's memory and innovation SD, the weekly chances of divorce, incarceration and a new close other, and
+    the weeks a divorce disrupts care.
+    """
+    drift_rho = later.drift_memory(p.drift_years)
+    drift_step = later.drift_step_sd(p.drift_sd, drift_rho)
+    return (drift_rho, drift_step, weekly_chance(p.divorce_per_year), np.int64(p.disruption_weeks),
+            weekly_chance(p.incarceration_per_year), weekly_chance(p.turnover_per_year))
+
+
 @nb.njit(cache=True, error_model="numpy")
 def _figure_lanes(F, I, B, rf, ri, rb, p, lo, m, age_end, V, act, age_l, drift_rho, drift_step, div_h, disrupt_w,
                   inc_h, turnover_h, pkc_l):  # type: ignore[no-untyped-def]
@@ -314,12 +327,7 @@ def _new_close_other(F, rf, p, i, pkc):  # type: ignore[no-untyped-def]
 def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, Wf, Wi, Wu):  # type: ignore[no-untyped-def]
     """One block of ``m`` people from ``lo``: the weekly step of :func:`development_step`, phase by phase over lanes."""
     age_end = plasticity.shape[0]
-    drift_rho = later.drift_memory(p.drift_years)
-    drift_step = later.drift_step_sd(p.drift_sd, drift_rho)
-    div_h = weekly_chance(p.divorce_per_year)
-    disrupt_w = np.int64(p.disruption_weeks)
-    inc_h = weekly_chance(p.incarceration_per_year)
-    turnover_h = weekly_chance(p.turnover_per_year)
+    drift_rho, drift_step, div_h, disrupt_w, inc_h, turnover_h = week_constants(p)
     k_cg, k_m1, k_m2 = skeys[0], skeys[1], skeys[2]
     pkc_l, pk1_l, pk2_l = Wu[0], Wu[1], Wu[2]
     act, age_l = Wi[W_ACT], Wi[W_AGE]
@@ -640,5 +648,5 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, _load_row, _store_row, _load_rows, _store_rows, _load_irow, _flag_where, _drift_normals,
-            _chances, _schedules, _figure_lanes, _new_close_other, _block, development_step)
+guard_cache(age_tables, week_constants, _load_row, _store_row, _load_rows, _store_rows, _load_irow, _flag_where,
+            _drift_normals, _chances, _schedules, _figure_lanes, _new_close_other, _block, development_step)

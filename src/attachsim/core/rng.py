@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from .vcos import cos_nb
 from .vexp import exp
+from .vlog import log_nb, log_table_nb, on_table_path
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -267,13 +268,18 @@ def uniform_lanes(pkeys: U64Array, k: np.int64, out: npt.NDArray[np.float64], m:
 @nb.njit(cache=True, error_model="numpy")
 def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: npt.NDArray[np.float64],
                  m: int) -> None:
-    """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m``: the same operations, in two loops.
+    """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m``: the same operations, in loops LLVM vectorises.
 
-    ``log`` is the C library's, one lane at a time, in a loop of its own; ``sqrt`` and ``cos`` (``core/vcos.py``:
-    the C library's bits, vectorisable) in a second loop that LLVM vectorises.
+    ``log`` (``core/vlog.py``) and ``cos`` (``core/vcos.py``) are the C library's bits in vectorisable code.
+    ``log`` is taken in two passes: the table path for every lane (vectorised), then, one lane at a time, the
+    whole function for the lanes off that path (``1 - u`` near 1: one lane in 16).
     """
     for lane in range(m):
-        out[lane] = np.log(1.0 - u1[lane])
+        out[lane] = log_table_nb(1.0 - u1[lane])
+    for lane in range(m):
+        x = 1.0 - u1[lane]
+        if not on_table_path(x):
+            out[lane] = log_nb(x)
     for lane in range(m):
         out[lane] = np.sqrt(-2.0 * out[lane]) * cos_nb(2.0 * np.pi * u2[lane])
 

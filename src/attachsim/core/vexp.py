@@ -141,6 +141,36 @@ def exp_nb(x: float) -> float:
     return 1.0 + x if abstop < _TOP_TINY else out
 
 
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def exp_main_nb(x: float) -> float:
+    """:func:`exp_nb`'s main path alone: the same operations, so the same bits wherever 2^-54 <= |x| < 512."""
+    kd = fma(_INVLN2N, x, _SHIFT)  # type: ignore[call-arg,var-annotated]  # intrinsics: typed by Numba
+    ki = as_u64(kd)
+    kd = kd - _SHIFT
+    r = fma(kd, _NEGLN2LO, fma(kd, _NEGLN2HI, x))
+    idx = (ki & _MASK) * _TWO
+    tail = as_f64(TAB[idx])
+    sbits = TAB[idx + _ONE] + (ki << _S45)
+    r2 = r * r
+    tmp = fma(r2 * r2, fma(r, _C5, _C4), fma(r2, fma(r, _C3, _C2), tail + r))
+    scale = as_f64(sbits)
+    return fma(scale, tmp, scale)  # type: ignore[no-any-return]
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def main_range(x: Any, m: int) -> bool:
+    """Whether every one of ``x[:m]`` is finite with 2^-54 <= |x| < 512 (where :func:`exp_main_nb` is :func:`exp_nb`).
+
+    One vectorised reduction (a count of the lanes whose exponent field is outside the range; NaN and the
+    infinities have the largest field), so that a block row pays the special cases only where one occurs.
+    """
+    out = 0
+    for j in range(m):
+        top = (as_u64(x[j]) >> _S52) & _EXPBITS  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+        out += (top - _TOP_TINY) >= (_TOP_BIG - _TOP_TINY)  # unsigned: below the range wraps round to huge
+    return out == 0  # type: ignore[no-any-return]
+
+
 def exp(x: Any) -> Any:
     """``np.exp(x)``; inside a Numba kernel, :func:`exp_nb` for a float64 (the same bits, vectorisable)."""
     return np.exp(x)

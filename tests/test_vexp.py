@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from attachsim.core.laws import sigmoid, sigmoid_lanes
-from attachsim.core.vexp import exp, exp_main_nb, exp_nb, main_range
+from attachsim.core.vexp import exp, exp_lanes, exp_main_nb, exp_nb, main_range
 
 
 @nb.njit
@@ -36,6 +36,18 @@ def _sigmoid_rows(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64], k: i
         m = min(k, x.shape[0] - lo)
         fast += main_range(x[lo:], m)
         sigmoid_lanes(x[lo:], out[lo:], m)
+    return fast
+
+
+@nb.njit
+def _exp_rows(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64], k: int) -> int:
+    """exp_lanes on rows of ``k``, in place on a copy; returns how many rows took the main-path loop."""
+    fast = 0
+    for lo in range(0, x.shape[0], k):
+        m = min(k, x.shape[0] - lo)
+        fast += main_range(x[lo:], m)
+        out[lo:lo + m] = x[lo:lo + m]
+        exp_lanes(out[lo:], out[lo:], m)
     return fast
 
 
@@ -109,3 +121,13 @@ def test_sigmoid_lanes_is_bit_identical_on_both_branches():
         with np.errstate(over="ignore", under="ignore"):
             assert _same(out, sigmoid(x)).all()
         assert {"all": fast == rows, "not all": fast < rows, "some": 0 < fast < rows}[main_rows]
+
+
+def test_exp_lanes_is_bit_identical_on_both_branches():
+    x = np.concatenate([np.random.default_rng(7).uniform(-700.0, 500.0, 64 * 100), _values(20_000, 8)])
+    out = np.empty_like(x)
+    fast, rows = _exp_rows(x, out, 64), -(-x.shape[0] // 64)
+    with np.errstate(over="ignore", under="ignore"):
+        ref = np.exp(x)
+    assert _same(out, ref).all()
+    assert 0 < fast < rows

@@ -163,12 +163,29 @@ def main_range(x: Any, m: int) -> bool:
 
     One vectorised reduction (a count of the lanes whose exponent field is outside the range; NaN and the
     infinities have the largest field), so that a block row pays the special cases only where one occurs.
+    False where :data:`EXACT` is (then kernels call the C library).
     """
+    if not EXACT:
+        return False
     out = 0
     for j in range(m):
         top = (as_u64(x[j]) >> _S52) & _EXPBITS  # type: ignore[call-arg]  # an intrinsic: typed by Numba
         out += (top - _TOP_TINY) >= (_TOP_BIG - _TOP_TINY)  # unsigned: below the range wraps round to huge
     return out == 0  # type: ignore[no-any-return]
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def exp_lanes(x: Any, out: Any, m: int) -> None:
+    """``out[:m] = exp(x[:m])`` in a kernel, the same bits: the main path alone where :func:`main_range` holds.
+
+    ``out`` may be ``x``.
+    """
+    if main_range(x, m):
+        for j in range(m):
+            out[j] = exp_main_nb(x[j])
+    else:
+        for j in range(m):
+            out[j] = exp(x[j])
 
 
 def exp(x: Any) -> Any:

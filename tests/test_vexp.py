@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 import numpy.typing as npt
@@ -28,27 +30,24 @@ def _exp_main_all(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> N
         out[j] = exp_main_nb(x[j])
 
 
-@nb.njit
-def _sigmoid_rows(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64], k: int) -> int:
-    """sigmoid_lanes on rows of ``k`` (the last one shorter); returns how many rows took the main-path loop."""
-    fast = 0
-    for lo in range(0, x.shape[0], k):
-        m = min(k, x.shape[0] - lo)
-        fast += main_range(x[lo:], m)
-        sigmoid_lanes(x[lo:], out[lo:], m)
-    return fast
+def _rows_of(lanes: Any) -> Any:
+    """A kernel running ``lanes`` (sigmoid_lanes or exp_lanes) in place on rows of ``k`` of a copy of ``x`` (the
+    last row shorter); it returns how many rows took the main-path loop."""
+
+    @nb.njit
+    def rows(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64], k: int) -> int:
+        fast = 0
+        for lo in range(0, x.shape[0], k):
+            m = min(k, x.shape[0] - lo)
+            fast += main_range(x[lo:], m)
+            out[lo:lo + m] = x[lo:lo + m]
+            lanes(out[lo:], out[lo:], m)
+        return fast
+
+    return rows
 
 
-@nb.njit
-def _exp_rows(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64], k: int) -> int:
-    """exp_lanes on rows of ``k``, in place on a copy; returns how many rows took the main-path loop."""
-    fast = 0
-    for lo in range(0, x.shape[0], k):
-        m = min(k, x.shape[0] - lo)
-        fast += main_range(x[lo:], m)
-        out[lo:lo + m] = x[lo:lo + m]
-        exp_lanes(out[lo:], out[lo:], m)
-    return fast
+_sigmoid_rows, _exp_rows = _rows_of(sigmoid_lanes), _rows_of(exp_lanes)
 
 
 def _values(n: int, seed: int) -> npt.NDArray[np.float64]:

@@ -155,8 +155,7 @@ VARIANTS: dict[str, dict[str, str]] = {
                        "        event = 0.0\n"},
     "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
     "no rare pass": {"        if n_rare:\n": "        if n_rare < 0:\n"},
-    "no exp phase": {"chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])":
-                     "chance[j] = reach * drive[j]"},
+    "no exp phase": {"        sigmoid_lanes(chance, chance, m)\n": ""},
     "no use draws": {"uniform_nb(pk[j], 3 * t + np.int64(abstinent))": "0.5"},
 }
 

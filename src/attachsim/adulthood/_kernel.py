@@ -13,7 +13,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-from ..core.laws import guard_cache
+from ..core.laws import guard_cache, sigmoid_lanes
 from ..core.prefetch import prefetch_row
 from ..core.rng import person_key_nb, uniform_nb
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
@@ -169,10 +169,14 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
                                     p.craving_regulation, pl)
             base = thr_female if female[j] else thr_male
             thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
-        # phase 2 (vector, with core/vexp.py's exp): the weekly chance of use
+        # phase 2 (vector, with core/vexp.py's exp): the weekly chance of use (relief.use_chance, its sigmoid on
+        # the block row: exp's special cases only where an argument needs them)
+        for j in range(m):
+            chance[j] = relief.use_argument(p.use_gain, drive[j], thr[j])
+        sigmoid_lanes(chance, chance, m)
         for j in range(m):
             reach = acc * ramp[j]
-            chance[j] = relief.use_chance(reach, habit[j], p.use_gain, drive[j], thr[j])
+            chance[j] = relief.chance_of_use(reach, habit[j], chance[j])
         # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
         for j in range(m):
             abstinent = b_state[j] == relief.ABSTINENT

@@ -255,7 +255,19 @@ def use_chance(access: Any, habit: Any, gain: Any, drive_: Any, threshold: Any) 
     Access limits a first use; a habit finds its own supply (assumption): reach = access + (1 - access) x habit,
     so no access means no use, ever.
     """
-    return (access + (1.0 - access) * habit) * sigmoid(gain * (drive_ - threshold))
+    return chance_of_use(access, habit, sigmoid(use_argument(gain, drive_, threshold)))
+
+
+@kernel_law
+def use_argument(gain: Any, drive_: Any, threshold: Any) -> Any:
+    """The argument of :func:`use_chance`'s sigmoid: the drive above the threshold, times the gain."""
+    return gain * (drive_ - threshold)
+
+
+@kernel_law
+def chance_of_use(access: Any, habit: Any, s: Any) -> Any:
+    """:func:`use_chance` from its sigmoid's value ``s``: the reach (access, or a habit's own supply) times ``s``."""
+    return (access + (1.0 - access) * habit) * s
 
 
 @kernel_law

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core.laws import guard_cache, sigmoid
 from ..core.rng import normal_nb, uniform_nb
-from ..core.vexp import exp
+from ..core.vexp import exp_lanes
 
 #: People per block of :func:`graded_answers`: each item's thresholds run over the block's lanes (vector loops).
 BLOCK = 256
@@ -32,7 +32,7 @@ def graded_answers(anxiety, avoidance, pk, a, b, on_anxiety, reverse, out):  # t
     for blk in nb.prange((n + BLOCK - 1) // BLOCK):
         lo = blk * BLOCK
         m = min(n, lo + BLOCK) - lo
-        theta, u, passed = np.empty(m), np.empty(m), np.empty(m)
+        theta, u, passed, e = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
         for col in range(b.shape[0]):
             src = anxiety if on_anxiety[col] else avoidance
             sign = -1.0 if reverse[col] else 1.0
@@ -44,7 +44,10 @@ def graded_answers(anxiety, avoidance, pk, a, b, on_anxiety, reverse, out):  # t
             for k in range(b.shape[1]):
                 bk = b[col, k]
                 for j in range(m):
-                    passed[j] += 1.0 if u[j] < 1.0 / (1.0 + exp(slope * (theta[j] - bk))) else 0.0
+                    e[j] = slope * (theta[j] - bk)
+                exp_lanes(e, e, m)  # exp's special cases only where an argument needs them
+                for j in range(m):
+                    passed[j] += 1.0 if u[j] < 1.0 / (1.0 + e[j]) else 0.0
             for j in range(m):
                 out[lo + j, col] = passed[j]
 

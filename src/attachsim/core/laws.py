@@ -22,10 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numba as nb
 import numpy as np
 from numba.extending import overload
 
-from .vexp import exp
+from .vexp import exp, exp_main_nb, main_range
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +51,29 @@ def clip(x: Any, lo: Any, hi: Any) -> Any:
 @kernel_law
 def sigmoid(x: Any) -> Any:
     """The logistic function (``exp``: ``np.exp``, and in a kernel the same bits in vectorisable code)."""
-    return 1.0 / (1.0 + exp(-x))
+    return logistic(exp(-x))
+
+
+@kernel_law
+def logistic(e: Any) -> Any:
+    """The logistic function of ``x`` given ``e = exp(-x)`` (:func:`sigmoid`'s last step)."""
+    return 1.0 / (1.0 + e)
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def sigmoid_lanes(x: Any, out: Any, m: int) -> None:
+    """``out[:m] = sigmoid(x[:m])`` in a kernel, the same bits: without ``exp``'s special cases where none occurs.
+
+    When every argument is finite with 2^-54 <= |x| < 512 (one vectorised check, :func:`vexp.main_range`), the
+    loop is ``exp``'s main path alone (:func:`vexp.exp_main_nb`, equal to it there); otherwise :func:`sigmoid`.
+    ``out`` may be ``x``.
+    """
+    if main_range(x, m):
+        for j in range(m):
+            out[j] = logistic(exp_main_nb(-x[j]))
+    else:
+        for j in range(m):
+            out[j] = sigmoid(x[j])
 
 
 @kernel_law

@@ -104,12 +104,12 @@ def as_f64(typingctx: Any, u: Any) -> Any:
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
-def exp_nb(x: float) -> float:
-    """The ``exp(x)`` of glibc (FMA build), branch-free: every path computed, the right one selected."""
-    bits = as_u64(x)  # type: ignore[call-arg,var-annotated]  # an intrinsic: typed by Numba
-    abstop = (bits >> _S52) & _EXPBITS
-    # exp(x) = 2^(k/N) exp(r): k the nearest integer to x N / ln2, |r| <= ln2 / 2N
-    kd = fma(_INVLN2N, x, _SHIFT)
+def _reduce(x: float) -> tuple[Any, Any, float]:
+    """The main path of glibc's exp up to its last step: k (the bits of the shifted kd), the scale's bits, and tmp.
+
+    exp(x) = 2^(k/N) exp(r): k the nearest integer to x N / ln2, |r| <= ln2 / 2N.
+    """
+    kd = fma(_INVLN2N, x, _SHIFT)  # type: ignore[call-arg,var-annotated]  # intrinsics: typed by Numba
     ki = as_u64(kd)
     kd = kd - _SHIFT
     r = fma(kd, _NEGLN2LO, fma(kd, _NEGLN2HI, x))
@@ -118,6 +118,15 @@ def exp_nb(x: float) -> float:
     sbits = TAB[idx + _ONE] + (ki << _S45)
     r2 = r * r
     tmp = fma(r2 * r2, fma(r, _C5, _C4), fma(r2, fma(r, _C3, _C2), tail + r))
+    return ki, sbits, tmp
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def exp_nb(x: float) -> float:
+    """The ``exp(x)`` of glibc (FMA build), branch-free: every path computed, the right one selected."""
+    bits = as_u64(x)  # type: ignore[call-arg,var-annotated]  # an intrinsic: typed by Numba
+    abstop = (bits >> _S52) & _EXPBITS
+    ki, sbits, tmp = _reduce(x)
     scale = as_f64(sbits)
     y = fma(scale, tmp, scale)
     # 512 <= |x| < 1024: glibc's specialcase (the scale's exponent may over- or underflow)
@@ -139,6 +148,45 @@ def exp_nb(x: float) -> float:
     out = y_special if abstop >= _TOP_BIG else y
     out = y_huge if abstop >= _TOP_HUGE else out
     return 1.0 + x if abstop < _TOP_TINY else out
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def exp_main_nb(x: float) -> float:
+    """:func:`exp_nb`'s main path alone: the same operations, so the same bits wherever 2^-54 <= |x| < 512."""
+    _, sbits, tmp = _reduce(x)
+    scale = as_f64(sbits)  # type: ignore[call-arg,var-annotated]  # an intrinsic: typed by Numba
+    return fma(scale, tmp, scale)  # type: ignore[no-any-return]
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def main_range(x: Any, m: int) -> bool:
+    """Whether every one of ``x[:m]`` is finite with 2^-54 <= |x| < 512 (where :func:`exp_main_nb` is :func:`exp_nb`).
+
+    One vectorised reduction (a count of the lanes whose exponent field is outside the range; NaN and the
+    infinities have the largest field), so that a block row pays the special cases only where one occurs.
+    False where :data:`EXACT` is (then kernels call the C library).
+    """
+    if not EXACT:
+        return False
+    out = 0
+    for j in range(m):
+        top = (as_u64(x[j]) >> _S52) & _EXPBITS  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+        out += (top - _TOP_TINY) >= (_TOP_BIG - _TOP_TINY)  # unsigned: below the range wraps round to huge
+    return out == 0  # type: ignore[no-any-return]
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def exp_lanes(x: Any, out: Any, m: int) -> None:
+    """``out[:m] = exp(x[:m])`` in a kernel, the same bits: the main path alone where :func:`main_range` holds.
+
+    ``out`` may be ``x``.
+    """
+    if main_range(x, m):
+        for j in range(m):
+            out[j] = exp_main_nb(x[j])
+    else:
+        for j in range(m):
+            out[j] = exp(x[j])
 
 
 def exp(x: Any) -> Any:

@@ -15,7 +15,7 @@ from collections import namedtuple
 import numba as nb
 import numpy as np
 
-from ..core.laws import clip, guard_cache, sigmoid
+from ..core.laws import clip, guard_cache, sigmoid_lanes
 from ..core.rng import (
     binomial_inv_lanes,
     normal_lanes,
@@ -562,9 +562,9 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
         V[V_HX, lane] = h_drive
         V[V_DX, lane] = d_drive
         V[V_FRS, lane] = (n_h + n_f) / max(n_ep, 1.0)
-    for lane in range(m):  # the sigmoids (vexp: vectorised)
-        V[V_HX, lane] = sigmoid(V[V_HX, lane])
-        V[V_DX, lane] = sigmoid(V[V_DX, lane])
+    # the sigmoids (vexp: vectorised; exp's special cases only where a row's argument needs them)
+    sigmoid_lanes(V[V_HX], V[V_HX], m)
+    sigmoid_lanes(V[V_DX], V[V_DX], m)
     for lane in range(m):  # libm: log1p in (the rarer) weeks with fright, a loop of its own
         fr_share = V[V_FRS, lane]
         V[V_CFR, lane] = infancy.fright_conflict(fr_share, V[V_REXP, lane], p.conflict_gain,

@@ -155,6 +155,7 @@ def test_screening_on_a_fresh_population():
     assert result["accuracy"] > 0.5
 
 
+@pytest.mark.slow  # three 10,000-person 36-year runs (~85 s on two cores): statistical, so in the slow suite
 def test_security_can_be_lost_after_adversity_and_earned_after_good_experience():
     """M7: the same people (same seed), with and without later experience."""
     base = {"years": 36, "caregiving": {"profile": "community"}}

@@ -28,7 +28,8 @@ import pandas as pd
 
 import attachsim
 from attachsim.adulthood import parenting as par_mod
-from attachsim.core.stats import cohen_kappa, mediated_share
+from attachsim.core.stats import cohen_kappa, mediated_share, secure_table
+from attachsim.validation.targets import NONCLINICAL_F
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)
@@ -169,12 +170,15 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
 
 def margins(p_f: float, b_f: float, b_other: float) -> str:
     """The 2 x 2 table's margins: P(B | F), P(B | not F), and the highest kappa the two margins allow."""
-    p_b = p_f * b_f + (1 - p_f) * b_other
-    chance = p_f * p_b + (1 - p_f) * (1 - p_b)
+    tab = secure_table(p_f, b_f, b_other)
+    p_b, chance = tab["child_secure"], tab["chance"]
     best = (min(p_f, p_b) + min(1 - p_f, 1 - p_b) - chance) / (1 - chance)
+    std = secure_table(NONCLINICAL_F, b_f, b_other)
     return (f"parent F {p_f:.3f}  P(B | F) {b_f:.3f}  P(B | not F) {b_other:.3f}  infants B {p_b:.3f}  "
             f"chance agreement {chance:.3f}  highest kappa at these margins {best:.3f}  (van IJzendoorn 1995's "
-            "75% and .49 imply chance agreement .51: parent F at most 77%)")
+            "75% and .49 imply chance agreement .51: parent F at most 77%)\n"
+            f"the same rows with {NONCLINICAL_F:.0%} F parents (non-clinical mothers): agreement "
+            f"{std['agreement']:.3f}  kappa {std['kappa']:.3f}")
 
 
 def maltreatment(n: int, seed: int, years: float, over: dict[str, float]) -> None:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import attachsim
-from attachsim.core.stats import cohen_kappa, mediated_share, transmission
+from attachsim.core.stats import cohen_kappa, mediated_share, secure_table, transmission
 
 N = 20_000
 
@@ -145,6 +145,20 @@ def test_mediated_share_recovers_a_known_path():
     y = 0.3 * x + 0.4 * m + rng.normal(size=x.size)
     # total = 0.3 + 0.4 * 0.5 = 0.5; direct 0.3; share 0.4
     assert mediated_share(y, x, m)["share"] == pytest.approx(0.4, abs=0.02)
+
+
+@pytest.mark.parametrize("parent_f", [0.58, 0.78])
+def test_secure_table_gives_the_kappa_of_a_table_with_that_margin(parent_f: float) -> None:
+    """The link kept, the margin set: the kappa and agreement of an actual table of parents and children with the
+    parents' share F and the rows P(B | F) = .68, P(B | not F) = .18 (counted, not computed from the formula)."""
+    n = 100_000
+    n_f = round(parent_f * n)
+    f = np.r_[np.ones(n_f, dtype=int), np.zeros(n - n_f, dtype=int)]
+    b = np.r_[np.arange(n_f) < round(0.68 * n_f), np.arange(n - n_f) < round(0.18 * (n - n_f))].astype(int)
+    table = secure_table(parent_f, 0.68, 0.18)
+    assert table["kappa"] == pytest.approx(cohen_kappa(f.astype(str), b.astype(str)), abs=1e-4)
+    assert table["agreement"] == pytest.approx(float(np.mean(f == b)), abs=1e-4)
+    assert (table["kappa"] > 0.45) == (parent_f < 0.7)  # the same rows: kappa near .49 only at 58% F
 
 
 @pytest.mark.slow

@@ -41,6 +41,21 @@ def cohen_d(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     return float((a.mean() - b.mean()) / pooled) if pooled > 0 else math.nan
 
 
+def secure_table(parent_secure: float, b_given_f: float, b_given_other: float) -> dict[str, float]:
+    """Agreement and kappa of a parent-secure x child-secure table built from its rows and its parents' margin.
+
+    ``parent_secure`` is the share of parents classed secure (F); ``b_given_f`` and ``b_given_other`` the share of
+    secure (B) children of secure and of other parents. Kappa depends on the margins as well as on the link (the
+    "kappa paradox": Feinstein & Cicchetti 1990), so a link read on one population can be compared with a figure
+    published for populations whose parents are secure in another share by keeping the rows and setting the margin.
+    """
+    p_b = parent_secure * b_given_f + (1.0 - parent_secure) * b_given_other
+    agreement = parent_secure * b_given_f + (1.0 - parent_secure) * (1.0 - b_given_other)
+    chance = parent_secure * p_b + (1.0 - parent_secure) * (1.0 - p_b)
+    kappa = (agreement - chance) / (1.0 - chance) if chance < 1.0 else math.nan
+    return {"agreement": agreement, "kappa": kappa, "chance": chance, "child_secure": p_b}
+
+
 def mediated_share(y: npt.ArrayLike, x: npt.ArrayLike, m: npt.ArrayLike) -> dict[str, float]:
     """Share of the effect of ``x`` on ``y`` carried by the mediator ``m`` (difference of coefficients).
 
@@ -78,12 +93,16 @@ def transmission(people: object) -> dict[str, float]:
     b = (kids["ssp_12m"].astype(str) == "B").to_numpy(np.float64)
     if f.size < 3:
         return {"n": float(f.size), "agreement": math.nan, "kappa": math.nan, "phi": math.nan, "d": math.nan,
-                "sensitivity_share": math.nan, "soothing_share": math.nan}
+                "sensitivity_share": math.nan, "soothing_share": math.nan, "parent_secure": math.nan,
+                "b_given_f": math.nan, "b_given_other": math.nan}
     phi = float(np.corrcoef(f, b)[0, 1])
+    b_f = float(b[f == 1].mean()) if (f == 1).any() else math.nan
+    b_other = float(b[f == 0].mean()) if (f == 0).any() else math.nan
     rated = "sensitivity_rated_0_1" if "sensitivity_rated_0_1" in kids else "sensitivity_0_1"
     med = mediated_share(b, f, kids[rated].to_numpy(np.float64))
     sooth = mediated_share(b, f, kids["sensitivity_0_1"].to_numpy(np.float64))
     return {"n": float(f.size), "agreement": float(np.mean(f == b)),
             "kappa": cohen_kappa(f.astype(int), b.astype(int)), "phi": phi,
             "d": 2 * phi / math.sqrt(1 - phi * phi), "sensitivity_share": med["share"],
-            "soothing_share": sooth["share"]}
+            "soothing_share": sooth["share"], "parent_secure": float(f.mean()), "b_given_f": b_f,
+            "b_given_other": b_other}

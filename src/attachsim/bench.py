@@ -80,16 +80,14 @@ def _current_rss_bytes() -> int:
         return _rss_bytes()
 
 
-def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0,
-                   engine: str = "numba", interleaved: bool = False) -> float:
-    """Agent-steps per second of the whole weekly step (every kernel and hook) with one engine.
+def _weekly_step(n: int, scenario: str, years: float, engine: str,
+                 interleaved: bool) -> Callable[[int], None]:
+    """The whole weekly step (every kernel and hook) of ``n`` people whose ages are spread over ``years``.
 
-    The ``n`` people's ages are spread evenly over ``years`` (so that every kernel and hook has its share
-    of work, as on average over a lifespan run); they run ``weeks`` weeks after one untimed week that
-    compiles the kernels or loads them from the cache. People are in birth order, as in every run (ids are
-    given at birth: a cohort's people are neighbours, so a block of the wide kernels shares one age);
-    ``interleaved`` scatters the ages instead (id x 7919 modulo the span), so that every block of 128
-    people holds ages from the whole lifespan: a layout no run has, kept to show what it costs.
+    People are in birth order, as in every run (ids are given at birth: a cohort's people are neighbours, so a
+    block of the wide kernels shares one age); ``interleaved`` scatters the ages instead (id x 7919 modulo the
+    span), so that every block of 128 people holds ages from the whole lifespan: a layout no run has, kept to show
+    what it costs. Returns a function that runs week ``w``.
     """
     sim = simulation(scenario, n=n, seed=0, engine=engine, years=years)  # type: ignore[arg-type]
     ids = sim.pop.add(n)
@@ -111,6 +109,18 @@ def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: f
                 for m in members:
                     m.step(sim, step)
 
+    return week
+
+
+def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0,
+                   engine: str = "numba", interleaved: bool = False) -> float:
+    """Agent-steps per second of the whole weekly step (every kernel and hook) with one engine.
+
+    The ``n`` people's ages are spread evenly over ``years`` (so that every kernel and hook has its share
+    of work, as on average over a lifespan run; see :func:`_weekly_step`); they run ``weeks`` weeks after one
+    untimed week that compiles the kernels or loads them from the cache.
+    """
+    week = _weekly_step(n, scenario, years, engine, interleaved)
     week(0)
     t = time.perf_counter()
     for w in range(1, weeks + 1):
@@ -118,15 +128,36 @@ def full_step_rate(n: int, weeks: int = 3, scenario: str = "normative", years: f
     return n * weeks / (time.perf_counter() - t)
 
 
-def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0) -> dict[str, float]:
+#: Rounds of :func:`kernel_vs_reference`: the engines take turns this many times, so that the ratio is read
+#: side by side in one run and its spread shows (the NumPy reference's rate varies by about 20% from run to run).
+REFERENCE_ROUNDS = 3
+
+
+def kernel_vs_reference(n: int, weeks: int = 3, scenario: str = "normative", years: float = 40.0,
+                        rounds: int = REFERENCE_ROUNDS) -> dict[str, Any]:
     """Agent-steps per second of the whole weekly step with the Numba kernels and with the NumPy reference.
 
-    Both run on the same people (ages spread over ``years``, in birth order) for the same weeks (see
-    :func:`full_step_rate`); ``numba_interleaved`` is the kernels' rate with the ages scattered over the blocks.
+    Both run on the same people (ages spread over ``years``, in birth order; see :func:`_weekly_step`);
+    ``numba_interleaved`` is the kernels' rate with the ages scattered over the blocks. After an untimed first
+    week each, the three take turns for ``rounds`` rounds of ``weeks`` weeks (each continuing its own weeks);
+    the rates are the medians over the rounds, and ``ratios`` the kernels-to-reference ratio of every round.
     """
-    rates = {engine: full_step_rate(n, weeks, scenario, years, engine) for engine in ("numba", "numpy")}
-    rates["numba_interleaved"] = full_step_rate(n, weeks, scenario, years, "numba", interleaved=True)
-    return rates
+    engines = {"numba": ("numba", False), "numpy": ("numpy", False), "numba_interleaved": ("numba", True)}
+    steps = {k: _weekly_step(n, scenario, years, engine, inter) for k, (engine, inter) in engines.items()}
+    for week in steps.values():
+        week(0)
+    per_round: dict[str, list[float]] = {k: [] for k in engines}
+    for r in range(rounds):
+        for k, week in steps.items():
+            t = time.perf_counter()
+            for w in range(1 + r * weeks, 1 + (r + 1) * weeks):
+                week(w)
+            per_round[k].append(n * weeks / (time.perf_counter() - t))
+    out: dict[str, Any] = {k: float(np.median(v)) for k, v in per_round.items()}
+    out["ratios"] = [a / b for a, b in zip(per_round["numba"], per_round["numpy"], strict=True)]
+    out["ratios_interleaved"] = [a / b for a, b in zip(per_round["numba_interleaved"], per_round["numpy"],
+                                                       strict=True)]
+    return out
 
 
 def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normative", reference_n: int = 100_000,
@@ -170,8 +201,9 @@ def run_bench(n: int = 1_000_000, years: float = 40.0, scenario: str = "normativ
         "fraction_of_bound": rate / bound,
         "kernel_agent_steps_per_s": ref["numba"],
         "numpy_reference_agent_steps_per_s": ref["numpy"],
-        "speedup_vs_numpy_reference": ref["numba"] / ref["numpy"],
-        "speedup_vs_numpy_reference_interleaved_ages": ref["numba_interleaved"] / ref["numpy"],
+        "speedup_vs_numpy_reference": float(np.median(ref["ratios"])),
+        "speedup_vs_numpy_reference_interleaved_ages": float(np.median(ref["ratios_interleaved"])),
+        "speedup_vs_numpy_reference_by_round": ref["ratios"],
         "state_bytes_per_person": sim.layout.bytes_per_person,
         "model_state_bytes_per_person": sum(ITEM_BYTES[spec.dtype] for spec in sim.layout.specs.values()
                                             if spec.owner not in RESULTS),

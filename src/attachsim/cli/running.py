@@ -271,8 +271,9 @@ def bench_cmd(
         ("kernel vs NumPy reference, same people and weeks",
          f"{result['kernel_agent_steps_per_s'] / 1e6:.2f} M vs "
          f"{result['numpy_reference_agent_steps_per_s'] / 1e6:.2f} M = "
-         f"{result['speedup_vs_numpy_reference']:.1f}x (people in birth order, as in runs; "
-         f"ages scattered over the blocks: {result['speedup_vs_numpy_reference_interleaved_ages']:.1f}x)"),
+         f"{result['speedup_vs_numpy_reference']:.1f}x, median of the rounds "
+         f"{' / '.join(f'{r:.1f}' for r in result['speedup_vs_numpy_reference_by_round'])} (people in birth order, "
+         f"as in runs; ages scattered over the blocks: {result['speedup_vs_numpy_reference_interleaved_ages']:.1f}x)"),
         ("state bytes per person (layout)", f"{result['state_bytes_per_person']} "
          f"({result['model_state_bytes_per_person']} model states, the rest assessment results)"),
         ("memory per person at the end of the weekly loop", f"{result['simulation_bytes_per_person']:.0f} bytes"),

@@ -7,7 +7,8 @@ Usage:
 
 ``key=value`` set ``parameters.parenting.*`` (``group.key=value`` another group's parameter). ``EXO=s`` (a
 diagnostic, not a model option) scales every newborn's community deviations (``exo_*``; availability around the
-community mean) by ``s`` after the birth: how much of the parent -> infant link the community spread hides. The first mode runs ``intergenerational`` (community caregivers,
+community mean) by ``s`` after the birth: how much of the parent -> infant link the community spread hides. The
+first mode runs ``intergenerational`` (community caregivers,
 two generations) and prints van IJzendoorn's (1995) agreement, kappa and d, the share carried by observed
 sensitivity (as observers rate it, ``sensitivity_rated_0_1``, and the soothing share alone, ``sensitivity_0_1``),
 each caregiving channel's first-year mean by parent class, and the infants' shares. The second runs two
@@ -70,8 +71,10 @@ def groups(over: dict[str, float]) -> dict[str, dict[str, float]]:
 
 
 def scale_community_spread(scale: float) -> None:
-    """Diagnostic ``EXO``: every newborn's community deviations scaled by ``scale`` right after its birth
-    (``EXO_<channel>``, e.g. ``EXO_rejection=0``, for one channel)."""
+    """Diagnostic ``EXO``: every newborn's community deviations scaled by ``scale`` right after its birth.
+
+    ``EXO_<channel>`` (e.g. ``EXO_rejection=0``) scales one channel.
+    """
     from attachsim.caregiving.profiles import PROFILES
 
     births = par_mod.Parenting._births
@@ -141,7 +144,8 @@ def transmission(n: int, seed: int, years: float, over: dict[str, float]) -> Non
     mothers = ppl.set_index("id").loc[kids["parent_id"]]
     u = kids["parent_unresolved_at_birth"].astype(bool).to_numpy(float)
     fu = f * (1 - u)  # a read-out alternative, not the target's: U mothers (four-way primary) as non-autonomous
-    print("U counted non-autonomous: kappa", round(cohen_kappa(fu.astype(int).astype(str), b.astype(int).astype(str)), 3),
+    kappa_u = cohen_kappa(fu.astype(int).astype(str), b.astype(int).astype(str))
+    print("U counted non-autonomous: kappa", round(kappa_u, 3),
           " agreement", round(float((fu == b).mean()), 3), " F share", round(float(fu.mean()), 3),
           " P(B | F not U)", round(float(b[fu == 1].mean()), 3),
           " P(B | F and U)", round(float(b[(f == 1) & (u == 1)].mean()), 3))

@@ -15,7 +15,8 @@ import numpy.typing as npt
 
 from ..core.laws import guard_cache, sigmoid_lanes
 from ..core.prefetch import prefetch_row
-from ..core.rng import person_key_nb, uniform_nb
+from ..core.rng import GOLDEN, mix_nb, person_key_nb, uniform_nb
+from ..core.vexp import as_f64
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
 from . import relief
 from .relationships import (
@@ -63,6 +64,23 @@ RELIEF_BLOCK = 256
 #: Blocks per task of the relief kernel's parallel loop: a task allocates its blocks' scratch once (an allocation
 #: costs about as much as a phase of a block).
 RELIEF_GROUP = 16
+
+
+#: Exact int-to-float conversion of a uniform's 53 bits without a 64-bit integer conversion (AVX2 has none: LLVM
+#: converts lane by lane): the high 21 and low 32 bits as the mantissas of 2^84 and 2^52, whose sum less
+#: 2^84 + 2^52 is the integer exactly (every step exact below 2^53), as compilers convert unsigned integers.
+_HI_BITS, _LO_BITS = np.uint64(0x4530000000000000), np.uint64(0x4330000000000000)
+_HI_LO = 2.0 ** 84 + 2.0 ** 52
+_LOW32, _S11, _S32 = np.uint64(0xFFFFFFFF), np.uint64(11), np.uint64(32)
+_INV53 = 1.0 / 9007199254740992.0
+
+
+@nb.njit(cache=True, inline="always")
+def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
+    """:func:`.rng.uniform_nb` (the same bits) in a form that vectorises: the integer converted by exact steps."""
+    h = mix_nb(pkey + np.uint64(k) * GOLDEN) >> _S11
+    hi = as_f64((h >> _S32) | _HI_BITS) - _HI_LO  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+    return (hi + as_f64((h & _LOW32) | _LO_BITS)) * _INV53  # type: ignore[call-arg]  # an intrinsic
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")
@@ -144,7 +162,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     for j in range(m):
         k = person_key_nb(skey, np.int64(lo + j))
         pk[j] = k
-        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(k, 15) < event_w) else 0.0
+        event = 1.0 if (age[j] >= ADULT_W) & (uniform_lane(k, 15) < event_w) else 0.0
         stress[j] = stress_next(np.float64(f_life[j]), memory, event)
         felt[j] = relief.felt_arousal(arousal[j], stress[j], p.life_event_arousal, np.float64(f_ans[j]),
                                       1.0 if i_partner[j] >= 0 else 0.0, p.partner_buffering)
@@ -180,7 +198,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
         for j in range(m):
             abstinent = b_state[j] == relief.ABSTINENT
-            used[j] = has & (uniform_nb(pk[j], 3 * t + np.int64(abstinent)) < chance[j])
+            used[j] = has & (uniform_lane(pk[j], 3 * t + np.int64(abstinent)) < chance[j])
         # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
         for j in range(m):
             u = used[j]

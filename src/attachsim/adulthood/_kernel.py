@@ -371,8 +371,6 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
     # pass 1: what each partnered person shows the other this week (last week's states)
     for i in nb.prange(n):
-        if I[PARTNER, i] < 0:
-            continue
         # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
         # NumPy reference's float64 arithmetic exactly
         p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
@@ -390,10 +388,10 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
         if y < 0:
             continue
         adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
-        if y < x:
-            # the couple's flag (the lower id's) in the higher id's own row, for pass 3: after pass 1 only x reads
-            # this slot (the partner reads its own), so pass 3 finds it without a scattered read
-            p1[x, M9_P1_ADULT] = adult
+        # the couple's flag (the lower id's) in x's own row, for pass 3 (no branch: for the lower id it is the value
+        # already there, so the partner reads the same whenever it reads it; for the higher id, after pass 1 only
+        # x reads this slot), so that pass 3 finds it without a scattered read
+        p1[x, M9_P1_ADULT] = adult
         if adult == 0.0:
             continue
         hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])

@@ -290,6 +290,8 @@ M9_CHUNK = 4096
 #: How many people ahead the couples' passes ask for the partner's scratch row (:func:`.prefetch_row`): a partner
 #: sits anywhere in the population, and once the scratch outgrows the caches each read waits for memory.
 M9_AHEAD = 32
+#: How many couples ahead pass 3 asks for the higher id's ``p2`` row.
+M9_AHEAD_COUPLES = 12
 
 
 #: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
@@ -320,6 +322,9 @@ M9_P2_U, M9_P2_W, M9_P2_ANS, M9_P2_OFFER, M9_P2_CLOSE, M9_P2_STRESS = range(6)
 M9_P2_WIDTH = 8
 #: Columns of the float32 view ``p2s`` (the last two float64 slots of a ``p2`` row).
 M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q, M9_P2S_C = range(12, 16)
+#: Where pass 3 leaves the higher id's results (its ``p2s`` columns, read by then): the responsiveness it
+#: received, its conflict and its satisfaction (NaN: the couple broke up), each float32 as stored.
+M9_P2S_PRESP_OUT, M9_P2S_CONF_OUT, M9_P2S_Q_OUT = M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q
 
 
 def m9_scratch(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float32]]:
@@ -378,68 +383,50 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
         p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
         p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
         p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-    # pass 2: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal and felt intrusion
-    # this week (from the partner's ``p1`` row)
-    for x in nb.prange(n):
-        ahead = x + M9_AHEAD
-        if ahead < n and I[PARTNER, ahead] >= 0:
-            prefetch_row(p1, I[PARTNER, ahead])
-        y = I[PARTNER, x]
-        if y < 0:
-            continue
-        adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
-        # the couple's flag (the lower id's) in x's own row, for pass 3 (no branch: for the lower id it is the value
-        # already there, so the partner reads the same whenever it reads it; for the higher id, after pass 1 only
-        # x reads this slot), so that pass 3 finds it without a scattered read
-        p1[x, M9_P1_ADULT] = adult
-        if adult == 0.0:
-            continue
-        hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
-        swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
-        close = preferred_closeness(hyp, dea, con, swing, p)
-        event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
-        stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
-        c_own = F[CONF, x]
-        u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
-        offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
-        u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
-                              np.float64(c_own), p)
-        p2[x, M9_P2_U] = u
-        p2[x, M9_P2_W] = w
-        p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
-        p2[x, M9_P2_OFFER] = offered
-        p2[x, M9_P2_CLOSE] = close
-        p2[x, M9_P2_STRESS] = stress
-        p2s[x, M9_P2S_AR] = F[AR, x]
-        p2s[x, M9_P2S_LIAB] = F[LIAB, x]
-        p2s[x, M9_P2S_Q] = F[QUAL, x]
-        p2s[x, M9_P2S_C] = c_own
-        F[PURS, x] = u
-        F[WITH, x] = w
-        F[INTR, x] = intr
-        F[STRESS, x] = stress
-    # pass 3, chunk by chunk: the couple's conflict, each partner's satisfaction, and maybe a break-up; then the
-    # singles (including this week's break-ups): a week single, and some look for a partner
+    # pass 2, chunk by chunk: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal
+    # and felt intrusion this week (from the partner's ``p1`` row); the lower ids of the couples to update listed
+    # per chunk (in ``seekers``, their number in ``chunk_counts``: pass 4 writes the seekers there afterwards)
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
+    for ch in nb.prange(n_chunks):
+        n_low = 0
+        end = min(n, (ch + 1) * M9_CHUNK)
+        for x in range(ch * M9_CHUNK, end):
+            _m9_exchange(F, I, p, p1, p2, p2s, x, n, k_osc, k_stress, seekers, ch * M9_CHUNK + n_low, HYP, DEA, CON,
+                         REG, AR, SW, QUAL, CONF, PURS, WITH, INTR, LIAB, STRESS, PARTNER)
+            y = I[PARTNER, x]
+            n_low += (y > x) & (p1[x, M9_P1_ADULT] != 0.0)
+        chunk_counts[ch] = n_low
+    # pass 3, chunk by chunk: each couple once, from its lower id (partner a, as in the reference; listed in pass 2):
+    # the couple's conflict, both partners' satisfaction, maybe a break-up (the lower id's draw); a's states written,
+    # b's left in b's own ``p2`` row (which a has just read: the same cache line)
+    for ch in nb.prange(n_chunks):
+        base = ch * M9_CHUNK
+        n_low = chunk_counts[ch]
+        for k in range(n_low):
+            if k + M9_AHEAD_COUPLES < n_low:
+                prefetch_row(p2, I[PARTNER, seekers[base + k + M9_AHEAD_COUPLES]])
+            a = seekers[base + k]
+            _couple_week(F, I, p, p2, p2s, a, np.int64(I[PARTNER, a]), rate, k_break, QUAL, CONF, PRESP, PURS, WITH,
+                         INTR, PARTNER, BREAKUPS)
+    # pass 4, chunk by chunk: the higher ids take the couple's results from their own ``p2`` row; then the singles
+    # (including this week's break-ups): a week single, and some look for a partner
     singles = np.zeros(n_chunks, dtype=np.int64)
     for ch in nb.prange(n_chunks):
         found = 0
         count = 0
         end = min(n, (ch + 1) * M9_CHUNK)
         for x in range(ch * M9_CHUNK, end):
-            ahead = x + M9_AHEAD
-            if ahead < end and I[PARTNER, ahead] >= 0:
-                prefetch_row(p2, I[PARTNER, ahead])
             y = I[PARTNER, x]
             if y >= 0:
-                if p1[x, M9_P1_ADULT] == 0.0:  # the couple's flag (pass 2)
+                if y > x or p1[x, M9_P1_ADULT] == 0.0:  # a lower id (done in pass 3), or the couple's flag is 0
                     continue
-                a = min(np.int64(x), np.int64(y))
-                b = max(np.int64(x), np.int64(y))
-                _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR,
-                             PARTNER, BREAKUPS)
-                if I[PARTNER, x] >= 0:
+                q = p2s[x, M9_P2S_Q_OUT]
+                F[PRESP, x] = p2s[x, M9_P2S_PRESP_OUT]
+                F[CONF, x] = p2s[x, M9_P2S_CONF_OUT]
+                F[QUAL, x] = q
+                if not np.isnan(q):
                     continue
+                _break_up(F, I, x, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS)
             if step - I[BIRTH, x] < adult_w:
                 continue
             count += 1
@@ -454,18 +441,63 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
 
 
 @nb.njit(inline="always")
-def _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR, PARTNER,  # type: ignore[no-untyped-def]
+def _m9_exchange(F, I, p, p1, p2, p2s, x, n, k_osc, k_stress, lows, slot, HYP, DEA, CON, REG, AR, SW, QUAL, CONF,  # type: ignore[no-untyped-def]
+                 PURS, WITH, INTR, LIAB, STRESS, PARTNER):
+    """Person ``x``'s part of pass 2; ``lows[slot] = x`` (the caller counts it where x is a couple's lower id)."""
+    lows[slot] = x
+    ahead = x + M9_AHEAD
+    if ahead < n and I[PARTNER, ahead] >= 0:
+        prefetch_row(p1, I[PARTNER, ahead])
+    y = I[PARTNER, x]
+    if y < 0:
+        return
+    adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
+    # the couple's flag (the lower id's) in x's own row, for pass 3 (no branch: for the lower id it is the value
+    # already there, so the partner reads the same whenever it reads it; for the higher id, after pass 1 only
+    # x reads this slot), so that passes 3 and 4 find it without a scattered read
+    p1[x, M9_P1_ADULT] = adult
+    if adult == 0.0:
+        return
+    hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
+    swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
+    close = preferred_closeness(hyp, dea, con, swing, p)
+    event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
+    stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
+    c_own = F[CONF, x]
+    u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
+    offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
+    u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
+                          np.float64(c_own), p)
+    p2[x, M9_P2_U] = u
+    p2[x, M9_P2_W] = w
+    p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
+    p2[x, M9_P2_OFFER] = offered
+    p2[x, M9_P2_CLOSE] = close
+    p2[x, M9_P2_STRESS] = stress
+    p2s[x, M9_P2S_AR] = F[AR, x]
+    p2s[x, M9_P2S_LIAB] = F[LIAB, x]
+    p2s[x, M9_P2S_Q] = F[QUAL, x]
+    p2s[x, M9_P2S_C] = c_own
+    F[PURS, x] = u
+    F[WITH, x] = w
+    F[INTR, x] = intr
+    F[STRESS, x] = stress
+
+
+@nb.njit(inline="always")
+def _couple_week(F, I, p, p2, p2s, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR, PARTNER,  # type: ignore[no-untyped-def]
                  BREAKUPS):
-    """Person ``x``'s part of pass 3 (partner ``y``; ``a`` the lower id, ``b`` the higher)."""
+    """Couple (``a``, ``b``), ``a`` the lower id: pass 3 for both; ``a``'s states written, ``b``'s in its ``p2`` row.
+
+    ``b`` finds its responsiveness received, conflict and satisfaction (float32, as stored) in its ``p2s`` columns
+    ``M9_P2S_*_OUT``; a satisfaction of NaN there says the couple broke up.
+    """
     liab = np.float64(p2s[a, M9_P2S_LIAB]) + np.float64(p2s[b, M9_P2S_LIAB])
     stress = p2[a, M9_P2_STRESS] + p2[b, M9_P2_STRESS]
     c_week = couple_conflict(p2[a, M9_P2_U], p2[a, M9_P2_W], p2[a, M9_P2_ANS], np.float64(p2s[a, M9_P2S_AR]),
                              p2[b, M9_P2_U], p2[b, M9_P2_W], p2[b, M9_P2_ANS], np.float64(p2s[b, M9_P2S_AR]), liab,
                              stress, p)
-    F[PRESP, x] = p2[y, M9_P2_ANS]
-    c = np.float64(p2s[x, M9_P2S_C])
-    F[CONF, x] = c + rate * (c_week - c)
-    # both partners' satisfaction after this update, as stored (float32), and the lower id's conflict
+    # both partners' satisfaction after this update, as stored (float32), and their conflict
     q_ta = satisfaction(p.availability, p2[b, M9_P2_ANS], p2[a, M9_P2_CLOSE], p2[a, M9_P2_OFFER], c_week, liab,
                         stress, p)
     q_tb = satisfaction(p.availability, p2[a, M9_P2_ANS], p2[b, M9_P2_CLOSE], p2[b, M9_P2_OFFER], c_week, liab,
@@ -473,18 +505,31 @@ def _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP,
     qa0, qb0 = np.float64(p2s[a, M9_P2S_Q]), np.float64(p2s[b, M9_P2S_Q])
     q_a = np.float64(np.float32(qa0 + rate * (q_ta - qa0)))
     q_b = np.float64(np.float32(qb0 + rate * (q_tb - qb0)))
-    F[QUAL, x] = q_a if x == a else q_b
-    ca0 = np.float64(p2s[a, M9_P2S_C])
+    ca0, cb0 = np.float64(p2s[a, M9_P2S_C]), np.float64(p2s[b, M9_P2S_C])
     c_low = np.float64(np.float32(ca0 + rate * (c_week - ca0)))
+    c_b = np.float32(cb0 + rate * (c_week - cb0))
     hazard = breakup_hazard(p.breakup_weekly, q_a, q_b, c_low, p)
-    if uniform_nb(person_key_nb(k_break, a), 0) < hazard:
-        I[PARTNER, x] = -1
-        I[BREAKUPS, x] += 1
-        F[QUAL, x] = np.nan
-        F[CONF, x] = np.nan
-        F[PURS, x] = 0.0
-        F[WITH, x] = 0.0
-        F[INTR, x] = 0.0
+    broke = uniform_nb(person_key_nb(k_break, a), 0) < hazard
+    F[PRESP, a] = p2[b, M9_P2_ANS]
+    F[CONF, a] = c_low
+    F[QUAL, a] = q_a
+    p2s[b, M9_P2S_PRESP_OUT] = p2[a, M9_P2_ANS]
+    p2s[b, M9_P2S_CONF_OUT] = c_b
+    p2s[b, M9_P2S_Q_OUT] = np.nan if broke else q_b
+    if broke:
+        _break_up(F, I, a, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS)
+
+
+@nb.njit(inline="always")
+def _break_up(F, I, x, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS):  # type: ignore[no-untyped-def]
+    """Person ``x``'s side of a break-up: single, one more break-up, no couple's states."""
+    I[PARTNER, x] = -1
+    I[BREAKUPS, x] += 1
+    F[QUAL, x] = np.nan
+    F[CONF, x] = np.nan
+    F[PURS, x] = 0.0
+    F[WITH, x] = 0.0
+    F[INTR, x] = 0.0
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written

@@ -16,8 +16,8 @@ import numpy.typing as npt
 from ..core.laws import guard_cache, sigmoid_lanes
 from ..core.prefetch import prefetch_row
 from ..core.rng import GOLDEN, mix_nb, person_key_nb, uniform_nb
-from ..core.vexp import as_f64
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
+from ..core.vexp import as_f64
 from . import relief
 from .relationships import (
     answered,

@@ -287,11 +287,10 @@ M9_I = ("birth_step", "partner", "breakups")
 #: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
 #: so the result, independent of the number of threads.
 M9_CHUNK = 4096
-#: How many people ahead the couples' passes ask for the partner's scratch row (:func:`.prefetch_row`): a partner
-#: sits anywhere in the population, and once the scratch outgrows the caches each read waits for memory.
-M9_AHEAD = 32
-#: How many couples ahead pass 3 asks for the higher id's ``p2`` row.
-M9_AHEAD_COUPLES = 12
+#: How many listed people ahead (the partnered in pass 2, the couples' lower ids in pass 3) the passes ask for the
+#: partner's scratch row (:func:`.prefetch_row`): a partner sits anywhere in the population, and once the scratch
+#: outgrows the caches each read waits for memory.
+M9_AHEAD = 12
 
 
 #: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
@@ -356,14 +355,16 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
 
-    A couple is updated when its lower id is an adult. Pass 1 fills each partnered person's ``p1`` row (what the
-    partner reads in pass 2); pass 2 computes each partner's own part of ``p2`` and pursuit, withdrawal and intrusion
-    this week from their own states and the other's ``p1`` row, and leaves the couple's adult flag in the higher
-    id's ``p1`` row (so that pass 3 reads only its own ``p1`` row and the partner's ``p2`` row); pass 3 (chunk by
-    chunk, with the singles) gives each partner the couple's conflict (the lower id as partner a, as the reference)
-    and their own satisfaction from both ``p2`` rows, and both take the break-up decision from the lower id's draw
-    and both partners' updated satisfaction, as the reference does; then each single adult (this week's break-ups
-    included) counts a week single and may seek.
+    A couple is updated when its lower id is an adult. All passes run chunk by chunk (:data:`M9_CHUNK`). Pass 1
+    fills every person's ``p1`` row (what a partner reads in pass 2) and lists the chunk's partnered people (in
+    ``seekers``, their number in ``chunk_counts``); pass 2, over that list, computes each partner's own part of
+    ``p2`` and pursuit, withdrawal and intrusion this week from their own states and the other's ``p1`` row, leaves
+    the couple's adult flag in each partner's own ``p1`` row, and lists in its place the lower ids of the couples to
+    update; pass 3, over those lower ids, computes each couple once: the couple's conflict (the lower id as partner
+    a, as the reference), both partners' satisfaction from both ``p2`` rows, and the break-up decision from the
+    lower id's draw and both updated satisfactions; it writes the lower id's states and leaves the higher id's in
+    the higher id's ``p2`` row; pass 4 gives the higher ids their states, then each single adult (this week's
+    break-ups included) counts a week single and may seek (written over the lists, in id order).
     """
     HYP, DEA, CON, REG, OA, OB, AR, SW = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation,
                                           rf.others_a, rf.others_b, rf.arousal, rf.self_worth)
@@ -374,27 +375,45 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     BIRTH, PARTNER, BREAKUPS = ri.birth_step, ri.partner, ri.breakups
     rate = p.memory_rate
     k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
-    # pass 1: what each partnered person shows the other this week (last week's states)
-    for i in nb.prange(n):
-        # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
-        # NumPy reference's float64 arithmetic exactly
-        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
-                                        np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
-        p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
-        p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
-        p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-    # pass 2, chunk by chunk: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal
-    # and felt intrusion this week (from the partner's ``p1`` row); the lower ids of the couples to update listed
-    # per chunk (in ``seekers``, their number in ``chunk_counts``: pass 4 writes the seekers there afterwards)
+    # pass 1, chunk by chunk: what each person shows a partner this week (last week's states; computed for everyone:
+    # no branch), and the partnered listed per chunk (in ``seekers``, their number in ``chunk_counts``)
     n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     for ch in nb.prange(n_chunks):
+        base = ch * M9_CHUNK
+        n_partnered = 0
+        for i in range(base, min(n, base + M9_CHUNK)):
+            # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
+            # NumPy reference's float64 arithmetic exactly
+            p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
+                                            np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
+            p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
+            p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
+            p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
+            seekers[base + n_partnered] = i
+            n_partnered += I[PARTNER, i] >= 0
+        chunk_counts[ch] = n_partnered
+    # pass 2, chunk by chunk over the partnered: each partner's own part of ``p2`` (from last week's states) and
+    # pursuit, withdrawal and felt intrusion this week (from the partner's ``p1`` row); the lower ids of the couples
+    # to update listed in place of the chunk's partnered (a list read ahead of where it is written)
+    for ch in nb.prange(n_chunks):
+        base = ch * M9_CHUNK
+        n_partnered = chunk_counts[ch]
         n_low = 0
-        end = min(n, (ch + 1) * M9_CHUNK)
-        for x in range(ch * M9_CHUNK, end):
-            _m9_exchange(F, I, p, p1, p2, p2s, x, n, k_osc, k_stress, seekers, ch * M9_CHUNK + n_low, HYP, DEA, CON,
-                         REG, AR, SW, QUAL, CONF, PURS, WITH, INTR, LIAB, STRESS, PARTNER)
-            y = I[PARTNER, x]
-            n_low += (y > x) & (p1[x, M9_P1_ADULT] != 0.0)
+        for k in range(n_partnered):
+            if k + M9_AHEAD < n_partnered:
+                prefetch_row(p1, I[PARTNER, seekers[base + k + M9_AHEAD]])
+            x = seekers[base + k]
+            y = np.int64(I[PARTNER, x])
+            adult = p1[min(x, y), M9_P1_ADULT]
+            # the couple's flag (the lower id's) in x's own row, for passes 3 and 4 (no branch: for the lower id it is
+            # the value already there, so the partner reads the same whenever it reads it; for the higher id, after
+            # pass 1 only x reads this slot)
+            p1[x, M9_P1_ADULT] = adult
+            seekers[base + n_low] = x
+            n_low += (y > x) & (adult != 0.0)
+            if adult != 0.0:
+                _m9_exchange(F, p, p1, p2, p2s, x, y, k_osc, k_stress, HYP, DEA, CON, REG, AR, SW, QUAL, CONF, PURS,
+                             WITH, INTR, LIAB, STRESS)
         chunk_counts[ch] = n_low
     # pass 3, chunk by chunk: each couple once, from its lower id (partner a, as in the reference; listed in pass 2):
     # the couple's conflict, both partners' satisfaction, maybe a break-up (the lower id's draw); a's states written,
@@ -403,8 +422,8 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
         base = ch * M9_CHUNK
         n_low = chunk_counts[ch]
         for k in range(n_low):
-            if k + M9_AHEAD_COUPLES < n_low:
-                prefetch_row(p2, I[PARTNER, seekers[base + k + M9_AHEAD_COUPLES]])
+            if k + M9_AHEAD < n_low:
+                prefetch_row(p2, I[PARTNER, seekers[base + k + M9_AHEAD]])
             a = seekers[base + k]
             _couple_week(F, I, p, p2, p2s, a, np.int64(I[PARTNER, a]), rate, k_break, QUAL, CONF, PRESP, PURS, WITH,
                          INTR, PARTNER, BREAKUPS)
@@ -441,23 +460,9 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
 
 
 @nb.njit(inline="always")
-def _m9_exchange(F, I, p, p1, p2, p2s, x, n, k_osc, k_stress, lows, slot, HYP, DEA, CON, REG, AR, SW, QUAL, CONF,  # type: ignore[no-untyped-def]
-                 PURS, WITH, INTR, LIAB, STRESS, PARTNER):
-    """Person ``x``'s part of pass 2; ``lows[slot] = x`` (the caller counts it where x is a couple's lower id)."""
-    lows[slot] = x
-    ahead = x + M9_AHEAD
-    if ahead < n and I[PARTNER, ahead] >= 0:
-        prefetch_row(p1, I[PARTNER, ahead])
-    y = I[PARTNER, x]
-    if y < 0:
-        return
-    adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
-    # the couple's flag (the lower id's) in x's own row, for pass 3 (no branch: for the lower id it is the value
-    # already there, so the partner reads the same whenever it reads it; for the higher id, after pass 1 only
-    # x reads this slot), so that passes 3 and 4 find it without a scattered read
-    p1[x, M9_P1_ADULT] = adult
-    if adult == 0.0:
-        return
+def _m9_exchange(F, p, p1, p2, p2s, x, y, k_osc, k_stress, HYP, DEA, CON, REG, AR, SW, QUAL, CONF, PURS, WITH,  # type: ignore[no-untyped-def]
+                 INTR, LIAB, STRESS):
+    """Pass 2 for person ``x`` (partner ``y``, the couple's flag set)."""
     hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
     swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
     close = preferred_closeness(hyp, dea, con, swing, p)

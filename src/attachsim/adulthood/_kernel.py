@@ -78,11 +78,16 @@ _INV53 = 1.0 / 9007199254740992.0
 
 
 @nb.njit(cache=True, inline="always")
-def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
-    """:func:`.rng.uniform_nb` (the same bits) in a form that vectorises: the integer converted by exact steps."""
-    h = mix_nb(pkey + np.uint64(k) * GOLDEN) >> _S11
+def unit_from_bits(h):  # type: ignore[no-untyped-def]
+    """``float(h) * 2**-53`` for a uint64 ``h`` below 2^53, by exact steps that vectorise."""
     hi = as_f64((h >> _S32) | _HI_BITS) - _HI_LO  # type: ignore[call-arg]  # an intrinsic: typed by Numba
     return (hi + as_f64((h & _LOW32) | _LO_BITS)) * _INV53  # type: ignore[call-arg]  # an intrinsic
+
+
+@nb.njit(cache=True, inline="always")
+def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
+    """:func:`.rng.uniform_nb` (the same bits) in a form that vectorises: the integer converted by exact steps."""
+    return unit_from_bits(mix_nb(pkey + np.uint64(k) * GOLDEN) >> _S11)
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")

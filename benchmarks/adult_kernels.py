@@ -156,7 +156,7 @@ VARIANTS: dict[str, dict[str, str]] = {
     "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
     "no rare pass": {"        if n_rare:\n": "        if n_rare < 0:\n"},
     "no exp phase": {"        sigmoid_lanes(chance, chance, m)\n": ""},
-    "no use draws": {"uniform_lane(pk[j], 3 * t + np.int64(abstinent))": "0.5"},
+    "no use draws": {"uniform_from_offset(pk[j], use_offset + lapse_offset)": "0.5"},
 }
 
 

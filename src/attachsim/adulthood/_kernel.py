@@ -87,7 +87,13 @@ def unit_from_bits(h):  # type: ignore[no-untyped-def]
 @nb.njit(cache=True, inline="always")
 def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
     """:func:`.rng.uniform_nb` (the same bits) in a form that vectorises: the integer converted by exact steps."""
-    return unit_from_bits(mix_nb(pkey + np.uint64(k) * GOLDEN) >> _S11)
+    return uniform_from_offset(pkey, np.uint64(k) * GOLDEN)
+
+
+@nb.njit(cache=True, inline="always")
+def uniform_from_offset(pkey, offset):  # type: ignore[no-untyped-def]
+    """:func:`uniform_lane` of draw number k given ``offset`` = k * GOLDEN (mod 2^64): the same bits."""
+    return unit_from_bits(mix_nb(pkey + offset) >> _S11)
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")
@@ -202,10 +208,12 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         for j in range(m):
             reach = acc * ramp[j]
             chance[j] = relief.chance_of_use(reach, habit[j], chance[j])
-        # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane
+        # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane; (3t + 1) * G is
+        # 3t * G + G modulo 2^64, so the lane's draw number costs an add, not a 64-bit multiply (AVX2 has none)
+        use_offset = np.uint64(3 * t) * GOLDEN
         for j in range(m):
-            abstinent = b_state[j] == relief.ABSTINENT
-            used[j] = has & (uniform_lane(pk[j], 3 * t + np.int64(abstinent)) < chance[j])
+            lapse_offset = GOLDEN if b_state[j] == relief.ABSTINENT else np.uint64(0)
+            used[j] = has & (uniform_from_offset(pk[j], use_offset + lapse_offset) < chance[j])
         # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
         for j in range(m):
             u = used[j]

@@ -153,7 +153,7 @@ def assessments(args: argparse.Namespace) -> None:
 VARIANTS: dict[str, dict[str, str]] = {
     "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_lane(k, 15) < event_w) else 0.0\n":
                        "        event = 0.0\n"},
-    "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
+    "no supervised access": {"relief.chance_of_use(acc * ramp[j],": "relief.chance_of_use(acc,"},
     "no rare pass": {"        if n_rare:\n": "        if n_rare < 0:\n"},
     "no exp phase": {"        sigmoid_lanes(chance, chance, m)\n": ""},
     "no use draws": {"uniform_from_offset(pk[j], use_offset + lapse_offset)": "0.5"},

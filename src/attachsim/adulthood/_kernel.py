@@ -125,7 +125,7 @@ def _relief_scratch():  # type: ignore[no-untyped-def]
     return (np.empty(k, dtype=np.int64), np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.uint64),
             np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.bool_), np.empty(k, dtype=np.bool_),
             np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k),
-            np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k))
+            np.empty(k), np.empty(k), np.empty(k), np.empty(k), np.empty(k))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -139,7 +139,7 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
     """
     m = hi - lo
     (age, live, pk, female, used, rare, ramp, arousal, reg, hyper, deact, peer, single, stress, felt, habit, tol,
-     drive, thr, chance, recent) = scratch
+     chance, recent) = scratch
     n_live = 0
     birth = I[rs.birth_step, lo:hi]
     autonomy_w = p.autonomy_age * WEEKS_PER_YEAR
@@ -188,7 +188,8 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
         thr_male, thr_female = thresholds[0, t], thresholds[1, t]
         acc = access[t]
         has = acc > 0.0
-        # phase 1 (vector): the drive, and the threshold (plus the resolve while abstinent)
+        # phase 1 (vector): the drive, and the threshold (plus the resolve while abstinent): the argument of the
+        # use chance's sigmoid
         for j in range(m):
             h = np.float64(f_hab[j])
             tl = np.float64(f_tol[j])
@@ -196,24 +197,22 @@ def _relief_block(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access,
             tol[j] = tl
             pl = relief.pull(hyper[j], deact[j], single[j], np.float64(f_liab[j]), peer[j], w_hyper, w_deact,
                              w_single, w_gene, w_peer)
-            drive[j] = relief.drive(felt[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
-                                    p.craving_regulation, pl)
+            dr = relief.drive(felt[j], p.need_regulation, reg[j], p.rebound_weight, tl, p.habit_weight, h,
+                              p.craving_regulation, pl)
             base = thr_female if female[j] else thr_male
-            thr[j] = base + p.resolve if b_state[j] == relief.ABSTINENT else base
-        # phase 2 (vector, with core/vexp.py's exp): the weekly chance of use (relief.use_chance, its sigmoid on
-        # the block row: exp's special cases only where an argument needs them)
-        for j in range(m):
-            chance[j] = relief.use_argument(p.use_gain, drive[j], thr[j])
+            th = base + p.resolve if b_state[j] == relief.ABSTINENT else base
+            chance[j] = relief.use_argument(p.use_gain, dr, th)
+        # phase 2 (vector, with core/vexp.py's exp): the sigmoid of relief.use_chance on the block row (exp's special
+        # cases only where an argument needs them)
         sigmoid_lanes(chance, chance, m)
-        for j in range(m):
-            reach = acc * ramp[j]
-            chance[j] = relief.chance_of_use(reach, habit[j], chance[j])
-        # phase 3 (vector): draw 3t (use) or 3t + 1 (lapse, while abstinent), taken for every lane; (3t + 1) * G is
-        # 3t * G + G modulo 2^64, so the lane's draw number costs an add, not a 64-bit multiply (AVX2 has none)
+        # phase 3 (vector): the weekly chance of use (relief.use_chance), and draw 3t (use) or 3t + 1 (lapse, while
+        # abstinent), taken for every lane; (3t + 1) * G is 3t * G + G modulo 2^64, so the lane's draw number costs
+        # an add, not a 64-bit multiply (AVX2 has none)
         use_offset = np.uint64(3 * t) * GOLDEN
         for j in range(m):
+            c = relief.chance_of_use(acc * ramp[j], habit[j], chance[j])
             lapse_offset = GOLDEN if b_state[j] == relief.ABSTINENT else np.uint64(0)
-            used[j] = has & (uniform_from_offset(pk[j], use_offset + lapse_offset) < chance[j])
+            used[j] = has & (uniform_from_offset(pk[j], use_offset + lapse_offset) < c)
         # phase 5 (vector): both outcomes of the week, selected, in float64 scratch
         for j in range(m):
             u = used[j]

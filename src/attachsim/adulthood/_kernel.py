@@ -298,8 +298,8 @@ M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a",
         "relationship_quality", "relationship_conflict", "single_weeks", "partner_responsiveness", "pursuit",
         "withdrawal", "intrusion", "relational_liability", "external_stress")
 M9_I = ("birth_step", "partner", "breakups")
-#: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
-#: so the result, independent of the number of threads.
+#: People per chunk of the M9 kernel's passes (and of their lists): a fixed chunking (not one per thread) keeps the
+#: order of seekers, and so the result, independent of the number of threads.
 M9_CHUNK = 4096
 #: How many listed people ahead (the partnered in pass 2, the couples' lower ids in pass 3) the passes ask for the
 #: partner's scratch row (:func:`.prefetch_row`): a partner sits anywhere in the population, and once the scratch
@@ -324,11 +324,12 @@ M9IRows = namedtuple("M9IRows", M9_I)  # type: ignore[misc]
 
 
 #: The couples' scratch: two compact rows a person, each read by the partner with one scattered cache-line read.
-#: ``p1`` (32 bytes a person, float64): what each partnered person shows the other from last week's states (pass 1
-#: writes, pass 2 reads the partner's; pass 3 its own adult flag). ``p2`` (64 bytes, one cache line, float64 with a
-#: float32 view ``p2s`` of the same memory): this week's behaviour and the states the couple's conflict and
-#: satisfaction read (pass 2 writes its own, pass 3 reads its own and the partner's). The float32 columns hold
-#: states stored as float32 (widened exactly when read), the float64 columns values computed in float64.
+#: ``p1`` (32 bytes a person, float64): what each person shows a partner from last week's states (pass 1 writes,
+#: pass 2 reads the partner's; pass 4 the higher id's own couple flag). ``p2`` (64 bytes, one cache line, float64
+#: with a float32 view ``p2s`` of the same memory): this week's behaviour and the states the couple's conflict and
+#: satisfaction read (pass 2 writes its own, pass 3 reads the lower id's and the higher id's and writes the higher
+#: id's results into the latter, pass 4 reads them). The float32 columns hold states stored as float32 (widened
+#: exactly when read), the float64 columns values computed in float64.
 M9_P1_R, M9_P1_U_OLD, M9_P1_W_OLD, M9_P1_ADULT = range(4)
 M9_P1_WIDTH = 4
 M9_P2_U, M9_P2_W, M9_P2_ANS, M9_P2_OFFER, M9_P2_CLOSE, M9_P2_STRESS = range(6)

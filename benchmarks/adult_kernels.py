@@ -151,12 +151,12 @@ def assessments(args: argparse.Namespace) -> None:
 #: ``--variants``: this tree's relief kernel with one piece of the week left out (text replacements in its source),
 #: to see what each piece costs; such a variant's results differ, so only the timing is compared.
 VARIANTS: dict[str, dict[str, str]] = {
-    "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_nb(k, 15) < event_w) else 0.0\n":
+    "no life events": {"        event = 1.0 if (age[j] >= ADULT_W) & (uniform_lane(k, 15) < event_w) else 0.0\n":
                        "        event = 0.0\n"},
-    "no supervised access": {"reach = acc * ramp[j]": "reach = acc"},
+    "no supervised access": {"relief.chance_of_use(acc * ramp[j],": "relief.chance_of_use(acc,"},
     "no rare pass": {"        if n_rare:\n": "        if n_rare < 0:\n"},
     "no exp phase": {"        sigmoid_lanes(chance, chance, m)\n": ""},
-    "no use draws": {"uniform_nb(pk[j], 3 * t + np.int64(abstinent))": "0.5"},
+    "no use draws": {"uniform_from_offset(pk[j], use_offset + lapse_offset)": "0.5"},
 }
 
 

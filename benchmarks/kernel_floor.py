@@ -112,7 +112,8 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
     )
     dev = dev.replace("\nPARAM_ORDER = (", MEAN_COUNT + "\n\nPARAM_ORDER = (", 1)
     relief = _substitute(inspect.getsource(adult_kernel), [],
-                         [(r"uniform_nb\(pk\[j\], 3 \* t \+ (?:np\.int64\(abstinent\)|2)\)", "0.5", 2)],
+                         [(r"uniform_from_offset\(pk\[j\], use_offset \+ lapse_offset\)"
+                           r"|uniform_nb\(pk\[j\], 3 \* t \+ 2\)", "0.5", 2)],
                          "attachsim.adulthood")
     return _load("attachsim_floor_development", dev, where), _load("attachsim_floor_relief", relief, where)
 

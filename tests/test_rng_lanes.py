@@ -25,11 +25,12 @@ def _lane_counts(u, n, p, lam, block):  # type: ignore[no-untyped-def]
     kb = np.empty(size, dtype=np.int64)
     kp = np.empty(size, dtype=np.int64)
     prob, s, r, nwf = np.empty(block), np.empty(block), np.empty(block), np.empty(block)
-    nw = np.empty(block, dtype=np.int64)
+    nw, idx, kd = np.empty(block, dtype=np.int64), np.empty(block, dtype=np.int64), np.empty(block, dtype=np.int64)
+    ud, lamd = np.empty(block), np.empty(block)
     for lo in range(0, size, block):
         m = min(block, size - lo)
-        binomial_inv_lanes(u[lo:lo + m], n[lo:lo + m], p[lo:lo + m], kb[lo:lo + m], prob, s, r, nw, nwf, m)
-        poisson_inv_lanes(u[lo:lo + m], lam[lo:lo + m], kp[lo:lo + m], prob, s, m)
+        binomial_inv_lanes(u[lo:lo + m], n[lo:lo + m], p[lo:lo + m], kb[lo:lo + m], prob, s, r, nw, nwf, ud, idx, kd, m)
+        poisson_inv_lanes(u[lo:lo + m], lam[lo:lo + m], kp[lo:lo + m], prob, s, ud, lamd, idx, kd, m)
     return kb, kp
 
 

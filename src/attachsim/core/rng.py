@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from .vcos import cos_nb
 from .vexp import as_f64, exp
-from .vlog import log_nb, log_table_nb, on_table_path
+from .vlog import is_positive_normal, log_nb, log_normal_nb
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -298,15 +298,17 @@ def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: 
     """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m``: the same operations, in loops LLVM vectorises.
 
     ``log`` (``core/vlog.py``) and ``cos`` (``core/vcos.py``) are the C library's bits in vectorisable code.
-    ``log`` is taken in two passes: the table path for every lane (vectorised), then, one lane at a time, the
-    whole function for the lanes off that path (``1 - u`` near 1: one lane in 16).
+    ``log`` of ``1 - u`` (a positive normal double for ``0 <= u < 1``) is :func:`log_normal_nb`, both of its
+    paths computed for every lane; a block with another value (none can be) takes the whole function.
     """
-    for lane in range(m):
-        out[lane] = log_table_nb(1.0 - u1[lane])
+    odd = 0
     for lane in range(m):
         x = 1.0 - u1[lane]
-        if not on_table_path(x):
-            out[lane] = log_nb(x)
+        odd += int(not is_positive_normal(x))
+        out[lane] = log_normal_nb(x)
+    if odd > 0:
+        for lane in range(m):
+            out[lane] = log_nb(1.0 - u1[lane])
     for lane in range(m):
         out[lane] = np.sqrt(-2.0 * out[lane]) * cos_nb(2.0 * np.pi * u2[lane])
 

@@ -9,7 +9,7 @@ import pytest
 from attachsim.core.rng import binomial_inv_lanes, binomial_inv_nb, poisson_inv_lanes, poisson_inv_nb
 
 
-@nb.njit(cache=True)
+@nb.njit  # not cached: the cache would not see changes to core/rng.py
 def _scalar_counts(u, n, p, lam):  # type: ignore[no-untyped-def]
     kb = np.empty(u.shape[0], dtype=np.int64)
     kp = np.empty(u.shape[0], dtype=np.int64)
@@ -19,7 +19,7 @@ def _scalar_counts(u, n, p, lam):  # type: ignore[no-untyped-def]
     return kb, kp
 
 
-@nb.njit(cache=True)
+@nb.njit  # not cached: the cache would not see changes to core/rng.py
 def _lane_counts(u, n, p, lam, block):  # type: ignore[no-untyped-def]
     size = u.shape[0]
     kb = np.empty(size, dtype=np.int64)

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .vcos import cos_nb
-from .vexp import as_f64, exp
+from .vexp import as_f64, exp, exp_main_nb, main_range
 from .vlog import is_positive_normal, log_nb, log_normal_nb
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -332,9 +332,17 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
     for two. When at most :data:`TAIL_LANES` lanes are unfinished, they are compacted (an unfinished lane has taken
     every step: its ``k`` is ``j``) and the passes continue over them alone, with the same operations.
     """
-    for lane in range(m):  # vexp.exp: the C library's bits in vectorisable code (core/vexp.py)
+    # exp(-lam) (1 where lam is not positive): vexp's main path alone where every argument is in its range (a
+    # lane without a positive rate takes -1 there, then 1), else vexp.exp; the C library's bits (core/vexp.py)
+    for lane in range(m):
         lv = lam[lane]
-        prob[lane] = exp(-lv) if lv > 0.0 else 1.0
+        prob[lane] = -lv if lv > 0.0 else -1.0
+    if main_range(prob, m):
+        for lane in range(m):
+            prob[lane] = exp_main_nb(prob[lane]) if lam[lane] > 0.0 else 1.0
+    else:
+        for lane in range(m):
+            prob[lane] = exp(prob[lane]) if lam[lane] > 0.0 else 1.0
     alive = 0
     for lane in range(m):
         s[lane] = prob[lane]

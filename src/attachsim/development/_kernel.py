@@ -324,33 +324,6 @@ def _new_close_other(F, rf, p, i, pkc):  # type: ignore[no-untyped-def]
         security, p.close_sensitivity_mean, p.close_security_weight, p.close_sensitivity_sd, normal_nb(pkc, 6))
 
 
-@nb.njit(cache=True, inline="always")
-def _count_weeks(F, rf, p, lo, m, V, act):  # type: ignore[no-untyped-def]
-    """Children's weeks of low response (from 2 years) and of severe deprivation, counted (float32 + 1) per lane.
-
-    Branch-free: whether each lane counts is data (a branch per lane mispredicts), and a row is written only if some
-    lane of the block counts in it.
-    """
-    low, deprived = 0, 0
-    dint = F[rf.deprivation_intensity, lo:lo + m]
-    for lane in range(m):
-        child = (act[lane] != 0) & (V[V_AGE, lane] < ADULT_W)
-        low += int(child & (V[V_AGE, lane] >= INFANCY_END_W) & (V[V_REXP, lane] < p.neglect_response_threshold))
-        deprived += int(child & (V[V_DEPON, lane] > 0.0) & (dint[lane] >= p.severe_deprivation))
-    if low > 0:
-        dst = F[rf.low_response_weeks, lo:lo + m]
-        for lane in range(m):
-            count = ((act[lane] != 0) & (V[V_AGE, lane] < ADULT_W) & (V[V_AGE, lane] >= INFANCY_END_W)
-                     & (V[V_REXP, lane] < p.neglect_response_threshold))
-            dst[lane] = np.float32(dst[lane] + 1.0) if count else dst[lane]
-    if deprived > 0:
-        dst = F[rf.deprived_weeks, lo:lo + m]
-        for lane in range(m):
-            count = ((act[lane] != 0) & (V[V_AGE, lane] < ADULT_W) & (V[V_DEPON, lane] > 0.0)
-                     & (dint[lane] >= p.severe_deprivation))
-            dst[lane] = np.float32(dst[lane] + 1.0) if count else dst[lane]
-
-
 @nb.njit(cache=True, error_model="numpy")
 def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, Wf, Wi, Wu):  # type: ignore[no-untyped-def]
     """One block of ``m`` people from ``lo``: the weekly step of :func:`development_step`, phase by phase over lanes."""
@@ -631,23 +604,27 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
     for lane in range(m):
         full = full and act[lane] != 0
     _store_rows(F, rf, lo, V, act, full, m)
-    # exposure ledger for the ACE count (before 18): the abuse draws lane by lane where there was harm
+    # exposure ledger for the ACE count (before 18), lane by lane
     for lane in range(m if stage != ADULT else 0):
-        n_h_i = n_h_l[lane]
-        if act[lane] == 0 or age_l[lane] >= ADULT_W or n_h_i <= 0:
+        age = age_l[lane]
+        if act[lane] == 0 or age >= ADULT_W:
             continue
         i = lo + lane
-        # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
-        pk2 = pk2_l[lane]
-        abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
-                 (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
-        for k, (flag, share) in enumerate(abuse):
-            if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h_i):
-                B[flag, i] = 1
-        if uniform_nb(pk2, 7) < p.violence_per_harm_week:
-            B[rb.ace_violence, i] = 1
-    if stage != ADULT:  # weeks of low response and of severe deprivation: counted with selects over the rows
-        _count_weeks(F, rf, p, lo, m, V, act)
+        n_h_i = n_h_l[lane]
+        if n_h_i > 0:
+            # the abuse categories of a harm event (ledger row, chance per event): draws 4, 5, 6
+            pk2 = pk2_l[lane]
+            abuse = ((rb.ace_emotional_abuse, p.emotional_abuse_share),
+                     (rb.ace_physical_abuse, p.physical_abuse_share), (rb.ace_sexual_abuse, p.sexual_abuse_share))
+            for k, (flag, share) in enumerate(abuse):
+                if uniform_nb(pk2, 4 + k) < later.any_of(share, n_h_i):
+                    B[flag, i] = 1
+            if uniform_nb(pk2, 7) < p.violence_per_harm_week:
+                B[rb.ace_violence, i] = 1
+        if age >= INFANCY_END_W and V[V_REXP, lane] < p.neglect_response_threshold:
+            F[rf.low_response_weeks, i] += 1.0
+        if V[V_DEPON, lane] > 0.0 and F[rf.deprivation_intensity, i] >= p.severe_deprivation:
+            F[rf.deprived_weeks, i] += 1.0
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")
@@ -673,5 +650,5 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written
-guard_cache(age_tables, week_constants, _count_weeks, _load_row, _store_row, _load_rows, _store_rows, _load_irow, _flag_where,
+guard_cache(age_tables, week_constants, _load_row, _store_row, _load_rows, _store_rows, _load_irow, _flag_where,
             _drift_normals, _chances, _schedules, _figure_lanes, _new_close_other, _block, development_step)

@@ -36,7 +36,7 @@ def _lane_counts(u, n, p, lam, block):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("block", [1, 5, 128])
 def test_lane_inversions_equal_the_scalar_ones_on_every_lane(block):
-    """Counts of every lane (odd and even step counts, the two-step passes, the scalar tail) equal the scalar loop's."""
+    """Counts of every lane (odd and even step counts, two-step passes, compacted last lanes) are the scalar loop's."""
     rng = np.random.default_rng(3)
     size = 20_000
     u = rng.random(size)

@@ -268,7 +268,7 @@ def box_muller_nb(u1: float, u2: float) -> float:
 @nb.njit(cache=True, inline="always")
 def small_int_f64(x: np.int64) -> float:
     """``float(x)`` for ``|x| < 2**51``, exactly, by bit operations that vectorise (see ``_MAGIC52``)."""
-    return as_f64(np.uint64(x) + _MAGIC52_SIGNED) - _TWO52_SIGNED  # type: ignore[no-any-return]
+    return as_f64(np.uint64(x) + _MAGIC52_SIGNED) - _TWO52_SIGNED  # type: ignore[call-arg,no-any-return]
 
 
 @nb.njit(cache=True, inline="always")
@@ -279,8 +279,8 @@ def uniform_bits_f64(h: np.uint64) -> float:
     ``_MAGIC52``, and ``2 a + b`` is ``x`` exactly (an integer below 2^53), so the float is ``float(x)``.
     """
     x = h >> _S11
-    a = as_f64((x >> np.uint64(1)) | _MAGIC52) - _TWO52
-    b = as_f64((x & np.uint64(1)) | _MAGIC52) - _TWO52
+    a = as_f64((x >> np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+    b = as_f64((x & np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]
     return (a * 2.0 + b) * _INV53  # type: ignore[no-any-return]
 
 
@@ -314,9 +314,10 @@ def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: 
 
 
 #: An inversion's passes run over the whole block while more than this many lanes are unfinished; then the unfinished
-#: lanes are moved to the front of the scratch rows (compacted) and the passes continue over those alone: a pass over
-#: the whole block costs as much as a few lanes' steps, and the last lanes are the longest (docs/performance.md).
-TAIL_LANES = 16
+#: lanes are moved to the front of the scratch rows (compacted) and the passes continue over those alone, one vector
+#: (a pass over the whole block costs as much as many lanes' steps, and the last lanes are the longest). 4 measured
+#: best of 4, 8, 16 and 32 (docs/performance.md, perf5).
+TAIL_LANES = 4
 
 
 @nb.njit(cache=True, inline="always", error_model="numpy")
@@ -324,7 +325,7 @@ def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], 
                       prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], ud: npt.NDArray[np.float64],
                       lamd: npt.NDArray[np.float64], idx: npt.NDArray[np.int64], kd: npt.NDArray[np.int64],
                       m: int) -> None:
-    """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; ``prob``, ``s``, ``ud``, ``lamd``, ``idx``, ``kd`` are scratch.
+    """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; the arrays after ``k`` are scratch.
 
     A lane with ``lam == 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0
     (rates must not be negative: such a lane would not stay at 0).
@@ -415,7 +416,7 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         q = 1.0 - pl
         nwl = nl if work else 0
         nw[lane] = nwl
-        nwf[lane] = small_int_f64(nwl)
+        nwf[lane] = small_int_f64(nwl)  # type: ignore[arg-type]  # an int64 in Numba
         r[lane] = pl / q if work else 0.0
         s[lane] = q if work else 1.0  # the base of the repeated squaring
         prob[lane] = 1.0

@@ -58,7 +58,7 @@ def _mean_poisson_lanes(lam, k, m):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _mean_count_lanes(n, p, k, prob, s, r, nw, nwf, m):  # type: ignore[no-untyped-def]
+def _mean_count_lanes(n, p, k, prob, s, r, nw, nwf, ud, idx, kd, m):  # type: ignore[no-untyped-def]
     """The expected counts of a block's binomial draws, rounded."""
     for lane in range(m):
         k[lane] = _mean_count(n[lane], p[lane])
@@ -103,7 +103,8 @@ def floor_kernels(where: Path) -> tuple[ModuleType, ModuleType]:
          ("uniform_nb(pkc_l[lane], 5) < turnover_h", "False"), ("uniform_nb(pk2_l[lane], 8)", "0.5"),
          ("V[V_U4, lane] < div_h", "False"), ("V[V_U5, lane] < inc_h", "False"),
          ("V[V_U5, lane] < turnover_h", "False"),
-         ("poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, m)", "_mean_poisson_lanes(V[V_LAM], n_ep_l, m)")],
+         ("poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, ud, r, idx, kd, m)",
+          "_mean_poisson_lanes(V[V_LAM], n_ep_l, m)")],
         [(r"binomial_inv_lanes\((?:Wf\[W_U\d\d\]|u28), ", "_mean_count_lanes(", 6),
          (r"uniform_nb\(pk2, (?:4 \+ k|7)\)", "0.5", 2),
          (r"    uniform_lanes\(pk[c12]_l, \d, Wf\[W_U\w+\], m\)\n", "", 10),

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from attachsim.core.rng import box_muller_np, normal_lanes
-from attachsim.core.vlog import log_nb, log_table_nb, on_table_path
+from attachsim.core.vlog import is_positive_normal, log_nb, log_normal_nb, log_table_nb, on_table_path
 
 _TINY = 2.0 ** -1022  # the smallest normal double
 #: Where glibc's log changes path (1 - 2^-4 and 1 + 0x1.09p-4: the near-1 polynomial), 1 itself, the table's
@@ -26,6 +26,12 @@ def _log_all(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None: 
 def _log_table(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:  # NaN off the table path
     for j in range(x.shape[0]):
         out[j] = log_table_nb(x[j]) if on_table_path(x[j]) else np.nan
+
+
+@nb.njit
+def _log_normal(x: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:  # NaN off the positive normals
+    for j in range(x.shape[0]):
+        out[j] = log_normal_nb(x[j]) if is_positive_normal(x[j]) else np.nan
 
 
 @nb.njit
@@ -48,7 +54,7 @@ def _same_bits(out: npt.NDArray[np.float64], ref: npt.NDArray[np.float64]) -> np
     return (out.view(np.uint64) == ref.view(np.uint64)) | (np.isnan(out) & np.isnan(ref))
 
 
-def test_log_and_its_table_path_are_bit_identical_to_numpy_and_the_c_library():
+def test_log_and_its_table_and_two_path_forms_are_bit_identical_to_numpy_and_the_c_library():
     for seed in (1, 2):
         x = _values(1_500_000, seed)  # 2 x 3.5 million values
         out, lib = np.empty_like(x), np.empty_like(x)
@@ -64,6 +70,11 @@ def test_log_and_its_table_path_are_bit_identical_to_numpy_and_the_c_library():
         assert 0.5 < table.mean() < 0.95  # both paths are exercised
         same = _same_bits(out[table], lib[table])
         assert same.all(), f"table path: {(~same).sum()} values differ, e.g. log({x[table][~same][:3]!r})"
+        _log_normal(x, out)
+        normal = ~np.isnan(out)
+        assert normal.sum() == ((x >= _TINY) & (x < np.inf)).sum()
+        same = _same_bits(out[normal], lib[normal])
+        assert same.all(), f"both paths: {(~same).sum()} values differ, e.g. log({x[normal][~same][:3]!r})"
 
 
 def test_special_values():
@@ -81,6 +92,7 @@ def test_block_normals_are_the_reference_normals():
     u1 = rng.integers(0, 2 ** 53, 200_000).astype(np.float64) * 2.0 ** -53
     u1[:50_000] *= 2.0 ** -4  # 1 - u1 near 1: log's near-1 path
     u1[50_000] = 0.0  # log(1) = 0
+    u1[50_001:50_004] = (2.0 ** -4, 2.0 ** -4 - 2.0 ** -53, 1.0 - 2.0 ** -53)  # the near-1 edge; 1 - u = 2^-53
     u2 = rng.integers(0, 2 ** 53, 200_000).astype(np.float64) * 2.0 ** -53
     out = np.empty_like(u1)
     normal_lanes(u1, u2, out, u1.shape[0])

@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .vcos import cos_nb
-from .vexp import exp
-from .vlog import log_nb, log_table_nb, on_table_path
+from .vexp import as_f64, exp, exp_main_nb, main_range
+from .vlog import is_positive_normal, log_nb, log_normal_nb
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -36,6 +36,13 @@ _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 #: Reciprocals 1/1 .. 1/401: the inversion loops multiply by these instead of dividing (a division costs
 #: several multiplications' latency on the loop's dependency chain).
 RECIPROCALS = 1.0 / np.arange(1, 402, dtype=np.float64)
+#: The bits of 2^52 and of 1.5 * 2^52: an integer below 2^52 (or of magnitude below 2^51) put in (added to) their
+#: significand gives a float64 that, less 2^52 (1.5 * 2^52), is the integer exactly. AVX2 has no packed int64 to
+#: float64 conversion (the compiler converts lane by lane); these bit operations vectorise.
+_MAGIC52 = np.uint64(0x4330000000000000)
+_MAGIC52_SIGNED = np.uint64(0x4338000000000000)
+_TWO52 = 2.0 ** 52
+_TWO52_SIGNED = 1.5 * 2.0 ** 52
 
 U64Array = npt.NDArray[np.uint64]
 
@@ -258,11 +265,31 @@ def box_muller_nb(u1: float, u2: float) -> float:
     return float(np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2))
 
 
+@nb.njit(cache=True, inline="always")
+def small_int_f64(x: np.int64) -> float:
+    """``float(x)`` for ``|x| < 2**51``, exactly, by bit operations that vectorise (see ``_MAGIC52``)."""
+    return as_f64(np.uint64(x) + _MAGIC52_SIGNED) - _TWO52_SIGNED  # type: ignore[call-arg,no-any-return]
+
+
+@nb.njit(cache=True, inline="always")
+def uniform_bits_f64(h: np.uint64) -> float:
+    """``float(h >> 11) * 2**-53`` (the uniform of hash ``h``, as :func:`uniform_nb`), the same bits.
+
+    ``x = h >> 11 < 2**53`` is ``2 * (x >> 1) + (x & 1)``: both halves below 2^52 convert exactly through
+    ``_MAGIC52``, and ``2 a + b`` is ``x`` exactly (an integer below 2^53), so the float is ``float(x)``.
+    """
+    x = h >> _S11
+    a = as_f64((x >> np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+    b = as_f64((x & np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]
+    return (a * 2.0 + b) * _INV53  # type: ignore[no-any-return]
+
+
 @nb.njit(cache=True, error_model="numpy")
 def uniform_lanes(pkeys: U64Array, k: np.int64, out: npt.NDArray[np.float64], m: int) -> None:
-    """``out[l] = uniform_nb(pkeys[l], k)`` for ``l < m`` (vectorised hashes)."""
+    """``out[l] = uniform_nb(pkeys[l], k)`` for ``l < m`` (vectorised hashes, vectorised conversion to float)."""
+    kg = np.uint64(k) * GOLDEN
     for lane in range(m):
-        out[lane] = uniform_nb(pkeys[lane], k)
+        out[lane] = uniform_bits_f64(mix_nb(pkeys[lane] + kg))
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -271,88 +298,114 @@ def normal_lanes(u1: npt.NDArray[np.float64], u2: npt.NDArray[np.float64], out: 
     """``out[l] = box_muller_nb(u1[l], u2[l])`` for ``l < m``: the same operations, in loops LLVM vectorises.
 
     ``log`` (``core/vlog.py``) and ``cos`` (``core/vcos.py``) are the C library's bits in vectorisable code.
-    ``log`` is taken in two passes: the table path for every lane (vectorised), then, one lane at a time, the
-    whole function for the lanes off that path (``1 - u`` near 1: one lane in 16).
+    ``log`` of ``1 - u`` (a positive normal double for ``0 <= u < 1``) is :func:`log_normal_nb`, both of its
+    paths computed for every lane; a block with another value (none can be) takes the whole function.
     """
-    for lane in range(m):
-        out[lane] = log_table_nb(1.0 - u1[lane])
+    odd = 0
     for lane in range(m):
         x = 1.0 - u1[lane]
-        if not on_table_path(x):
-            out[lane] = log_nb(x)
+        odd += int(not is_positive_normal(x))
+        out[lane] = log_normal_nb(x)
+    if odd > 0:
+        for lane in range(m):
+            out[lane] = log_nb(1.0 - u1[lane])
     for lane in range(m):
         out[lane] = np.sqrt(-2.0 * out[lane]) * cos_nb(2.0 * np.pi * u2[lane])
 
 
-#: An inversion's last lanes (at most this many left unfinished in a block) finish one at a time: a pass over the
-#: whole block costs about as much as a few lanes' scalar steps (docs/performance.md).
-TAIL_LANES = 6
+#: An inversion's passes run over the whole block while more than this many lanes are unfinished; then the unfinished
+#: lanes are moved to the front of the scratch rows (compacted) and the passes continue over those alone, one vector
+#: (a pass over the whole block costs as much as many lanes' steps, and the last lanes are the longest). 4 measured
+#: best of 4, 8, 16 and 32 (docs/performance.md, perf5).
+TAIL_LANES = 4
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def poisson_inv_lanes(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], k: npt.NDArray[np.int64],
-                      prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], m: int) -> None:
-    """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; ``prob`` and ``s`` are scratch.
+                      prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], ud: npt.NDArray[np.float64],
+                      lamd: npt.NDArray[np.float64], idx: npt.NDArray[np.int64], kd: npt.NDArray[np.int64],
+                      m: int) -> None:
+    """``k[l] = poisson_inv_nb(u[l], lam[l])`` for ``l < m``; the arrays after ``k`` are scratch.
 
     A lane with ``lam == 0`` (or NaN) starts with ``s = 1 > u`` and stays at 0, as the scalar function returns 0
     (rates must not be negative: such a lane would not stay at 0).
-    The passes over the block stop when at most :data:`TAIL_LANES` lanes are left; those continue the scalar loop
-    from where they are (an unfinished lane has taken every step: its ``k`` is the number of steps). Each pass takes
-    two steps (draw numbers ``j`` and ``j + 1``), so that the lanes' state is loaded and stored once for two.
+    Each pass takes two steps (draw numbers ``j`` and ``j + 1``), so that the lanes' state is loaded and stored once
+    for two. When at most :data:`TAIL_LANES` lanes are unfinished, they are compacted (an unfinished lane has taken
+    every step: its ``k`` is ``j``) and the passes continue over them alone, with the same operations.
     """
-    for lane in range(m):  # vexp.exp: the C library's bits in vectorisable code (core/vexp.py)
+    # exp(-lam) (1 where lam is not positive): vexp's main path alone where every argument is in its range (a
+    # lane without a positive rate takes -1 there, then 1), else vexp.exp; the C library's bits (core/vexp.py)
+    for lane in range(m):
         lv = lam[lane]
-        prob[lane] = exp(-lv) if lv > 0.0 else 1.0
+        prob[lane] = -lv if lv > 0.0 else -1.0
+    if main_range(prob, m):
+        for lane in range(m):
+            prob[lane] = exp_main_nb(prob[lane]) if lam[lane] > 0.0 else 1.0
+    else:
+        for lane in range(m):
+            prob[lane] = exp(prob[lane]) if lam[lane] > 0.0 else 1.0
     alive = 0
     for lane in range(m):
         s[lane] = prob[lane]
         k[lane] = 0
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > TAIL_LANES and j < 400:  # two steps (j, j + 1) a pass: half the passes' loads and stores
-        rj0 = RECIPROCALS[j]
-        rj1 = RECIPROCALS[j + 1]
-        second = j + 1 < 400
-        alive = 0
-        for lane in range(m):
-            ul = u[lane]
-            lv = lam[lane]
-            s0 = s[lane]
-            go0 = ul > s0
-            p1 = prob[lane] * lv * rj0
-            s1 = s0 + p1
-            go1 = go0 & (ul > s1) & second  # step j + 1 is taken only after step j
-            p2 = p1 * lv * rj1
-            s2 = s1 + p2
-            # stored unconditionally (no masked stores): a finished lane's s only grows (pn >= 0) or turns NaN,
-            # so it never has u > s again, and its prob is never used
-            prob[lane] = p2
-            s[lane] = s2
-            k[lane] += int(go0) + int(go1)
-            alive += int(ul > s2)
+    while alive > TAIL_LANES and j < 400:
+        alive = _poisson_pass(u, lam, prob, s, k, j, m)
         j += 2
     if alive > 0:
+        nd = 0
         for lane in range(m):
-            if u[lane] > s[lane]:  # poisson_inv_nb's loop from step k
-                ul, lv, pl, sl, kl = u[lane], lam[lane], prob[lane], s[lane], k[lane]
-                while ul > sl and kl < 400:
-                    pl = pl * lv * RECIPROCALS[kl]
-                    kl += 1
-                    sl += pl
-                k[lane] = kl
+            if (u[lane] > s[lane]) & (k[lane] < 400):
+                ud[nd], lamd[nd], prob[nd], s[nd], idx[nd], kd[nd] = u[lane], lam[lane], prob[lane], s[lane], lane, 0
+                nd += 1
+        while alive > 0:
+            alive = _poisson_pass(ud, lamd, prob, s, kd, j, nd)
+            j += 2
+        for d in range(nd):
+            k[idx[d]] += kd[d]
 
 
-@nb.njit(cache=True, error_model="numpy")
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _poisson_pass(u: npt.NDArray[np.float64], lam: npt.NDArray[np.float64], prob: npt.NDArray[np.float64],
+                  s: npt.NDArray[np.float64], k: npt.NDArray[np.int64], j: int, m: int) -> int:
+    """Steps ``j`` and ``j + 1`` of :func:`poisson_inv_nb`'s loop for lanes ``l < m``; the lanes left unfinished."""
+    rj0 = RECIPROCALS[j]
+    rj1 = RECIPROCALS[j + 1]
+    second = j + 1 < 400
+    alive = 0
+    for lane in range(m):
+        ul = u[lane]
+        lv = lam[lane]
+        s0 = s[lane]
+        go0 = ul > s0
+        p1 = prob[lane] * lv * rj0
+        s1 = s0 + p1
+        go1 = go0 & (ul > s1) & second  # step j + 1 is taken only after step j
+        p2 = p1 * lv * rj1
+        s2 = s1 + p2
+        # stored unconditionally (no masked stores): a finished lane's s only grows (pn >= 0) or turns NaN,
+        # so it never has u > s again, and its prob is never used
+        prob[lane] = p2
+        s[lane] = s2
+        k[lane] += int(go0) + int(go1)
+        alive += int((ul > s2) & (j + 2 < 400))
+    return alive
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: npt.NDArray[np.float64],
                        k: npt.NDArray[np.int64], prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64],
                        r: npt.NDArray[np.float64], nw: npt.NDArray[np.int64], nwf: npt.NDArray[np.float64],
+                       ud: npt.NDArray[np.float64], idx: npt.NDArray[np.int64], kd: npt.NDArray[np.int64],
                        m: int) -> None:
-    """``k[l] = binomial_inv_nb(u[l], n[l], p[l])`` for ``l < m``; ``prob``, ``s``, ``r``, ``nw``, ``nwf`` are scratch.
+    """``k[l] = binomial_inv_nb(u[l], n[l], p[l])`` for ``l < m``; the arrays after ``k`` are scratch.
 
     Lanes that need no inversion (``n <= 0``, ``p <= 0``: 0; ``p >= 1``: ``n``) get ``nw = 0`` trials and never
     take part; the others compute ``q ** n`` by the same repeated squaring as :func:`int_power_nb`. The passes use
     the trials as float64 (``nwf - j`` is ``float(n - k)`` exactly: small integers; AVX2 has no packed int64 to
-    float64 conversion) and stop when at most :data:`TAIL_LANES` lanes are left, which finish one at a time.
+    float64 conversion, so :func:`small_int_f64` converts). When at most :data:`TAIL_LANES` lanes are unfinished,
+    they are compacted (``k`` is ``j`` in each) and the passes continue over them alone.
     """
     top = 0
     for lane in range(m):
@@ -361,12 +414,13 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         work = (nl > 0) & (pl > 0.0) & (pl < 1.0)
         k[lane] = nl if ((nl > 0) & (pl >= 1.0)) else 0
         q = 1.0 - pl
-        nw[lane] = nl if work else 0
-        nwf[lane] = nw[lane]
+        nwl = nl if work else 0
+        nw[lane] = nwl
+        nwf[lane] = small_int_f64(nwl)  # type: ignore[arg-type]  # an int64 in Numba
         r[lane] = pl / q if work else 0.0
         s[lane] = q if work else 1.0  # the base of the repeated squaring
         prob[lane] = 1.0
-        top = max(top, nw[lane])
+        top = max(top, nwl)
     if top == 0:
         return
     b = 0
@@ -382,37 +436,48 @@ def binomial_inv_lanes(u: npt.NDArray[np.float64], n: npt.NDArray[np.int64], p: 
         s[lane] = prob[lane] if w else 2.0  # a lane outside the inversion never has u > s
         alive += int(u[lane] > s[lane])
     j = 0
-    while alive > TAIL_LANES and j < top:  # two steps (j, j + 1) a pass: half the passes' loads and stores
-        rj0 = RECIPROCALS[j]
-        rj1 = RECIPROCALS[j + 1]  # top <= 400: within the table
-        jf0 = float(j)
-        jf1 = jf0 + 1.0
-        alive = 0
-        for lane in range(m):
-            ul = u[lane]
-            rl = r[lane]
-            nl = nwf[lane]
-            s0 = s[lane]
-            go0 = (ul > s0) & (jf0 < nl)
-            p1 = prob[lane] * rl * (nl - jf0) * rj0
-            s1 = s0 + p1
-            go1 = go0 & (ul > s1) & (jf1 < nl)  # step j + 1 is taken only after step j
-            p2 = p1 * rl * (nl - jf1) * rj1
-            s2 = s1 + p2
-            # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
-            # falls below u again; a lane finished by j >= nw stays finished whatever its s
-            prob[lane] = p2
-            s[lane] = s2
-            k[lane] += int(go0) + int(go1)
-            alive += int((ul > s2) & (jf1 + 1.0 < nl))
+    while alive > TAIL_LANES and j < top:
+        alive = _binomial_pass(u, r, nwf, prob, s, k, j, m)
         j += 2
     if alive > 0:
+        nd = 0
         for lane in range(m):
-            nl = nw[lane]
-            if (u[lane] > s[lane]) & (k[lane] < nl):  # binomial_inv_nb's loop from step k
-                ul, rl, pl, sl, kl = u[lane], r[lane], prob[lane], s[lane], k[lane]
-                while ul > sl and kl < nl:
-                    pl = pl * rl * (nl - kl) * RECIPROCALS[kl]
-                    kl += 1
-                    sl += pl
-                k[lane] = kl
+            if (u[lane] > s[lane]) & (k[lane] < nw[lane]):
+                ud[nd], r[nd], nwf[nd], prob[nd], s[nd], idx[nd], kd[nd] = (u[lane], r[lane], nwf[lane], prob[lane],
+                                                                            s[lane], lane, 0)
+                nd += 1
+        while alive > 0:  # a lane is alive only while j < its trials <= top (RECIPROCALS has 401 entries)
+            alive = _binomial_pass(ud, r, nwf, prob, s, kd, j, nd)
+            j += 2
+        for d in range(nd):
+            k[idx[d]] += kd[d]
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _binomial_pass(u: npt.NDArray[np.float64], r: npt.NDArray[np.float64], nwf: npt.NDArray[np.float64],
+                   prob: npt.NDArray[np.float64], s: npt.NDArray[np.float64], k: npt.NDArray[np.int64], j: int,
+                   m: int) -> int:
+    """Steps ``j`` and ``j + 1`` of :func:`binomial_inv_nb`'s loop for lanes ``l < m``; the lanes left unfinished."""
+    rj0 = RECIPROCALS[j]
+    rj1 = RECIPROCALS[j + 1]  # j + 1 < top <= 400: within the table
+    jf0 = float(j)
+    jf1 = jf0 + 1.0
+    alive = 0
+    for lane in range(m):
+        ul = u[lane]
+        rl = r[lane]
+        nl = nwf[lane]
+        s0 = s[lane]
+        go0 = (ul > s0) & (jf0 < nl)
+        p1 = prob[lane] * rl * (nl - jf0) * rj0
+        s1 = s0 + p1
+        go1 = go0 & (ul > s1) & (jf1 < nl)  # step j + 1 is taken only after step j
+        p2 = p1 * rl * (nl - jf1) * rj1
+        s2 = s1 + p2
+        # stored unconditionally (no masked stores): a lane finished by u <= s has pn >= 0, so its s never
+        # falls below u again; a lane finished by j >= nw stays finished whatever its s
+        prob[lane] = p2
+        s[lane] = s2
+        k[lane] += int(go0) + int(go1)
+        alive += int((ul > s2) & (jf1 + 1.0 < nl))
+    return alive

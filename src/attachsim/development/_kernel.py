@@ -22,6 +22,7 @@ from ..core.rng import (
     normal_nb,
     person_key_nb,
     poisson_inv_lanes,
+    small_int_f64,
     uniform_lanes,
     uniform_nb,
 )
@@ -109,11 +110,11 @@ BLOCK = 128
 CHUNKS = 64
 
 # rows of the float64 lane scratch
-(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_U28, W_PROB, W_S, W_R, W_NWF) = range(15)
-N_WF = 15
+(W_U10, W_U11, W_U20, W_U21, W_U22, W_U23, W_UC0, W_UC1, W_UC2, W_UC3, W_U28, W_PROB, W_S, W_R, W_NWF, W_UD) = range(16)
+N_WF = 16
 # rows of the int64 lane scratch
-(W_ACT, W_AGE, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW) = range(11)
-N_WI = 11
+(W_ACT, W_AGE, W_NEP, W_NBID, W_NH, W_NF, W_NR, W_NS, W_NIN, W_REST, W_NW, W_IDX, W_KD) = range(13)
+N_WI = 13
 #: States the learning phase reads and writes, as rows of its float64 lane scratch ``V`` (same order as V_STATE).
 V_STATES = ("arousal", "regulation", "others_a", "others_b", "self_worth", "threat", "hyperactivation", "deactivation",
             "resp_expect", "resp_unpredict", "rebuff_expect", "conflict", "stress_gain", "social_cognition",
@@ -482,40 +483,41 @@ def _block(F, I, B, rf, ri, rb, p, skeys, step, lo, m, plasticity, base_rates, W
                 _chances(V, lane, p, 0.0, avail, sens, harm, p.close_rejection)
     # phase 4: the week's counts, every lane's inversion together
     prob, s, r, nw, nwf, rest = Wf[W_PROB], Wf[W_S], Wf[W_R], Wi[W_NW], Wf[W_NWF], Wi[W_REST]
+    ud, idx, kd = Wf[W_UD], Wi[W_IDX], Wi[W_KD]
     n_ep_l, n_bid_l, n_h_l, n_f_l, n_r_l, n_s_l, n_in_l = (Wi[W_NEP], Wi[W_NBID], Wi[W_NH], Wi[W_NF], Wi[W_NR],
                                                            Wi[W_NS], Wi[W_NIN])
     pin_l = V[V_PIN]
-    poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, m)
-    binomial_inv_lanes(Wf[W_U11], n_ep_l, V[V_BIDP], n_bid_l, prob, s, r, nw, nwf, m)
-    binomial_inv_lanes(Wf[W_U20], n_bid_l, V[V_PH], n_h_l, prob, s, r, nw, nwf, m)
+    poisson_inv_lanes(Wf[W_U10], V[V_LAM], n_ep_l, prob, s, ud, r, idx, kd, m)
+    binomial_inv_lanes(Wf[W_U11], n_ep_l, V[V_BIDP], n_bid_l, prob, s, r, nw, nwf, ud, idx, kd, m)
+    binomial_inv_lanes(Wf[W_U20], n_bid_l, V[V_PH], n_h_l, prob, s, r, nw, nwf, ud, idx, kd, m)
     for lane in range(m):
         rest[lane] = n_bid_l[lane] - n_h_l[lane]
-    binomial_inv_lanes(Wf[W_U21], rest, V[V_PF], n_f_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U21], rest, V[V_PF], n_f_l, prob, s, r, nw, nwf, ud, idx, kd, m)
     for lane in range(m):
         rest[lane] -= n_f_l[lane]
-    binomial_inv_lanes(Wf[W_U22], rest, V[V_PR], n_r_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U22], rest, V[V_PR], n_r_l, prob, s, r, nw, nwf, ud, idx, kd, m)
     for lane in range(m):
         rest[lane] -= n_r_l[lane]
-    binomial_inv_lanes(Wf[W_U23], rest, V[V_PS], n_s_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(Wf[W_U23], rest, V[V_PS], n_s_l, prob, s, r, nw, nwf, ud, idx, kd, m)
     # S0-8: of a partner's soothing, the share felt as intrusion (draw 8) soothes nothing and teaches nothing good
     # (it counts as unanswered) and arouses; lanes without a partner have pin = 0 and draw nothing
     u28 = Wf[W_U28]
     for lane in range(m):
         u28[lane] = uniform_nb(pk2_l[lane], 8) if (pin_l[lane] > 0.0) & (n_s_l[lane] > 0) else 0.0
-    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, nwf, m)
+    binomial_inv_lanes(u28, n_s_l, pin_l, n_in_l, prob, s, r, nw, nwf, ud, idx, kd, m)
     # phase 5: learning from the week (M3-M6) over the block's lanes, in branch-free loops over the float64 rows
     # of V (one allocation: LLVM sees that its rows do not overlap and vectorises); the libm calls (the strategy
     # sigmoids' exp, fright's log1p) in loops of their own; lanes outside the kernel's ages compute and keep nothing
     for lane in range(m):
         n_s = n_s_l[lane] - n_in_l[lane]
-        V[V_NEP, lane] = n_ep_l[lane]
-        V[V_NBID, lane] = n_bid_l[lane]
-        V[V_NH, lane] = n_h_l[lane]
-        V[V_NF, lane] = n_f_l[lane]
-        V[V_NR, lane] = n_r_l[lane]
-        V[V_NS, lane] = n_s
-        V[V_NI, lane] = rest[lane] - n_s
-        V[V_NIN, lane] = n_in_l[lane]
+        V[V_NEP, lane] = small_int_f64(n_ep_l[lane])  # float(count), exactly, in vector code
+        V[V_NBID, lane] = small_int_f64(n_bid_l[lane])
+        V[V_NH, lane] = small_int_f64(n_h_l[lane])
+        V[V_NF, lane] = small_int_f64(n_f_l[lane])
+        V[V_NR, lane] = small_int_f64(n_r_l[lane])
+        V[V_NS, lane] = small_int_f64(n_s)
+        V[V_NI, lane] = small_int_f64(rest[lane] - n_s)
+        V[V_NIN, lane] = small_int_f64(n_in_l[lane])
     for lane in range(m):
         plast = V[V_PLAST, lane]
         n_ep = V[V_NEP, lane]

@@ -1,19 +1,19 @@
-"""The relief kernel's vectorisable uniform (``adulthood._kernel.uniform_lane``) gives the generator's bits."""
+"""Vectorisable uniforms (`core.rng.uniform_bits_f64`, the relief kernel's `uniform_lane`) give the generator's bits."""
 
 from __future__ import annotations
 
 import numba as nb
 import numpy as np
 
-from attachsim.adulthood._kernel import uniform_lane, unit_from_bits
-from attachsim.core.rng import uniform_nb
+from attachsim.adulthood._kernel import uniform_lane
+from attachsim.core.rng import uniform_bits_f64, uniform_nb
 
 
 @nb.njit(cache=True)
 def _units(h):  # type: ignore[no-untyped-def]
     out = np.empty(h.size)
     for i in range(h.size):
-        out[i] = unit_from_bits(h[i])
+        out[i] = uniform_bits_f64(h[i] << np.uint64(11))  # the hash whose top 53 bits are h[i]
     return out
 
 
@@ -26,7 +26,7 @@ def _both(keys, draws):  # type: ignore[no-untyped-def]
     return a, b
 
 
-def test_unit_from_bits_is_the_exact_conversion_at_every_edge() -> None:
+def test_uniform_bits_f64_is_the_exact_conversion_at_every_edge() -> None:
     """Each half's edges (0, 2^32 - 1, 2^32, 2^52, 2^53 - 1 and neighbours) and random 53-bit integers."""
     edges = [0, 1, 2, 2**32 - 1, 2**32, 2**32 + 1, 2**52 - 1, 2**52, 2**52 + 1, 2**53 - 2, 2**53 - 1]
     rng = np.random.default_rng(7)

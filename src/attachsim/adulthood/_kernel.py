@@ -15,9 +15,8 @@ import numpy.typing as npt
 
 from ..core.laws import guard_cache, sigmoid_lanes
 from ..core.prefetch import prefetch_row
-from ..core.rng import GOLDEN, mix_nb, person_key_nb, uniform_nb
+from ..core.rng import GOLDEN, mix_nb, person_key_nb, uniform_bits_f64, uniform_nb
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
-from ..core.vexp import as_f64
 from . import relief
 from .relationships import (
     answered,
@@ -68,22 +67,6 @@ RELIEF_BLOCK = 512
 RELIEF_GROUP = 8
 
 
-#: Exact int-to-float conversion of a uniform's 53 bits without a 64-bit integer conversion (AVX2 has none: LLVM
-#: converts lane by lane): the high 21 and low 32 bits as the mantissas of 2^84 and 2^52, whose sum less
-#: 2^84 + 2^52 is the integer exactly (every step exact below 2^53), as compilers convert unsigned integers.
-_HI_BITS, _LO_BITS = np.uint64(0x4530000000000000), np.uint64(0x4330000000000000)
-_HI_LO = 2.0 ** 84 + 2.0 ** 52
-_LOW32, _S11, _S32 = np.uint64(0xFFFFFFFF), np.uint64(11), np.uint64(32)
-_INV53 = 1.0 / 9007199254740992.0
-
-
-@nb.njit(cache=True, inline="always")
-def unit_from_bits(h):  # type: ignore[no-untyped-def]
-    """``float(h) * 2**-53`` for a uint64 ``h`` below 2^53, by exact steps that vectorise."""
-    hi = as_f64((h >> _S32) | _HI_BITS) - _HI_LO  # type: ignore[call-arg]  # an intrinsic: typed by Numba
-    return (hi + as_f64((h & _LOW32) | _LO_BITS)) * _INV53  # type: ignore[call-arg]  # an intrinsic
-
-
 @nb.njit(cache=True, inline="always")
 def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
     """:func:`.rng.uniform_nb` (the same bits) in a form that vectorises: the integer converted by exact steps."""
@@ -93,7 +76,7 @@ def uniform_lane(pkey, k):  # type: ignore[no-untyped-def]
 @nb.njit(cache=True, inline="always")
 def uniform_from_offset(pkey, offset):  # type: ignore[no-untyped-def]
     """:func:`uniform_lane` of draw number k given ``offset`` = k * GOLDEN (mod 2^64): the same bits."""
-    return unit_from_bits(mix_nb(pkey + offset) >> _S11)
+    return uniform_bits_f64(mix_nb(pkey + offset))
 
 
 @nb.njit(cache=True, parallel=True, error_model="numpy")

@@ -43,6 +43,11 @@ _MAGIC52 = np.uint64(0x4330000000000000)
 _MAGIC52_SIGNED = np.uint64(0x4338000000000000)
 _TWO52 = 2.0 ** 52
 _TWO52_SIGNED = 1.5 * 2.0 ** 52
+#: The bits of 2^84, and 2^84 + 2^52: the high 21 bits of a 53-bit integer in 2^84's significand (see
+#: :func:`uniform_bits_f64`).
+_MAGIC84 = np.uint64(0x4530000000000000)
+_TWO84_52 = 2.0 ** 84 + 2.0 ** 52
+_LOW32, _S32 = np.uint64(0xFFFFFFFF), np.uint64(32)
 
 U64Array = npt.NDArray[np.uint64]
 
@@ -275,13 +280,13 @@ def small_int_f64(x: np.int64) -> float:
 def uniform_bits_f64(h: np.uint64) -> float:
     """``float(h >> 11) * 2**-53`` (the uniform of hash ``h``, as :func:`uniform_nb`), the same bits.
 
-    ``x = h >> 11 < 2**53`` is ``2 * (x >> 1) + (x & 1)``: both halves below 2^52 convert exactly through
-    ``_MAGIC52``, and ``2 a + b`` is ``x`` exactly (an integer below 2^53), so the float is ``float(x)``.
+    ``x = h >> 11 < 2**53``: its high 21 and low 32 bits go into the significands of 2^84 and 2^52; the first less
+    2^84 + 2^52, plus the second, is ``x`` exactly (every step is exact below 2^53), the way compilers convert
+    unsigned integers, in operations that vectorise.
     """
     x = h >> _S11
-    a = as_f64((x >> np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]  # an intrinsic: typed by Numba
-    b = as_f64((x & np.uint64(1)) | _MAGIC52) - _TWO52  # type: ignore[call-arg]
-    return (a * 2.0 + b) * _INV53  # type: ignore[no-any-return]
+    hi = as_f64((x >> _S32) | _MAGIC84) - _TWO84_52  # type: ignore[call-arg]  # an intrinsic: typed by Numba
+    return (hi + as_f64((x & _LOW32) | _MAGIC52)) * _INV53  # type: ignore[call-arg,no-any-return]
 
 
 @nb.njit(cache=True, error_model="numpy")

@@ -31,8 +31,7 @@ def bytes_by_kernel() -> dict[str, int]:
     use per regulator; the relationships pass reads its states and writes quality, conflict, the partner's
     responsiveness, pursuit, withdrawal, intrusion and external stress (or the single weeks), and for a partnered
     adult writes a 32-byte and a 64-byte scratch row, reads its own and the partner's of each, and rewrites the
-    64-byte row once (the partner's states are read through those rows); the list of partnered people (8 bytes a
-    person: written in pass 1, read and compacted in pass 2) and the couple's flag read again in pass 4 add 32.
+    64-byte row once (the partner's states are read through those rows).
     """
     n_reg = len(adult.REGULATORS)
     return {
@@ -43,7 +42,7 @@ def bytes_by_kernel() -> dict[str, int]:
         + len(adult.SHARED_B) + n_reg * len(adult.PER_TYPE_B)
         + 4 * (1 + 3 * n_reg),
         "relationships": 4 * (len(adult.M9_F) + len(adult.M9_I)) + 3 * 8 * adult.M9_P1_WIDTH
-        + 4 * 8 * adult.M9_P2_WIDTH + 4 * 7 + 3 * 8 + 8,
+        + 4 * 8 * adult.M9_P2_WIDTH + 4 * 7,
     }
 
 

@@ -281,13 +281,12 @@ M9_F = ("hyperactivation", "deactivation", "conflict", "regulation", "others_a",
         "relationship_quality", "relationship_conflict", "single_weeks", "partner_responsiveness", "pursuit",
         "withdrawal", "intrusion", "relational_liability", "external_stress")
 M9_I = ("birth_step", "partner", "breakups")
-#: People per chunk of the M9 kernel's passes (and of their lists): a fixed chunking (not one per thread) keeps the
-#: order of seekers, and so the result, independent of the number of threads.
+#: People per chunk of the seekers' pass: a fixed chunking (not one per thread) keeps the order of seekers, and
+#: so the result, independent of the number of threads.
 M9_CHUNK = 4096
-#: How many listed people ahead (the partnered in pass 2, the couples' lower ids in pass 3) the passes ask for the
-#: partner's scratch row (:func:`.prefetch_row`): a partner sits anywhere in the population, and once the scratch
-#: outgrows the caches each read waits for memory.
-M9_AHEAD = 12
+#: How many people ahead the couples' passes ask for the partner's scratch row (:func:`.prefetch_row`): a partner
+#: sits anywhere in the population, and once the scratch outgrows the caches each read waits for memory.
+M9_AHEAD = 32
 
 
 #: The M9 kernel's parameters by name: the ``partners`` parameters its laws read, and the values the runner
@@ -307,21 +306,17 @@ M9IRows = namedtuple("M9IRows", M9_I)  # type: ignore[misc]
 
 
 #: The couples' scratch: two compact rows a person, each read by the partner with one scattered cache-line read.
-#: ``p1`` (32 bytes a person, float64): what each person shows a partner from last week's states (pass 1 writes,
-#: pass 2 reads the partner's; pass 4 the higher id's own couple flag). ``p2`` (64 bytes, one cache line, float64
-#: with a float32 view ``p2s`` of the same memory): this week's behaviour and the states the couple's conflict and
-#: satisfaction read (pass 2 writes its own, pass 3 reads the lower id's and the higher id's and writes the higher
-#: id's results into the latter, pass 4 reads them). The float32 columns hold states stored as float32 (widened
-#: exactly when read), the float64 columns values computed in float64.
+#: ``p1`` (32 bytes a person, float64): what each partnered person shows the other from last week's states (pass 1
+#: writes, pass 2 reads the partner's; pass 3 its own adult flag). ``p2`` (64 bytes, one cache line, float64 with a
+#: float32 view ``p2s`` of the same memory): this week's behaviour and the states the couple's conflict and
+#: satisfaction read (pass 2 writes its own, pass 3 reads its own and the partner's). The float32 columns hold
+#: states stored as float32 (widened exactly when read), the float64 columns values computed in float64.
 M9_P1_R, M9_P1_U_OLD, M9_P1_W_OLD, M9_P1_ADULT = range(4)
 M9_P1_WIDTH = 4
 M9_P2_U, M9_P2_W, M9_P2_ANS, M9_P2_OFFER, M9_P2_CLOSE, M9_P2_STRESS = range(6)
 M9_P2_WIDTH = 8
 #: Columns of the float32 view ``p2s`` (the last two float64 slots of a ``p2`` row).
 M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q, M9_P2S_C = range(12, 16)
-#: Where pass 3 leaves the higher id's results (its ``p2s`` columns, read by then): the responsiveness it
-#: received, its conflict and its satisfaction (NaN: the couple broke up), each float32 as stored.
-M9_P2S_PRESP_OUT, M9_P2S_CONF_OUT, M9_P2S_Q_OUT = M9_P2S_AR, M9_P2S_LIAB, M9_P2S_Q
 
 
 def m9_scratch(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float32]]:
@@ -353,16 +348,14 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     Reads only last week's attachment states and writes only relationship states, so the order in which
     people are processed does not matter (the same arithmetic as the NumPy hook, person by person).
 
-    A couple is updated when its lower id is an adult. All passes run chunk by chunk (:data:`M9_CHUNK`). Pass 1
-    fills every person's ``p1`` row (what a partner reads in pass 2) and lists the chunk's partnered people (in
-    ``seekers``, their number in ``chunk_counts``); pass 2, over that list, computes each partner's own part of
-    ``p2`` and pursuit, withdrawal and intrusion this week from their own states and the other's ``p1`` row, leaves
-    the couple's adult flag in each partner's own ``p1`` row, and lists in its place the lower ids of the couples to
-    update; pass 3, over those lower ids, computes each couple once: the couple's conflict (the lower id as partner
-    a, as the reference), both partners' satisfaction from both ``p2`` rows, and the break-up decision from the
-    lower id's draw and both updated satisfactions; it writes the lower id's states and leaves the higher id's in
-    the higher id's ``p2`` row; pass 4 gives the higher ids their states, then each single adult (this week's
-    break-ups included) counts a week single and may seek (written over the lists, in id order).
+    A couple is updated when its lower id is an adult. Pass 1 fills each partnered person's ``p1`` row (what the
+    partner reads in pass 2); pass 2 computes each partner's own part of ``p2`` and pursuit, withdrawal and intrusion
+    this week from their own states and the other's ``p1`` row, and leaves the couple's adult flag in the higher
+    id's ``p1`` row (so that pass 3 reads only its own ``p1`` row and the partner's ``p2`` row); pass 3 (chunk by
+    chunk, with the singles) gives each partner the couple's conflict (the lower id as partner a, as the reference)
+    and their own satisfaction from both ``p2`` rows, and both take the break-up decision from the lower id's draw
+    and both partners' updated satisfaction, as the reference does; then each single adult (this week's break-ups
+    included) counts a week single and may seek.
     """
     HYP, DEA, CON, REG, OA, OB, AR, SW = (rf.hyperactivation, rf.deactivation, rf.conflict, rf.regulation,
                                           rf.others_a, rf.others_b, rf.arousal, rf.self_worth)
@@ -373,77 +366,79 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     BIRTH, PARTNER, BREAKUPS = ri.birth_step, ri.partner, ri.breakups
     rate = p.memory_rate
     k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
-    # pass 1, chunk by chunk: what each person shows a partner this week (last week's states; computed for everyone:
-    # no branch), and the partnered listed per chunk (in ``seekers``, their number in ``chunk_counts``)
-    n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
-    for ch in nb.prange(n_chunks):
-        base = ch * M9_CHUNK
-        n_partnered = 0
-        for i in range(base, min(n, base + M9_CHUNK)):
-            # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
-            # NumPy reference's float64 arithmetic exactly
-            p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
-                                            np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
-            p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
-            p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
-            p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
-            seekers[base + n_partnered] = i
-            n_partnered += I[PARTNER, i] >= 0
-        chunk_counts[ch] = n_partnered
-    # pass 2, chunk by chunk over the partnered: each partner's own part of ``p2`` (from last week's states) and
-    # pursuit, withdrawal and felt intrusion this week (from the partner's ``p1`` row); the lower ids of the couples
-    # to update listed in place of the chunk's partnered (a list read ahead of where it is written)
-    for ch in nb.prange(n_chunks):
-        base = ch * M9_CHUNK
-        n_partnered = chunk_counts[ch]
-        n_low = 0
-        for k in range(n_partnered):
-            if k + M9_AHEAD < n_partnered:
-                prefetch_row(p1, I[PARTNER, seekers[base + k + M9_AHEAD]])
-            x = seekers[base + k]
-            y = np.int64(I[PARTNER, x])
-            adult = p1[min(x, y), M9_P1_ADULT]
-            # the couple's flag (the lower id's) in x's own row, for passes 3 and 4 (no branch: for the lower id it is
-            # the value already there, so the partner reads the same whenever it reads it; for the higher id, after
-            # pass 1 only x reads this slot)
+    # pass 1: what each partnered person shows the other this week (last week's states)
+    for i in nb.prange(n):
+        if I[PARTNER, i] < 0:
+            continue
+        # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
+        # NumPy reference's float64 arithmetic exactly
+        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
+                                        np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
+        p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
+        p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
+        p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
+    # pass 2: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal and felt intrusion
+    # this week (from the partner's ``p1`` row)
+    for x in nb.prange(n):
+        ahead = x + M9_AHEAD
+        if ahead < n and I[PARTNER, ahead] >= 0:
+            prefetch_row(p1, I[PARTNER, ahead])
+        y = I[PARTNER, x]
+        if y < 0:
+            continue
+        adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
+        if y < x:
+            # the couple's flag (the lower id's) in the higher id's own row, for pass 3: after pass 1 only x reads
+            # this slot (the partner reads its own), so pass 3 finds it without a scattered read
             p1[x, M9_P1_ADULT] = adult
-            seekers[base + n_low] = x
-            n_low += (y > x) & (adult != 0.0)
-            if adult != 0.0:
-                _m9_exchange(F, p, p1, p2, p2s, x, y, k_osc, k_stress, HYP, DEA, CON, REG, AR, SW, QUAL, CONF, PURS,
-                             WITH, INTR, LIAB, STRESS)
-        chunk_counts[ch] = n_low
-    # pass 3, chunk by chunk: each couple once, from its lower id (partner a, as in the reference; listed in pass 2):
-    # the couple's conflict, both partners' satisfaction, maybe a break-up (the lower id's draw); a's states written,
-    # b's left in b's own ``p2`` row (which a has just read: the same cache line)
-    for ch in nb.prange(n_chunks):
-        base = ch * M9_CHUNK
-        n_low = chunk_counts[ch]
-        for k in range(n_low):
-            if k + M9_AHEAD < n_low:
-                prefetch_row(p2, I[PARTNER, seekers[base + k + M9_AHEAD]])
-            a = seekers[base + k]
-            _couple_week(F, I, p, p2, p2s, a, np.int64(I[PARTNER, a]), rate, k_break, QUAL, CONF, PRESP, PURS, WITH,
-                         INTR, PARTNER, BREAKUPS)
-    # pass 4, chunk by chunk: the higher ids take the couple's results from their own ``p2`` row; then the singles
-    # (including this week's break-ups): a week single, and some look for a partner
+        if adult == 0.0:
+            continue
+        hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
+        swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
+        close = preferred_closeness(hyp, dea, con, swing, p)
+        event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
+        stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
+        c_own = F[CONF, x]
+        u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
+        offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
+        u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
+                              np.float64(c_own), p)
+        p2[x, M9_P2_U] = u
+        p2[x, M9_P2_W] = w
+        p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
+        p2[x, M9_P2_OFFER] = offered
+        p2[x, M9_P2_CLOSE] = close
+        p2[x, M9_P2_STRESS] = stress
+        p2s[x, M9_P2S_AR] = F[AR, x]
+        p2s[x, M9_P2S_LIAB] = F[LIAB, x]
+        p2s[x, M9_P2S_Q] = F[QUAL, x]
+        p2s[x, M9_P2S_C] = c_own
+        F[PURS, x] = u
+        F[WITH, x] = w
+        F[INTR, x] = intr
+        F[STRESS, x] = stress
+    # pass 3, chunk by chunk: the couple's conflict, each partner's satisfaction, and maybe a break-up; then the
+    # singles (including this week's break-ups): a week single, and some look for a partner
+    n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)
     for ch in nb.prange(n_chunks):
         found = 0
         count = 0
         end = min(n, (ch + 1) * M9_CHUNK)
         for x in range(ch * M9_CHUNK, end):
+            ahead = x + M9_AHEAD
+            if ahead < end and I[PARTNER, ahead] >= 0:
+                prefetch_row(p2, I[PARTNER, ahead])
             y = I[PARTNER, x]
             if y >= 0:
-                if y > x or p1[x, M9_P1_ADULT] == 0.0:  # a lower id (done in pass 3), or the couple's flag is 0
+                if p1[x, M9_P1_ADULT] == 0.0:  # the couple's flag (pass 2)
                     continue
-                q = p2s[x, M9_P2S_Q_OUT]
-                F[PRESP, x] = p2s[x, M9_P2S_PRESP_OUT]
-                F[CONF, x] = p2s[x, M9_P2S_CONF_OUT]
-                F[QUAL, x] = q
-                if not np.isnan(q):
+                a = min(np.int64(x), np.int64(y))
+                b = max(np.int64(x), np.int64(y))
+                _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR,
+                             PARTNER, BREAKUPS)
+                if I[PARTNER, x] >= 0:
                     continue
-                _break_up(F, I, x, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS)
             if step - I[BIRTH, x] < adult_w:
                 continue
             count += 1
@@ -458,49 +453,18 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
 
 
 @nb.njit(inline="always")
-def _m9_exchange(F, p, p1, p2, p2s, x, y, k_osc, k_stress, HYP, DEA, CON, REG, AR, SW, QUAL, CONF, PURS, WITH,  # type: ignore[no-untyped-def]
-                 INTR, LIAB, STRESS):
-    """Pass 2 for person ``x`` (partner ``y``, the couple's flag set)."""
-    hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
-    swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
-    close = preferred_closeness(hyp, dea, con, swing, p)
-    event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
-    stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
-    c_own = F[CONF, x]
-    u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
-    offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
-    u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
-                          np.float64(c_own), p)
-    p2[x, M9_P2_U] = u
-    p2[x, M9_P2_W] = w
-    p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
-    p2[x, M9_P2_OFFER] = offered
-    p2[x, M9_P2_CLOSE] = close
-    p2[x, M9_P2_STRESS] = stress
-    p2s[x, M9_P2S_AR] = F[AR, x]
-    p2s[x, M9_P2S_LIAB] = F[LIAB, x]
-    p2s[x, M9_P2S_Q] = F[QUAL, x]
-    p2s[x, M9_P2S_C] = c_own
-    F[PURS, x] = u
-    F[WITH, x] = w
-    F[INTR, x] = intr
-    F[STRESS, x] = stress
-
-
-@nb.njit(inline="always")
-def _couple_week(F, I, p, p2, p2s, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR, PARTNER,  # type: ignore[no-untyped-def]
+def _couple_week(F, I, p, p2, p2s, x, y, a, b, rate, k_break, QUAL, CONF, PRESP, PURS, WITH, INTR, PARTNER,  # type: ignore[no-untyped-def]
                  BREAKUPS):
-    """Couple (``a``, ``b``), ``a`` the lower id: pass 3 for both; ``a``'s states written, ``b``'s in its ``p2`` row.
-
-    ``b`` finds its responsiveness received, conflict and satisfaction (float32, as stored) in its ``p2s`` columns
-    ``M9_P2S_*_OUT``; a satisfaction of NaN there says the couple broke up.
-    """
+    """Person ``x``'s part of pass 3 (partner ``y``; ``a`` the lower id, ``b`` the higher)."""
     liab = np.float64(p2s[a, M9_P2S_LIAB]) + np.float64(p2s[b, M9_P2S_LIAB])
     stress = p2[a, M9_P2_STRESS] + p2[b, M9_P2_STRESS]
     c_week = couple_conflict(p2[a, M9_P2_U], p2[a, M9_P2_W], p2[a, M9_P2_ANS], np.float64(p2s[a, M9_P2S_AR]),
                              p2[b, M9_P2_U], p2[b, M9_P2_W], p2[b, M9_P2_ANS], np.float64(p2s[b, M9_P2S_AR]), liab,
                              stress, p)
-    # both partners' satisfaction after this update, as stored (float32), and their conflict
+    F[PRESP, x] = p2[y, M9_P2_ANS]
+    c = np.float64(p2s[x, M9_P2S_C])
+    F[CONF, x] = c + rate * (c_week - c)
+    # both partners' satisfaction after this update, as stored (float32), and the lower id's conflict
     q_ta = satisfaction(p.availability, p2[b, M9_P2_ANS], p2[a, M9_P2_CLOSE], p2[a, M9_P2_OFFER], c_week, liab,
                         stress, p)
     q_tb = satisfaction(p.availability, p2[a, M9_P2_ANS], p2[b, M9_P2_CLOSE], p2[b, M9_P2_OFFER], c_week, liab,
@@ -508,31 +472,18 @@ def _couple_week(F, I, p, p2, p2s, a, b, rate, k_break, QUAL, CONF, PRESP, PURS,
     qa0, qb0 = np.float64(p2s[a, M9_P2S_Q]), np.float64(p2s[b, M9_P2S_Q])
     q_a = np.float64(np.float32(qa0 + rate * (q_ta - qa0)))
     q_b = np.float64(np.float32(qb0 + rate * (q_tb - qb0)))
-    ca0, cb0 = np.float64(p2s[a, M9_P2S_C]), np.float64(p2s[b, M9_P2S_C])
+    F[QUAL, x] = q_a if x == a else q_b
+    ca0 = np.float64(p2s[a, M9_P2S_C])
     c_low = np.float64(np.float32(ca0 + rate * (c_week - ca0)))
-    c_b = np.float32(cb0 + rate * (c_week - cb0))
     hazard = breakup_hazard(p.breakup_weekly, q_a, q_b, c_low, p)
-    broke = uniform_nb(person_key_nb(k_break, a), 0) < hazard
-    F[PRESP, a] = p2[b, M9_P2_ANS]
-    F[CONF, a] = c_low
-    F[QUAL, a] = q_a
-    p2s[b, M9_P2S_PRESP_OUT] = p2[a, M9_P2_ANS]
-    p2s[b, M9_P2S_CONF_OUT] = c_b
-    p2s[b, M9_P2S_Q_OUT] = np.nan if broke else q_b
-    if broke:
-        _break_up(F, I, a, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS)
-
-
-@nb.njit(inline="always")
-def _break_up(F, I, x, QUAL, CONF, PURS, WITH, INTR, PARTNER, BREAKUPS):  # type: ignore[no-untyped-def]
-    """Person ``x``'s side of a break-up: single, one more break-up, no couple's states."""
-    I[PARTNER, x] = -1
-    I[BREAKUPS, x] += 1
-    F[QUAL, x] = np.nan
-    F[CONF, x] = np.nan
-    F[PURS, x] = 0.0
-    F[WITH, x] = 0.0
-    F[INTR, x] = 0.0
+    if uniform_nb(person_key_nb(k_break, a), 0) < hazard:
+        I[PARTNER, x] = -1
+        I[BREAKUPS, x] += 1
+        F[QUAL, x] = np.nan
+        F[CONF, x] = np.nan
+        F[PURS, x] = 0.0
+        F[WITH, x] = 0.0
+        F[INTR, x] = 0.0
 
 
 # compile afresh when a law these kernels inline (or a jitted helper they call) changed since the cache was written

@@ -98,6 +98,7 @@ def test_s0_1_early_regulation_predicts_adult_regulation_and_security(normative)
     assert normative.loc[secure, "regulation_12m"].mean() > normative.loc[~secure, "regulation_12m"].mean() + 0.05
 
 
+@pytest.mark.slow  # two 10,000-person 26-year cohorts (~45 s on two cores): statistical, so in the slow suite
 def test_s0_1_is_carried_by_soothing_under_distress():
     """Cohorts that differ only in caregiver sensitivity (same seed: common random numbers)."""
     def cohort(mean):

@@ -55,6 +55,12 @@ def graded_answers(anxiety, avoidance, pk, a, b, on_anxiety, reverse, out):  # t
 guard_cache(graded_answers)  # see attachsim.core.laws.guard_cache
 
 
+@nb.njit(cache=True, error_model="numpy")
+def _sigmoid(x):  # type: ignore[no-untyped-def]
+    """:func:`attachsim.core.laws.sigmoid` as a called function, not inlined into Numba's IR (compile time)."""
+    return sigmoid(x)
+
+
 @nb.njit(inline="always")
 def _min(a, b):  # type: ignore[no-untyped-def]
     """``np.minimum`` of two floats (NaN if either is NaN)."""
@@ -98,15 +104,15 @@ def reunion_counts(pk, m, hyper, deact, conflict, threat, regulation, gain, arou
                     if separation[e]:
                         d_sep = b * (fear - d_thr - 0.2 + eps + d_person)
                         k += 1
-                        dis += uniform_nb(key, np.int64(k)) < sigmoid(d_sep)
+                        dis += uniform_nb(key, np.int64(k)) < _sigmoid(d_sep)
                     continue
                 drive_seek = (1.0 - de) * (0.4 + 0.6 * x) * (0.5 + 0.5 * mi + 0.5 * hy)
                 u_approach = uniform_nb(key, np.int64(k + 1))
-                avoid = uniform_nb(key, np.int64(k + 2)) < sigmoid(b * (de * (0.5 + 0.5 * x) - a_thr + eps))
-                resist = uniform_nb(key, np.int64(k + 3)) < sigmoid(b * (hy * x * (1.5 - mi) - r_thr + eps))
-                d_beh = uniform_nb(key, np.int64(k + 4)) < sigmoid(b * (fear - d_thr + eps + d_person))
+                avoid = uniform_nb(key, np.int64(k + 2)) < _sigmoid(b * (de * (0.5 + 0.5 * x) - a_thr + eps))
+                resist = uniform_nb(key, np.int64(k + 3)) < _sigmoid(b * (hy * x * (1.5 - mi) - r_thr + eps))
+                d_beh = uniform_nb(key, np.int64(k + 4)) < _sigmoid(b * (fear - d_thr + eps + d_person))
                 k += 4
-                approach = (u_approach < sigmoid(b * (drive_seek - ap_thr + eps))) and not avoid and not d_beh
+                approach = (u_approach < _sigmoid(b * (drive_seek - ap_thr + eps))) and not avoid and not d_beh
                 in_contact = (in_contact or approach) and not avoid
                 counts[i, 0, ru] += approach
                 counts[i, 1, ru] += in_contact and (x > 0.2)

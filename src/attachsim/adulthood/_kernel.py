@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.laws import guard_cache, sigmoid_lanes
+from ..core.parallel import spread, spread_stride
 from ..core.prefetch import prefetch_row
 from ..core.rng import GOLDEN, mix_nb, person_key_nb, uniform_bits_f64, uniform_nb
 from ..core.timeline import ADULT_W, WEEKS_PER_YEAR, weekly_chance
@@ -93,7 +94,10 @@ def relief_step(F, I, B, rs, rt_f, rt_i, rt_b, p, thresholds, weights, access, s
     quit_w = weekly_chance(p.quit_per_year)
     event_w = weekly_chance(p.life_events_per_year)
     n_blocks = (n + RELIEF_BLOCK - 1) // RELIEF_BLOCK
-    for g in nb.prange((n_blocks + RELIEF_GROUP - 1) // RELIEF_GROUP):
+    n_groups = (n_blocks + RELIEF_GROUP - 1) // RELIEF_GROUP
+    stride = spread_stride(n_groups)
+    for t in nb.prange(n_groups):
+        g = spread(t, n_groups, stride)  # groups of all ages on every thread (people are in birth order)
         s = _relief_scratch()
         for b in range(g * RELIEF_GROUP, min(n_blocks, (g + 1) * RELIEF_GROUP)):
             lo = b * RELIEF_BLOCK
@@ -366,62 +370,70 @@ def relationships_step(F, I, rf, ri, p, skeys, step, n, adult_w, seekers, chunk_
     BIRTH, PARTNER, BREAKUPS = ri.birth_step, ri.partner, ri.breakups
     rate = p.memory_rate
     k_osc, k_break, k_seek, k_stress = skeys[0], skeys[1], skeys[2], skeys[3]
+    # every pass chunk by chunk, the chunks in an order that gives every thread people of all ages (people are in
+    # birth order, and only adults have partners)
+    n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
+    stride = spread_stride(n_chunks)
     # pass 1: what each partnered person shows the other this week (last week's states)
-    for i in nb.prange(n):
-        if I[PARTNER, i] < 0:
-            continue
-        # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
-        # NumPy reference's float64 arithmetic exactly
-        p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
-                                        np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
-        p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
-        p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
-        p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
+    for t in nb.prange(n_chunks):
+        ch = spread(t, n_chunks, stride)
+        for i in range(ch * M9_CHUNK, min(n, (ch + 1) * M9_CHUNK)):
+            if I[PARTNER, i] < 0:
+                continue
+            # np.float64(x), not float(x): Numba's float() keeps a float32 a float32, and this kernel must do the
+            # NumPy reference's float64 arithmetic exactly
+            p1[i, M9_P1_R] = responsiveness(np.float64(F[OA, i]), np.float64(F[OB, i]), np.float64(F[REG, i]),
+                                            np.float64(F[DEA, i]), np.float64(F[CON, i]), p)
+            p1[i, M9_P1_U_OLD] = np.float64(F[PURS, i])
+            p1[i, M9_P1_W_OLD] = np.float64(F[WITH, i])
+            p1[i, M9_P1_ADULT] = 1.0 if step - I[BIRTH, i] >= adult_w else 0.0
     # pass 2: each partner's own part of ``p2`` (from last week's states) and pursuit, withdrawal and felt intrusion
     # this week (from the partner's ``p1`` row)
-    for x in nb.prange(n):
-        ahead = x + M9_AHEAD
-        if ahead < n and I[PARTNER, ahead] >= 0:
-            prefetch_row(p1, I[PARTNER, ahead])
-        y = I[PARTNER, x]
-        if y < 0:
-            continue
-        adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
-        if y < x:
-            # the couple's flag (the lower id's) in the higher id's own row, for pass 3: after pass 1 only x reads
-            # this slot (the partner reads its own), so pass 3 finds it without a scattered read
-            p1[x, M9_P1_ADULT] = adult
-        if adult == 0.0:
-            continue
-        hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
-        swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
-        close = preferred_closeness(hyp, dea, con, swing, p)
-        event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
-        stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
-        c_own = F[CONF, x]
-        u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
-        offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
-        u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
-                              np.float64(c_own), p)
-        p2[x, M9_P2_U] = u
-        p2[x, M9_P2_W] = w
-        p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
-        p2[x, M9_P2_OFFER] = offered
-        p2[x, M9_P2_CLOSE] = close
-        p2[x, M9_P2_STRESS] = stress
-        p2s[x, M9_P2S_AR] = F[AR, x]
-        p2s[x, M9_P2S_LIAB] = F[LIAB, x]
-        p2s[x, M9_P2S_Q] = F[QUAL, x]
-        p2s[x, M9_P2S_C] = c_own
-        F[PURS, x] = u
-        F[WITH, x] = w
-        F[INTR, x] = intr
-        F[STRESS, x] = stress
+    for t in nb.prange(n_chunks):
+        ch = spread(t, n_chunks, stride)
+        for x in range(ch * M9_CHUNK, min(n, (ch + 1) * M9_CHUNK)):
+            ahead = x + M9_AHEAD
+            if ahead < n and I[PARTNER, ahead] >= 0:
+                prefetch_row(p1, I[PARTNER, ahead])
+            y = I[PARTNER, x]
+            if y < 0:
+                continue
+            adult = p1[min(np.int64(x), np.int64(y)), M9_P1_ADULT]
+            if y < x:
+                # the couple's flag (the lower id's) in the higher id's own row, for pass 3: after pass 1 only x reads
+                # this slot (the partner reads its own), so pass 3 finds it without a scattered read
+                p1[x, M9_P1_ADULT] = adult
+            if adult == 0.0:
+                continue
+            hyp, dea, con = np.float64(F[HYP, x]), np.float64(F[DEA, x]), np.float64(F[CON, x])
+            swing = 2.0 * uniform_nb(person_key_nb(k_osc, x), 0) - 1.0
+            close = preferred_closeness(hyp, dea, con, swing, p)
+            event = 1.0 if uniform_nb(person_key_nb(k_stress, x), 0) < p.stress_weekly else 0.0
+            stress = stress_next(np.float64(F[STRESS, x]), p.stress_memory, event)
+            c_own = F[CONF, x]
+            u_y, w_y = p1[y, M9_P1_U_OLD], p1[y, M9_P1_W_OLD]
+            offered = offered_closeness(p.availability, p1[y, M9_P1_R], w_y, u_y, p)
+            u, w, intr = exchange(hyp, dea, con, np.float64(F[SW, x]), np.float64(F[REG, x]), close, offered, u_y, w_y,
+                                  np.float64(c_own), p)
+            p2[x, M9_P2_U] = u
+            p2[x, M9_P2_W] = w
+            p2[x, M9_P2_ANS] = answered(p1[x, M9_P1_R], w)
+            p2[x, M9_P2_OFFER] = offered
+            p2[x, M9_P2_CLOSE] = close
+            p2[x, M9_P2_STRESS] = stress
+            p2s[x, M9_P2S_AR] = F[AR, x]
+            p2s[x, M9_P2S_LIAB] = F[LIAB, x]
+            p2s[x, M9_P2S_Q] = F[QUAL, x]
+            p2s[x, M9_P2S_C] = c_own
+            F[PURS, x] = u
+            F[WITH, x] = w
+            F[INTR, x] = intr
+            F[STRESS, x] = stress
     # pass 3, chunk by chunk: the couple's conflict, each partner's satisfaction, and maybe a break-up; then the
     # singles (including this week's break-ups): a week single, and some look for a partner
-    n_chunks = (n + M9_CHUNK - 1) // M9_CHUNK
     singles = np.zeros(n_chunks, dtype=np.int64)
-    for ch in nb.prange(n_chunks):
+    for t in nb.prange(n_chunks):
+        ch = spread(t, n_chunks, stride)
         found = 0
         count = 0
         end = min(n, (ch + 1) * M9_CHUNK)

@@ -16,6 +16,7 @@ import numba as nb
 import numpy as np
 
 from ..core.laws import clip, guard_cache, sigmoid_lanes
+from ..core.parallel import spread, spread_stride
 from ..core.rng import (
     binomial_inv_lanes,
     normal_lanes,
@@ -640,7 +641,9 @@ def development_step(F, I, B, rf, ri, rb, p, skeys, step, n, plasticity, base_ra
     """
     nblocks = (n + BLOCK - 1) // BLOCK
     nchunks = min(nblocks, CHUNKS)
-    for c in nb.prange(nchunks):
+    stride = spread_stride(nchunks)
+    for t in nb.prange(nchunks):
+        c = spread(t, nchunks, stride)  # chunks of all ages on every thread (people are in birth order)
         Wf = np.empty((N_WF, BLOCK))
         Wi = np.empty((N_WI, BLOCK), dtype=np.int64)
         Wu = np.empty((3, BLOCK), dtype=np.uint64)

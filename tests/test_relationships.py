@@ -160,3 +160,16 @@ def test_s0_8_a_responsive_partner_draws_intrusion_and_withdrawal_from_the_defen
             for base, *rest in exchange_arms]
     gap, z = _tertile_gap(arms, 2, "defence", column)
     assert gap > 0 and z > 3, (gap, z)
+
+
+def test_m9_kernels_pair_and_part_exactly_as_the_reference():
+    """The M9 kernels (the weekly exchange and the matching of seekers) against the NumPy reference: the same
+    partners, partnerships, break-ups and relationship states over 12 adult years."""
+    a = attachsim.run("high-risk", n=300, seed=9, years=30, engine="numba").people
+    b = attachsim.run("high-risk", n=300, seed=9, years=30, engine="numpy").people
+    for col in ("partner_id", "partnerships", "breakups"):
+        assert (a[col] == b[col]).all(), col
+    for col in ("years_single", "relationship_quality", "relationship_conflict", "partner_responsiveness",
+                "relationship_quality_25"):
+        np.testing.assert_allclose(a[col], b[col], rtol=2e-5, atol=2e-6, err_msg=col)
+    assert a["partnerships"].sum() > 100 and a["breakups"].sum() > 50  # both paths are exercised

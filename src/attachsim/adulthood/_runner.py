@@ -33,6 +33,7 @@ from ._kernel import (
     ReliefKernelParams,
     SharedRows,
     m9_scratch,
+    match_step,
     relationships_step,
     relief_step,
 )
@@ -118,6 +119,23 @@ def make_relationships(sim: Simulation, p: PartnerParams) -> M9Step:
             singles = relationships_step(s.pop.f32, s.pop.i32, rf, ri, par, skeys, np.int64(step), np.int64(n),
                                          adult_w, seekers, counts, *scratch)
         return int(singles), _gather(seekers, counts[: (n + M9_CHUNK - 1) // M9_CHUNK], np.int64(M9_CHUNK))
+
+    return run
+
+
+def make_match(sim: Simulation, p: PartnerParams) -> Callable[[Simulation, int, npt.NDArray[np.int64]], None]:
+    """A callable that pairs one week's seekers with the kernel :func:`._kernel.match_step`."""
+    lay = sim.layout
+    rf = M9FRows(*(np.int64(lay.row(x)) for x in M9_F))
+    ri = M9IRows(*(np.int64(lay.row(x)) for x in M9_I))
+    par = m9_params(p, partner_availability(sim))
+    key = stream_key(sim.seed, "m9.match")
+    partnerships, sex = np.int64(lay.row("partnerships")), np.int64(lay.row("sex"))
+
+    def run(s: Simulation, step: int, seekers: npt.NDArray[np.int64]) -> None:
+        match_step(s.pop.f32, s.pop.i32, s.pop.i8, rf, ri, partnerships, sex, par, step_key_np(key, step), seekers,
+                   float(p.match_hyperactivation), float(p.assortment_noise), float(p.start_quality),
+                   float(p.start_conflict))
 
     return run
 

@@ -118,21 +118,22 @@ class Relationships(Mechanism):
     def _make_weekly(self, sim: Simulation) -> Callable[[Simulation, int], None]:
         """The weekly step for the simulation's engine.
 
-        Numba: the kernel's pass over couples and singles, then this week's seekers matched in NumPy;
-        NumPy: all of it in NumPy (the reference).
+        Numba: the kernel's pass over couples and singles, then this week's seekers matched by a second kernel
+        (``match_step``: the same operations as :meth:`_match`); NumPy: all of it in NumPy (the reference).
         """
         p = self.params
         assert isinstance(p, PartnerParams)
 
         def numba() -> Callable[[Simulation, int], None]:
-            from ._runner import make_relationships
+            from ._runner import make_match, make_relationships
 
             kernel = make_relationships(sim, p)
+            match = make_match(sim, p)
 
             def run(s: Simulation, step: int) -> None:
                 n_single, seekers = kernel(s, step)
-                if n_single >= 2:
-                    self._match(s, step, seekers, p)
+                if n_single >= 2 and seekers.size >= 2:
+                    match(s, step, seekers)
 
             return run
 
@@ -234,8 +235,8 @@ class Relationships(Mechanism):
         pop, seed = sim.pop, sim.seed
         s = self._state(sim, ids)
         m = model_of_others(s["others_a"], s["others_b"])
-        score = m * (1.0 - s["deactivation"]) * (1.0 - p.match_hyperactivation * s["hyperactivation"]) \
-            + p.assortment_noise * normals(seed, "m9.match", step, ids)
+        score = match_score(m, s["deactivation"], s["hyperactivation"], normals(seed, "m9.match", step, ids),
+                            p.match_hyperactivation, p.assortment_noise)
         sex = pop["sex"][ids]
         men, women = ids[sex == 0], ids[sex == 1]
         men = men[np.argsort(-score[sex == 0], kind="stable")]
@@ -290,6 +291,16 @@ def responsiveness(others_a: Any, others_b: Any, reg: Any, dea: Any, con: Any, p
     m = model_of_others(others_a, others_b)
     return clip(p.responsiveness_base + p.responsiveness_regulation * reg + p.responsiveness_trust * m
                 - p.responsiveness_deactivation * dea - p.responsiveness_conflict * con, 0.0, 1.0)
+
+
+@kernel_law
+def match_score(trust: Any, dea: Any, hyp: Any, noise: Any, match_hyperactivation: Any, assortment_noise: Any) -> Any:
+    """A seeker's score, by which this week's seekers of each sex are ranked for matching.
+
+    Trust (the model of others), dampened by deactivation and hyperactivation, plus ``assortment_noise`` times a
+    standard normal draw ``noise``.
+    """
+    return trust * (1.0 - dea) * (1.0 - match_hyperactivation * hyp) + assortment_noise * noise
 
 
 @kernel_law

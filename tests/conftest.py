@@ -1,31 +1,27 @@
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import attachsim
+from attachsim.warm import start_background_compile, stop
 
-_WARM: list[subprocess.Popen[bytes]] = []
+_WARM: list[subprocess.Popen[bytes] | None] = []
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Compile the adult and assessment kernels on the second core while the first test compiles the development
-    kernel (``tests/_warm_kernels.py``; a clean checkout has no Numba cache). ``ATTACHSIM_NO_WARM=1`` skips it."""
+    kernel (:mod:`attachsim.warm`; a clean checkout has no Numba cache). ``ATTACHSIM_NO_WARM=1`` skips it."""
     if os.environ.get("ATTACHSIM_NO_WARM") or session.config.option.collectonly:
         return
-    script = Path(__file__).with_name("_warm_kernels.py")
-    _WARM.append(subprocess.Popen([sys.executable, str(script)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL))
+    _WARM.append(start_background_compile())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for proc in _WARM:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+        stop(proc)
+
 
 # Seeds of the shared normative adult population: below 1000 (tests and validation) and used by no fitting, by no
 # `attachsim validate` default (1-3) and by no calibration note (docs/calibration.md names 1-4, 7, 41 and 1000).

@@ -15,6 +15,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+#: What a command says before a fresh installation's first run compiles the kernels.
+FIRST_RUN = ("First run of this installation: compiling the kernels for this machine (about 1-2 minutes, once; "
+             "cached for later runs).")
 
 
 def kernels_cached() -> bool:
@@ -47,6 +53,19 @@ def stop(proc: subprocess.Popen[bytes] | None) -> None:
     if proc.poll() is None:
         proc.kill()
     proc.wait()
+
+
+@contextmanager
+def first_run(say: Callable[[str], None], engine: str = "numba") -> Iterator[None]:
+    """Around a command's simulations: on a fresh installation, say so and compile in a second process meanwhile."""
+    proc = None
+    if engine == "numba" and not kernels_cached():
+        say(FIRST_RUN)
+        proc = start_background_compile()
+    try:
+        yield
+    finally:
+        stop(proc)
 
 
 def _compile_all_but_development() -> None:

@@ -149,7 +149,7 @@ def run_cmd(
         check_output_dir,
     )
     from ..scenarios.schema import PopulationSpec, max_years
-    from ..warm import kernels_cached, start_background_compile, stop
+    from ..warm import first_run
 
     FLAGS.quiet = FLAGS.quiet or quiet or as_json
     check_seed(seed, "--seed")
@@ -178,16 +178,8 @@ def run_cmd(
     say(f"Running '{sim.scenario.name}': {sim.scenario.population.n:,} people, {sim.scenario.years:g} years "
         f"({sim.n_steps} weeks), {sim.scenario.population.generations} generation"
         f"{'s' if sim.scenario.population.generations > 1 else ''}, seed {seed}.")
-    warm = None
-    if sim.engine == "numba" and not kernels_cached():
-        say("First run of this installation: compiling the kernels for this machine (about 1-2 minutes, once; "
-            "cached for later runs).")
-        warm = start_background_compile()
-    try:
-        with progress("simulating", sim.n_steps, "weeks") as update:
-            results = sim.run(progress=lambda done, total: update(completed=done))
-    finally:
-        stop(warm)
+    with first_run(say, sim.engine), progress("simulating", sim.n_steps, "weeks") as update:
+        results = sim.run(progress=lambda done, total: update(completed=done))
     summary = results.summary()
     adult = adult_outcomes(results.people)
     gens_split = by_generation(results.people)

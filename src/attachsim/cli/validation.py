@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
+from ..warm import first_run
 from ._common import Overwrite, check_choice, check_range, console, progress, say, show
 
 
@@ -63,7 +64,7 @@ def validate_cmd(
     planned = plan_runs(chosen, list(range(first_seed, first_seed + seeds)), n, values)
     say(f"Validating {len(chosen)} targets: {len(planned)} runs ({len({i.key for i in planned})} scenarios x {seeds} "
         f"seeds) of {n:,} people, {executor}.")
-    with progress("simulating", len(planned), "runs") as update:
+    with first_run(say), progress("simulating", len(planned), "runs") as update:
 
         def step(done: int, total: int, key: str, seed: int) -> None:
             update(completed=done, description=f"done {key} seed {seed}")
@@ -151,7 +152,7 @@ def calibrate_cmd(
     say("Objective: sum over targets of (distance from the published figure or range / tolerance)^2; 0 = every "
         "target inside its range, 1 = one target at the edge of its tolerance, 1e+06 = a target the run could not "
         "measure (e.g. no one assessed: counted as 1,000 tolerances).")
-    with progress("calibrating", trials, "trials") as update:
+    with first_run(say), progress("calibrating", trials, "trials") as update:
 
         def step(done: int, total: int, value: float, best: float) -> None:
             update(completed=done, description=f"objective {value:.3g} (best {best:.3g})")

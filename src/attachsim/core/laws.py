@@ -38,7 +38,7 @@ def kernel_law(fn: F) -> F:
     def typer(*args: Any, **kwargs: Any) -> F:  # the implementation for every argument type is fn itself
         return fn
 
-    overload(fn, inline="always")(typer)
+    overload(fn, inline="never")(typer)
     return fn
 
 

@@ -1,8 +1,8 @@
 """Compiling the kernels once per machine: whether the cache has them, and a second process for the first run.
 
 Numba compiles the kernels the first time they run and caches the machine code (``cache=True``); a fresh
-installation's first run compiles every kernel one after the other (about 100 s on a 2-core machine, the
-development kernel alone about 60 s). :func:`start_background_compile` compiles the adult and assessment kernels
+installation's first run compiles every kernel one after the other (about 70 s on a 2-core machine, the
+development kernel alone about 50 s; measured 2026-12-01). :func:`start_background_compile` compiles the adult and assessment kernels
 (relief, couples, the Strange Situation, questionnaires) in a second process while the first run compiles the
 development kernel, which then loads them from the cache. ``attachsim run`` and the test suite use it.
 

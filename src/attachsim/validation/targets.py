@@ -426,7 +426,9 @@ def _targets() -> list[Target]:
              "kappa"),
             ("transmission_d", "parent interview vs infant: d", "d", 1.06, EFFECT_SIZE, "d")):
         t.append(Target(
-            name=name, label=label, figure=figure, tolerance=tol, unit=unit, sample_size="18 studies, N=854",
+            name=name, label=label, figure=figure, tolerance=tol, unit=unit,
+            # the abstract: d over the 18 samples (N=854); agreement and kappa over the studies with a 2 x 2 table (n=661)
+            sample_size="18 studies, N=854" if key == "d" else "n=661 (studies with a 2 x 2 table)",
             citation="van IJzendoorn 1995 (meta-analysis)", years=tx_years, columns=tx_cols, group="transmission",
             extract=partial(_transmission, key=key),
             note="second-generation infants; the mother's interview at the birth" +

@@ -2,9 +2,10 @@
 
 Numba compiles the kernels the first time they run and caches the machine code (``cache=True``); a fresh
 installation's first run compiles every kernel one after the other (about 70 s on a 2-core machine, the
-development kernel alone about 50 s; measured 2026-12-01). :func:`start_background_compile` compiles the adult and assessment kernels
-(relief, couples, the Strange Situation, questionnaires) in a second process while the first run compiles the
-development kernel, which then loads them from the cache. ``attachsim run`` and the test suite use it.
+development kernel alone about 50 s; measured 2026-12-01). :func:`start_background_compile` compiles the adult
+and assessment kernels (relief, couples, the Strange Situation, questionnaires) in a second process while the
+first run compiles the development kernel, which then loads them from the cache. ``attachsim run`` and the test
+suite use it.
 
 ``python -m attachsim.warm`` is that second process: a small population run with the development step left out
 (so that it does not compile the development kernel a second time); nothing it computes is read.

@@ -427,7 +427,7 @@ def _targets() -> list[Target]:
             ("transmission_d", "parent interview vs infant: d", "d", 1.06, EFFECT_SIZE, "d")):
         t.append(Target(
             name=name, label=label, figure=figure, tolerance=tol, unit=unit,
-            # the abstract: d over the 18 samples (N=854); agreement and kappa over the studies with a 2 x 2 table (n=661)
+            # the abstract: d over the 18 samples (N=854), agreement and kappa over the studies with a 2 x 2 table
             sample_size="18 studies, N=854" if key == "d" else "n=661 (studies with a 2 x 2 table)",
             citation="van IJzendoorn 1995 (meta-analysis)", years=tx_years, columns=tx_cols, group="transmission",
             extract=partial(_transmission, key=key),
